@@ -1,0 +1,22 @@
+package store
+
+import (
+	"fmt"
+	"time"
+)
+
+// ChineseDate writes a date the way Chinese documents print it:
+// 2026年11月29日, with no zero padding.
+func ChineseDate(t time.Time) string {
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
+
+// ChineseMonth writes 2026年11月.
+func ChineseMonth(t time.Time) string {
+	return fmt.Sprintf("%d年%d月", t.Year(), int(t.Month()))
+}
+
+var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
+
+// ChineseWeekday writes 星期日 … 星期六.
+func ChineseWeekday(t time.Time) string { return weekdays[t.Weekday()] }

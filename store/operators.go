@@ -1,0 +1,154 @@
+package store
+
+import (
+	"encoding/json"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Operator is a worker at the desk (经办人). Operators are never deleted:
+// one who leaves is retired and keeps their name on the records.
+type Operator struct {
+	ID      uint64    `json:"id"`
+	Name    string    `json:"name"`
+	Retired bool      `json:"retired,omitempty"`
+	Added   time.Time `json:"added"`
+}
+
+// Operators lists every operator, retired ones too, in the order added.
+func (db *DB) Operators() ([]Operator, error) {
+	var out []Operator
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOperators).ForEach(func(k, v []byte) error {
+			var o Operator
+			if err := json.Unmarshal(v, &o); err != nil {
+				return err
+			}
+			out = append(out, o)
+			return nil
+		})
+	})
+	return out, err
+}
+
+// Operator returns one operator by id.
+func (db *DB) Operator(id uint64) (Operator, error) {
+	var o Operator
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketOperators).Get(u64(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		return json.Unmarshal(v, &o)
+	})
+	return o, err
+}
+
+func validOperatorName(name string) (string, error) {
+	name = CleanText(name)
+	return name, checkText("经办人姓名", name, 1, 20, true)
+}
+
+// AddOperator adds an operator; names must be unique among active operators.
+func (db *DB) AddOperator(name string) (Operator, error) {
+	name, err := validOperatorName(name)
+	if err != nil {
+		return Operator{}, err
+	}
+	o := Operator{Name: name, Added: db.now()}
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bucketOperators)
+		if err := uniqueOperator(bk, 0, name); err != nil {
+			return err
+		}
+		id, err := bk.NextSequence()
+		if err != nil {
+			return err
+		}
+		o.ID = id
+		return putJSON(bk, u64(id), o)
+	})
+	return o, err
+}
+
+// RenameOperator changes an operator's name (records keep the id, and the
+// name they were stamped with).
+func (db *DB) RenameOperator(id uint64, name string) (Operator, error) {
+	return db.updateOperator(id, func(bk *bolt.Bucket, o *Operator) error {
+		n, err := validOperatorName(name)
+		if err != nil {
+			return err
+		}
+		if err := uniqueOperator(bk, id, n); err != nil {
+			return err
+		}
+		o.Name = n
+		return nil
+	})
+}
+
+// SetOperatorRetired retires an operator (or brings one back).
+func (db *DB) SetOperatorRetired(id uint64, retired bool) (Operator, error) {
+	return db.updateOperator(id, func(_ *bolt.Bucket, o *Operator) error {
+		o.Retired = retired
+		return nil
+	})
+}
+
+func (db *DB) updateOperator(id uint64, change func(*bolt.Bucket, *Operator) error) (Operator, error) {
+	var o Operator
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bucketOperators)
+		v := bk.Get(u64(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		if err := json.Unmarshal(v, &o); err != nil {
+			return err
+		}
+		if err := change(bk, &o); err != nil {
+			return err
+		}
+		return putJSON(bk, u64(id), o)
+	})
+	return o, err
+}
+
+func uniqueOperator(bk *bolt.Bucket, self uint64, name string) error {
+	return bk.ForEach(func(k, v []byte) error {
+		var o Operator
+		if json.Unmarshal(v, &o) != nil || o.ID == self || o.Retired {
+			return nil
+		}
+		if o.Name == name {
+			return &FieldError{"经办人姓名", "已有同名经办人“" + name + "”，请加以区分（例如 张敏2）。"}
+		}
+		return nil
+	})
+}
+
+// LastOperator is the operator chosen at the desk last time (0 if none).
+func (db *DB) LastOperator() uint64 {
+	var id uint64
+	_ = db.bolt.View(func(tx *bolt.Tx) error {
+		id = fromU64(tx.Bucket(bucketMeta).Get(keyLastOperator))
+		return nil
+	})
+	return id
+}
+
+// SetLastOperator remembers who is at the desk.
+func (db *DB) SetLastOperator(id uint64) error {
+	return db.bolt.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketMeta).Put(keyLastOperator, u64(id))
+	})
+}
+
+func putJSON(bk *bolt.Bucket, key []byte, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return bk.Put(key, b)
+}

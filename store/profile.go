@@ -1,0 +1,178 @@
+package store
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"taizhang/assets"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Profile is the community this ledger belongs to.
+type Profile struct {
+	Community    string `json:"community"`     // 社区名称, e.g. 英雄南路社区
+	Street       string `json:"street"`        // 所属街道办事处
+	CountyCode   string `json:"county_code"`   // GB/T 2260, one of the current Changzhi divisions
+	CountyName   string `json:"county_name"`   // kept with the code so printouts need no table
+	SerialPrefix string `json:"serial_prefix"` // 证明编号前缀, printed before 2026-0001
+	Phone        string `json:"phone"`         // 联系电话
+	ReceiverKey  string `json:"receiver_key,omitempty"`
+}
+
+// CommitteeName is the committee's full name as printed under a certificate.
+func (p Profile) CommitteeName() string {
+	if strings.HasSuffix(p.Community, "居民委员会") || strings.HasSuffix(p.Community, "居委会") {
+		return p.Community
+	}
+	return p.Community + "居民委员会"
+}
+
+// Normalize trims every field.
+func (p Profile) Normalize() Profile {
+	p.Community = CleanText(p.Community)
+	p.Street = CleanText(p.Street)
+	p.CountyCode = strings.TrimSpace(p.CountyCode)
+	p.SerialPrefix = CleanText(p.SerialPrefix)
+	p.Phone = strings.ReplaceAll(CleanText(p.Phone), " ", "")
+	return p
+}
+
+// Validate checks a normalised profile and fills CountyName. The first
+// problem found is returned as a *FieldError naming the field.
+func (p *Profile) Validate() error {
+	if err := checkText("社区名称", p.Community, 2, 30, true); err != nil {
+		return err
+	}
+	if err := checkText("所属街道办事处", p.Street, 2, 30, true); err != nil {
+		return err
+	}
+	divs, err := assets.LoadDivisions()
+	if err != nil {
+		return err
+	}
+	d, ok := divs.Find(p.CountyCode)
+	if !ok {
+		return &FieldError{"县（市、区）", "请从长治市现行的县（市、区）中选择一个。"}
+	}
+	p.CountyName = d.Name
+	if err := checkText("证明编号前缀", p.SerialPrefix, 0, 12, false); err != nil {
+		return err
+	}
+	if strings.ContainsAny(p.SerialPrefix, " \t") {
+		return &FieldError{"证明编号前缀", "不能含有空格。"}
+	}
+	if p.Phone != "" {
+		digits := 0
+		for _, r := range p.Phone {
+			switch {
+			case r >= '0' && r <= '9':
+				digits++
+			case r == '-':
+			default:
+				return &FieldError{"联系电话", "只能填数字和“-”，例如 0355-2021234 或 13812345678。"}
+			}
+		}
+		if digits < 7 || digits > 13 {
+			return &FieldError{"联系电话", "位数不对：固定电话 7–12 位（可带区号），手机 11 位。"}
+		}
+	}
+	return nil
+}
+
+// CleanText trims white space (including the ideographic space U+3000),
+// folds inner runs of white space to one space, and leaves every other
+// character as typed.
+func CleanText(s string) string {
+	s = strings.TrimFunc(s, unicode.IsSpace)
+	if !strings.ContainsFunc(s, unicode.IsSpace) {
+		return s
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// checkText refuses empty required text, lengths out of range and control or
+// invisible characters.
+func checkText(field, s string, min, max int, required bool) error {
+	n := utf8.RuneCountInString(s)
+	if n == 0 {
+		if required {
+			return &FieldError{field, "必须填写。"}
+		}
+		return nil
+	}
+	if !utf8.ValidString(s) {
+		return &FieldError{field, "含有无法识别的字符，请重新输入。"}
+	}
+	for _, r := range s {
+		if Invisible(r) {
+			return &FieldError{field, "含有看不见的控制字符，请删除后重新输入。"}
+		}
+	}
+	if n < min {
+		return &FieldError{field, "太短，请填写完整。"}
+	}
+	if n > max {
+		return &FieldError{field, "太长，请不超过 " + strconv.Itoa(max) + " 个字。"}
+	}
+	return nil
+}
+
+// Invisible reports control, format (zero-width, bidi) and private-use
+// characters, which must not end up in a printed record.
+func Invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Co, r) || r == utf8.RuneError
+}
+
+
+// Profile returns the community profile, or ErrNoProfile.
+func (db *DB) Profile() (Profile, error) {
+	var p Profile
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketProfile).Get(keyProfile)
+		if v == nil {
+			return ErrNoProfile
+		}
+		return json.Unmarshal(v, &p)
+	})
+	return p, err
+}
+
+// SaveProfile validates and stores the profile. With overwrite false an
+// existing profile is not replaced (ProfileExistsError).
+func (db *DB) SaveProfile(p Profile, overwrite bool) (Profile, error) {
+	p = p.Normalize()
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		return p, err
+	}
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bucketProfile)
+		if old := bk.Get(keyProfile); old != nil && !overwrite {
+			var cur Profile
+			_ = json.Unmarshal(old, &cur)
+			return &ProfileExistsError{Community: cur.Community}
+		}
+		return bk.Put(keyProfile, b)
+	})
+	return p, err
+}
