@@ -18,6 +18,7 @@ type migration struct {
 
 var migrations = []migration{
 	{1, "meta, profile and operators", migrateV1},
+	{2, "event log, certificates and refusals", migrateV2},
 }
 
 // CurrentSchema is the version a file has after Open.
@@ -59,4 +60,10 @@ func migrateV1(tx *bolt.Tx, now time.Time) error {
 		return err
 	}
 	return meta.Put(keyCreated, []byte(now.Format(time.RFC3339)))
+}
+
+// migrateV2 adds the event log and the certificate and refusal buckets.
+func migrateV2(tx *bolt.Tx, _ time.Time) error {
+	return createBuckets(tx, bucketEvents, bucketSubjects, bucketCerts, bucketCertRows,
+		bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals)
 }

@@ -16,6 +16,7 @@ type boltTx = bolt.Tx
 // when a migration is added without one.
 var migrationTests = map[uint64]func(t *testing.T){
 	1: testMigrateV1,
+	2: testMigrateV2,
 }
 
 func TestEveryMigrationTested(t *testing.T) {
@@ -98,4 +99,16 @@ func TestOpenUpgradesOldFile(t *testing.T) {
 	if v, _ := db.SchemaVersion(); v != CurrentSchema() {
 		t.Errorf("schema %d after open, want %d", v, CurrentSchema())
 	}
+}
+
+func testMigrateV2(t *testing.T) {
+	b := rawFileAt(t, 2)
+	b.View(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bucketEvents, bucketSubjects, bucketCerts, bucketCertRows, bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals} {
+			if tx.Bucket(name) == nil {
+				t.Errorf("bucket %s missing", name)
+			}
+		}
+		return nil
+	})
 }

@@ -12,7 +12,22 @@
 //	  "current"   -> JSON Profile          (the community this ledger belongs to)
 //	operators/
 //	  uint64 BE id -> JSON Operator        (id from the bucket's NextSequence)
-//	  "last"      -> uint64 BE id          (the operator at the desk last time; in meta)
+//	meta/"last_operator" -> uint64 BE id  (the operator at the desk last time)
+//	meta/"newest"        -> RFC 3339 time  (time of the newest event: the clock check)
+//
+// Version 2 adds the event log and the records it adds up to:
+//
+//	events/       uint64 BE seq -> JSON Event (hash-chained; see events.go)
+//	subjects/     group byte ('c' cert, 'r' refusal, 'a' admission) + uint64 BE
+//	              record id + uint64 BE seq -> empty   (a record's history)
+//	certs/        uint64 BE id -> JSON Certificate   (id from NextSequence)
+//	cert_rows/    "YYYYMM" + uint64 BE id -> row text (the ledger's list line:
+//	              serial, date, type no, name, ID number, status, joined by
+//	              0x1F; a month is one cursor range, read without JSON)
+//	cert_serials/ "2026-0001" -> uint64 BE id
+//	cert_person/  18-char ID number + uint64 BE id -> empty (duplicate check)
+//	serials/      "2026" -> uint64 BE last number issued that year
+//	refusals/     "YYYYMM" + uint64 BE id -> JSON Refusal
 //
 // Keys that are numbers are big-endian uint64 so that cursors walk them in
 // order. Values are JSON so a record read back by a later version keeps the
@@ -28,10 +43,20 @@ var (
 	bucketProfile   = []byte("profile")
 	bucketOperators = []byte("operators")
 
-	keyApp          = []byte("app")
-	keySchema       = []byte("schema")
-	keyCreated      = []byte("created")
+	keyApp            = []byte("app")
+	keySchema         = []byte("schema")
+	keyCreated        = []byte("created")
+	bucketEvents      = []byte("events")
+	bucketSubjects    = []byte("subjects")
+	bucketCerts       = []byte("certs")
+	bucketCertRows    = []byte("cert_rows")
+	bucketCertSerials = []byte("cert_serials")
+	bucketCertPerson  = []byte("cert_person")
+	bucketSerials     = []byte("serials")
+	bucketRefusals    = []byte("refusals")
+
 	keyProfile      = []byte("current")
+	keyNewest       = []byte("newest")
 	keyLastOperator = []byte("last_operator")
 
 	appMarker = []byte("taizhang")

@@ -1,0 +1,484 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
+
+	"taizhang/assets"
+	"taizhang/store/idcard"
+)
+
+// DuplicateDays is how far back the duplicate warning looks.
+const DuplicateDays = 30
+
+// ClockBehindError: the PC clock is earlier than the newest record, so the
+// date or the serial year may be wrong. The user must confirm before saving.
+type ClockBehindError struct{ Now, Newest time.Time }
+
+func (e *ClockBehindError) Error() string {
+	return fmt.Sprintf("电脑时间（%s %s）早于台账中最新一条记录的时间（%s %s）。请先核对电脑的日期和时间；确认无误再保存。",
+		ChineseDate(e.Now), e.Now.Format("15:04"), ChineseDate(e.Newest), e.Newest.Format("15:04"))
+}
+
+// DuplicateError: the same person got the same type recently.
+type DuplicateError struct{ Earlier Certificate }
+
+func (e *DuplicateError) Error() string {
+	return fmt.Sprintf("%s在%d天内已开过同类证明（编号 %s，%s）。确需再开请确认。",
+		e.Earlier.Name, DuplicateDays, e.Earlier.Serial, e.Earlier.IssueDate)
+}
+
+// IssueOptions are the confirmations a user gave after a warning.
+type IssueOptions struct {
+	AcceptClock     bool // saving although the clock is behind the newest record
+	AcceptDuplicate bool // saving although a like certificate was issued recently
+}
+
+// CertInput is what the worker typed.
+type CertInput struct {
+	TypeNo      int // 附件4 item number, or 0 with AdmissionID
+	AdmissionID uint64
+	TypeName    string // for an admission type: the admitted item
+	Name        string
+	IDNumber    string
+	Address     string
+	Purpose     string
+	Recipient   string
+	Verified    string
+	Copies      int
+}
+
+// Field labels of the certificate form, used in FieldErrors.
+const (
+	FieldCertType  = "证明类型"
+	FieldName      = "姓名"
+	FieldIDNumber  = "身份证号"
+	FieldAddress   = "住址"
+	FieldPurpose   = "用途"
+	FieldRecipient = "需证明单位"
+	FieldVerified  = "核实情况"
+	FieldCopies    = "份数"
+)
+
+// CheckName validates a resident's name: rare characters (also outside the
+// BMP) and the middle dot of transcribed names are kept; control and
+// invisible characters are refused.
+func CheckName(s string) (string, error) {
+	s = CleanText(s)
+	if err := checkText(FieldName, s, 1, 30, true); err != nil {
+		return s, err
+	}
+	for _, r := range s {
+		if r < 0x80 && !(r == ' ' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '.' || r == '-') {
+			return s, &FieldError{FieldName, fmt.Sprintf("不能含有“%c”。", r)}
+		}
+	}
+	return s, nil
+}
+
+// Validate checks the input and returns the certificate it makes (without
+// serial, id or times). The first wrong field comes back as a FieldError.
+func (in CertInput) Validate(cat *assets.Catalog, today time.Time) (Certificate, error) {
+	c := Certificate{TypeNo: in.TypeNo, AdmissionID: in.AdmissionID, Copies: in.Copies}
+	switch {
+	case in.TypeNo >= 1 && in.TypeNo <= len(cat.List(assets.Certificates).Items):
+		c.TypeName = cat.List(assets.Certificates).Items[in.TypeNo-1].Text
+	case in.TypeNo == 0 && in.AdmissionID != 0 && CleanText(in.TypeName) != "":
+		c.TypeName = CleanText(in.TypeName)
+	default:
+		return c, &FieldError{FieldCertType, "请从附件4的12类证明（或已准入的证明事项）中选择。"}
+	}
+	var err error
+	if c.Name, err = CheckName(in.Name); err != nil {
+		return c, err
+	}
+	id, err := idcard.Parse(in.IDNumber, today)
+	if err != nil {
+		return c, &FieldError{FieldIDNumber, err.Error()}
+	}
+	c.IDNumber, c.Sex = id.Number, id.Sex.String()
+	if !id.Birth.IsZero() {
+		c.Birth = id.Birth.Format(time.DateOnly)
+	}
+	texts := []struct {
+		label    string
+		dst      *string
+		v        string
+		max      int
+		required bool
+	}{
+		{FieldAddress, &c.Address, in.Address, 60, false},
+		{FieldPurpose, &c.Purpose, in.Purpose, 60, true},
+		{FieldRecipient, &c.Recipient, in.Recipient, 40, false},
+		{FieldVerified, &c.Verified, in.Verified, 200, false},
+	}
+	for _, t := range texts {
+		*t.dst = CleanText(t.v)
+		if err := checkText(t.label, *t.dst, 1, t.max, t.required); err != nil {
+			return c, err
+		}
+	}
+	if c.Copies < 1 || c.Copies > 9 {
+		return c, &FieldError{FieldCopies, "请填 1 到 9 之间的数字。"}
+	}
+	return c, nil
+}
+
+// IssueCertificate validates and saves a certificate, allocating its serial
+// in the same transaction. A clock behind the newest record or a like
+// certificate in the last 30 days stops the save with ClockBehindError or
+// DuplicateError unless opt accepts it.
+func (db *DB) IssueCertificate(op Operator, in CertInput, cat *assets.Catalog, opt IssueOptions) (Certificate, error) {
+	return db.issue(op, in, cat, opt, 0)
+}
+
+// CorrectCertificate voids old (reason 更正) and issues its correction, linked
+// both ways, in one transaction.
+func (db *DB) CorrectCertificate(op Operator, old uint64, in CertInput, cat *assets.Catalog, opt IssueOptions) (Certificate, error) {
+	return db.issue(op, in, cat, opt, old)
+}
+
+func (db *DB) issue(op Operator, in CertInput, cat *assets.Catalog, opt IssueOptions, replaces uint64) (Certificate, error) {
+	now := db.now()
+	c, err := in.Validate(cat, now)
+	if err != nil {
+		return c, err
+	}
+	if op.ID == 0 {
+		return c, &FieldError{"经办人", "请先选择经办人。"}
+	}
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		if newest := newestTime(tx); !opt.AcceptClock && now.Before(newest) {
+			return &ClockBehindError{Now: now, Newest: newest}
+		}
+		if replaces != 0 {
+			old, err := getCert(tx, replaces)
+			if err != nil {
+				return err
+			}
+			if old.Status == Voided {
+				return fmt.Errorf("证明 %s 已作废，不能再更正。请直接开具新证明。", old.Serial)
+			}
+		}
+		if !opt.AcceptDuplicate {
+			if dup, ok := findDuplicate(tx, c, now, replaces); ok {
+				return &DuplicateError{Earlier: dup}
+			}
+		}
+		id, err := tx.Bucket(bucketCerts).NextSequence()
+		if err != nil {
+			return err
+		}
+		year := now.Year()
+		last := fromU64(tx.Bucket(bucketSerials).Get([]byte(strconv.Itoa(year))))
+		c.ID, c.Year, c.No = id, year, int(last)+1
+		c.Serial = fmt.Sprintf("%d-%04d", year, c.No)
+		c.IssueDate = now.Format(time.DateOnly)
+		c.Issued, c.OperatorID, c.OperatorName = now, op.ID, op.Name
+		c.Status, c.Replaces = Valid, replaces
+		if _, err := appendEvent(tx, op, now, EvCertIssue, id, c); err != nil {
+			return err
+		}
+		if replaces != 0 {
+			_, err := appendEvent(tx, op, now, EvCertVoid, replaces, voidData{Reason: "更正：由 " + c.Serial + " 取代", ReplacedBy: id})
+			return err
+		}
+		return nil
+	})
+	return c, err
+}
+
+// VoidCertificate marks a certificate 作废 with a reason. It stays listed.
+func (db *DB) VoidCertificate(op Operator, id uint64, reason string) (Certificate, error) {
+	reason = CleanText(reason)
+	if err := checkText("作废原因", reason, 2, 100, true); err != nil {
+		return Certificate{}, err
+	}
+	var c Certificate
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		old, err := getCert(tx, id)
+		if err != nil {
+			return err
+		}
+		if old.Status == Voided {
+			return fmt.Errorf("证明 %s 已经作废。", old.Serial)
+		}
+		if _, err := appendEvent(tx, op, db.now(), EvCertVoid, id, voidData{Reason: reason}); err != nil {
+			return err
+		}
+		c, err = getCert(tx, id)
+		return err
+	})
+	return c, err
+}
+
+// RecordPrint counts a printout (first print or reprint) of copies copies.
+func (db *DB) RecordPrint(op Operator, id uint64, copies int) (Certificate, error) {
+	var c Certificate
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if _, err := getCert(tx, id); err != nil {
+			return err
+		}
+		if _, err := appendEvent(tx, op, db.now(), EvCertPrint, id, printData{Copies: copies}); err != nil {
+			return err
+		}
+		var err error
+		c, err = getCert(tx, id)
+		return err
+	})
+	return c, err
+}
+
+// Certificate reads one certificate.
+func (db *DB) Certificate(id uint64) (Certificate, error) {
+	var c Certificate
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		var err error
+		c, err = getCert(tx, id)
+		return err
+	})
+	return c, err
+}
+
+// CertificateBySerial finds a certificate by its serial (2026-0001).
+func (db *DB) CertificateBySerial(serial string) (Certificate, error) {
+	var id uint64
+	_ = db.bolt.View(func(tx *bolt.Tx) error {
+		id = fromU64(tx.Bucket(bucketCertSerials).Get([]byte(serial)))
+		return nil
+	})
+	if id == 0 {
+		return Certificate{}, ErrNotFound
+	}
+	return db.Certificate(id)
+}
+
+func getCert(tx *bolt.Tx, id uint64) (Certificate, error) {
+	var c Certificate
+	v := tx.Bucket(bucketCerts).Get(u64(id))
+	if v == nil {
+		return c, ErrNotFound
+	}
+	return c, json.Unmarshal(v, &c)
+}
+
+func newestTime(tx *bolt.Tx) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, string(tx.Bucket(bucketMeta).Get(keyNewest)))
+	return t
+}
+
+// findDuplicate looks for a valid certificate of the same type for the same
+// ID number issued within DuplicateDays.
+func findDuplicate(tx *bolt.Tx, c Certificate, now time.Time, except uint64) (Certificate, bool) {
+	cur := tx.Bucket(bucketCertPerson).Cursor()
+	prefix := []byte(c.IDNumber)
+	since := now.AddDate(0, 0, -DuplicateDays)
+	var found Certificate
+	ok := false
+	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
+		id := fromU64(k[len(prefix):])
+		if id == except {
+			continue
+		}
+		old, err := getCert(tx, id)
+		if err != nil || old.Status != Valid || old.TypeNo != c.TypeNo || old.AdmissionID != c.AdmissionID || old.Issued.Before(since) {
+			continue
+		}
+		found, ok = old, true
+	}
+	return found, ok
+}
+
+func monthKey(date string, id uint64) []byte {
+	return append([]byte(strings.ReplaceAll(date[:7], "-", "")), u64(id)...)
+}
+
+// applyEvent brings the record buckets up to date with one event. It is the
+// only code that writes them, so replaying the log rebuilds them.
+func applyEvent(tx *bolt.Tx, ev Event) error {
+	switch ev.Kind {
+	case EvCertIssue:
+		var c Certificate
+		if err := json.Unmarshal(ev.Data, &c); err != nil {
+			return err
+		}
+		serials := tx.Bucket(bucketSerials)
+		year := []byte(strconv.Itoa(c.Year))
+		if uint64(c.No) > fromU64(serials.Get(year)) {
+			if err := serials.Put(year, u64(uint64(c.No))); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketCertSerials).Put([]byte(c.Serial), u64(c.ID)); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketCertPerson).Put(append([]byte(c.IDNumber), u64(c.ID)...), nil); err != nil {
+			return err
+		}
+		return putCert(tx, c)
+	case EvCertPrint:
+		return updateCert(tx, ev.Subject, func(c *Certificate) error {
+			c.Prints++
+			return nil
+		})
+	case EvCertVoid:
+		var d voidData
+		if err := json.Unmarshal(ev.Data, &d); err != nil {
+			return err
+		}
+		return updateCert(tx, ev.Subject, func(c *Certificate) error {
+			c.Status, c.VoidReason, c.VoidedAt, c.VoidedBy = Voided, d.Reason, ev.Time, ev.Operator
+			c.ReplacedBy = d.ReplacedBy
+			return nil
+		})
+	case EvRefusal:
+		var r Refusal
+		if err := json.Unmarshal(ev.Data, &r); err != nil {
+			return err
+		}
+		return putJSON(tx.Bucket(bucketRefusals), monthKey(r.Date, r.ID), r)
+	}
+	return applyOther(tx, ev)
+}
+
+// applyOther is where later record kinds hook in.
+var applyOther = func(tx *bolt.Tx, ev Event) error {
+	return fmt.Errorf("未知的事件类型 %q", ev.Kind)
+}
+
+func updateCert(tx *bolt.Tx, id uint64, change func(*Certificate) error) error {
+	c, err := getCert(tx, id)
+	if err != nil {
+		return err
+	}
+	if err := change(&c); err != nil {
+		return err
+	}
+	return putCert(tx, c)
+}
+
+func putCert(tx *bolt.Tx, c Certificate) error {
+	if err := putJSON(tx.Bucket(bucketCerts), u64(c.ID), c); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketCertRows).Put(monthKey(c.IssueDate, c.ID), []byte(CertRowOf(c).encode()))
+}
+
+// CertRow is a certificate as the ledger list shows it, cheap to read in bulk.
+type CertRow struct {
+	ID        uint64
+	Serial    string
+	IssueDate string
+	TypeNo    int
+	Name      string
+	IDNumber  string
+	Voided    bool
+}
+
+// CertRowOf makes the list row of a certificate.
+func CertRowOf(c Certificate) CertRow {
+	return CertRow{ID: c.ID, Serial: c.Serial, IssueDate: c.IssueDate, TypeNo: c.TypeNo, Name: c.Name, IDNumber: c.IDNumber, Voided: c.Status == Voided}
+}
+
+const rowSep = "\x1f"
+
+func (r CertRow) encode() string {
+	v := "1"
+	if r.Voided {
+		v = "0"
+	}
+	return strings.Join([]string{r.Serial, r.IssueDate, strconv.Itoa(r.TypeNo), r.Name, r.IDNumber, v}, rowSep)
+}
+
+func decodeRow(id uint64, b []byte) (CertRow, bool) {
+	s := string(b)
+	var f [6]string
+	for i := 0; i < 5; i++ {
+		j := strings.Index(s, rowSep)
+		if j < 0 {
+			return CertRow{}, false
+		}
+		f[i], s = s[:j], s[j+1:]
+	}
+	f[5] = s
+	n, _ := strconv.Atoi(f[2])
+	return CertRow{ID: id, Serial: f[0], IssueDate: f[1], TypeNo: n, Name: f[3], IDNumber: f[4], Voided: f[5] == "0"}, utf8.ValidString(f[3])
+}
+
+// MonthRows lists one month's certificates, newest first.
+func (db *DB) MonthRows(year int, month time.Month) ([]CertRow, error) {
+	prefix := []byte(fmt.Sprintf("%04d%02d", year, int(month)))
+	var out []CertRow
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketCertRows).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			if r, ok := decodeRow(fromU64(k[6:]), v); ok {
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out, err
+}
+
+// AllRows calls fn for every certificate row, oldest month first.
+func (db *DB) AllRows(fn func(CertRow)) error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketCertRows).ForEach(func(k, v []byte) error {
+			if r, ok := decodeRow(fromU64(k[6:]), v); ok {
+				fn(r)
+			}
+			return nil
+		})
+	})
+}
+
+// CertMonths lists the months that have certificates or refusals, newest first.
+func (db *DB) CertMonths() ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketCertRows, bucketRefusals} {
+			c := tx.Bucket(b).Cursor()
+			for k, _ := c.First(); k != nil; {
+				m := string(k[:6])
+				if !seen[m] {
+					seen[m] = true
+					out = append(out, m)
+				}
+				k, _ = c.Seek(append([]byte(m), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))
+			}
+		}
+		return nil
+	})
+	sortDesc(out)
+	return out, err
+}
+
+func sortDesc(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] > s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// CertCount is how many certificates the ledger holds.
+func (db *DB) CertCount() int {
+	n := 0
+	_ = db.bolt.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketCerts).Stats().KeyN
+		return nil
+	})
+	return n
+}

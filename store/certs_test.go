@@ -1,0 +1,333 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"taizhang/assets"
+	"taizhang/store/idcard"
+)
+
+// validID builds a valid ID number from 17 digits by computing its check digit.
+func validID(first17 string) string { return first17 + string(idcard.CheckDigit(first17)) }
+
+func catalog(t testing.TB) *assets.Catalog {
+	c, err := assets.LoadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); c.t = c.t.Add(time.Second); return c.t }
+func (c *clock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+func ledger(t testing.TB) (*DB, Operator, *clock) {
+	t.Helper()
+	clk := &clock{t: testNow}
+	db, err := Open(t.TempDir()+"/c.db", Options{Now: clk.now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	_, op, err := db.Setup(testProfile(), "王丽", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, op, clk
+}
+
+func input(name, id string, typ int) CertInput {
+	return CertInput{TypeNo: typ, Name: name, IDNumber: id, Address: "潞州区英雄南路12号", Purpose: "办理入学", Recipient: "长治市第一中学", Copies: 1}
+}
+
+func TestIssueAllocatesSerials(t *testing.T) {
+	db, op, _ := ledger(t)
+	cat := catalog(t)
+	a, err := db.IssueCertificate(op, input("张三", validID("14040319900101123"), 3), cat, IssueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := db.IssueCertificate(op, input("李四", validID("14040219850505432"), 3), cat, IssueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Serial != "2026-0001" || b.Serial != "2026-0002" {
+		t.Errorf("serials %s %s", a.Serial, b.Serial)
+	}
+	if a.TypeName != "居民在社区居住证明" || a.Sex != "男" || a.Birth != "1990-01-01" || a.OperatorName != "王丽" {
+		t.Errorf("derived fields: %+v", a)
+	}
+	// A voided number stays taken.
+	if _, err := db.VoidCertificate(op, b.ID, "姓名写错"); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := db.IssueCertificate(op, input("王五", validID("14040319700303001"), 5), cat, IssueOptions{})
+	if c.Serial != "2026-0003" {
+		t.Errorf("after void: %s", c.Serial)
+	}
+}
+
+func TestSerialsUnderConcurrentSaves(t *testing.T) {
+	db, op, _ := ledger(t)
+	cat := catalog(t)
+	const n = 40
+	var wg sync.WaitGroup
+	serials := make(chan string, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			id := validID(fmt.Sprintf("14040319900101%03d", i))
+			c, err := db.IssueCertificate(op, input("张三", id, 1+i%12), cat, IssueOptions{})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			serials <- c.Serial
+		}(i)
+	}
+	wg.Wait()
+	close(serials)
+	seen := map[string]bool{}
+	for s := range serials {
+		if seen[s] {
+			t.Errorf("serial %s given twice", s)
+		}
+		seen[s] = true
+	}
+	for i := 1; i <= n; i++ {
+		if !seen[fmt.Sprintf("2026-%04d", i)] {
+			t.Errorf("serial %d missing: numbers must be consecutive", i)
+		}
+	}
+}
+
+func TestSerialsRestartEachYear(t *testing.T) {
+	db, op, clk := ledger(t)
+	cat := catalog(t)
+	db.IssueCertificate(op, input("张三", validID("14040319900101123"), 3), cat, IssueOptions{})
+	clk.set(time.Date(2027, 1, 2, 9, 0, 0, 0, time.Local))
+	c, err := db.IssueCertificate(op, input("李四", validID("14040219850505432"), 3), cat, IssueOptions{})
+	if err != nil || c.Serial != "2027-0001" {
+		t.Errorf("new year: %s %v", c.Serial, err)
+	}
+}
+
+func TestClockBehindAsks(t *testing.T) {
+	db, op, clk := ledger(t)
+	cat := catalog(t)
+	db.IssueCertificate(op, input("张三", validID("14040319900101123"), 3), cat, IssueOptions{})
+	clk.set(testNow.Add(-48 * time.Hour))
+	in := input("李四", validID("14040219850505432"), 3)
+	_, err := db.IssueCertificate(op, in, cat, IssueOptions{})
+	var cb *ClockBehindError
+	if !errors.As(err, &cb) {
+		t.Fatalf("err = %v, want ClockBehindError", err)
+	}
+	if db.CertCount() != 1 {
+		t.Error("saved although the clock was behind")
+	}
+	c, err := db.IssueCertificate(op, in, cat, IssueOptions{AcceptClock: true})
+	if err != nil || c.Serial != "2026-0002" {
+		t.Errorf("confirmed: %s %v", c.Serial, err)
+	}
+}
+
+func TestDuplicateWarning(t *testing.T) {
+	db, op, clk := ledger(t)
+	cat := catalog(t)
+	id := validID("14040319900101123")
+	first, _ := db.IssueCertificate(op, input("张三", id, 3), cat, IssueOptions{})
+	_, err := db.IssueCertificate(op, input("张三", " "+id+" ", 3), cat, IssueOptions{})
+	var de *DuplicateError
+	if !errors.As(err, &de) || de.Earlier.Serial != first.Serial {
+		t.Fatalf("err = %v, want DuplicateError naming %s", err, first.Serial)
+	}
+	// Another type is not a duplicate.
+	if _, err := db.IssueCertificate(op, input("张三", id, 5), cat, IssueOptions{}); err != nil {
+		t.Errorf("other type: %v", err)
+	}
+	if _, err := db.IssueCertificate(op, input("张三", id, 3), cat, IssueOptions{AcceptDuplicate: true}); err != nil {
+		t.Errorf("confirmed duplicate: %v", err)
+	}
+	// 31 days on, no warning.
+	clk.set(testNow.AddDate(0, 0, 31))
+	if _, err := db.IssueCertificate(op, input("张三", id, 3), cat, IssueOptions{}); err != nil {
+		t.Errorf("after 31 days: %v", err)
+	}
+}
+
+func TestVoidAndCorrectLinks(t *testing.T) {
+	db, op, _ := ledger(t)
+	cat := catalog(t)
+	old, _ := db.IssueCertificate(op, input("张山", validID("14040319900101123"), 3), cat, IssueOptions{})
+	var fe *FieldError
+	if _, err := db.VoidCertificate(op, old.ID, ""); !errors.As(err, &fe) {
+		t.Errorf("void without reason: %v", err)
+	}
+	in := input("张三", validID("14040319900101123"), 3)
+	nw, err := db.CorrectCertificate(op, old.ID, in, cat, IssueOptions{})
+	if err != nil {
+		t.Fatal(err) // the duplicate check must not count the certificate being corrected
+	}
+	got, _ := db.Certificate(old.ID)
+	if got.Status != Voided || got.ReplacedBy != nw.ID || nw.Replaces != old.ID || got.VoidedBy != "王丽" || got.VoidReason == "" {
+		t.Errorf("links: old %+v new %+v", got, nw)
+	}
+	if _, err := db.VoidCertificate(op, old.ID, "再次作废"); err == nil {
+		t.Error("voided twice")
+	}
+	if _, err := db.CorrectCertificate(op, old.ID, in, cat, IssueOptions{}); err == nil {
+		t.Error("corrected a voided certificate")
+	}
+	rows, _ := db.MonthRows(2026, 11)
+	if len(rows) != 2 || rows[0].ID != nw.ID || !rows[1].Voided {
+		t.Errorf("month rows %+v", rows)
+	}
+	h, _ := db.History(EvCertIssue, old.ID)
+	if len(h) != 2 || h[0].Kind != EvCertIssue || h[1].Kind != EvCertVoid {
+		t.Errorf("history %+v", h)
+	}
+}
+
+func TestPrintsCounted(t *testing.T) {
+	db, op, _ := ledger(t)
+	c, _ := db.IssueCertificate(op, input("张三", validID("14040319900101123"), 3), catalog(t), IssueOptions{})
+	db.RecordPrint(op, c.ID, 1)
+	c, _ = db.RecordPrint(op, c.ID, 1)
+	if c.Prints != 2 {
+		t.Errorf("prints %d", c.Prints)
+	}
+}
+
+func TestCertValidation(t *testing.T) {
+	db, op, _ := ledger(t)
+	cat := catalog(t)
+	cases := []struct {
+		field string
+		edit  func(*CertInput)
+	}{
+		{FieldCertType, func(in *CertInput) { in.TypeNo = 13 }},
+		{FieldName, func(in *CertInput) { in.Name = "  " }},
+		{FieldName, func(in *CertInput) { in.Name = "张\u200b三" }},
+		{FieldName, func(in *CertInput) { in.Name = "张三<" }},
+		{FieldIDNumber, func(in *CertInput) { in.IDNumber = "140403199001011230" }},
+		{FieldPurpose, func(in *CertInput) { in.Purpose = "" }},
+		{FieldCopies, func(in *CertInput) { in.Copies = 10 }},
+	}
+	for _, c := range cases {
+		in := input("张三", validID("14040319900101123"), 3)
+		c.edit(&in)
+		_, err := db.IssueCertificate(op, in, cat, IssueOptions{})
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != c.field {
+			t.Errorf("%s: %v", c.field, err)
+		}
+	}
+	if db.CertCount() != 0 {
+		t.Error("an invalid certificate was saved")
+	}
+	c, err := db.IssueCertificate(op, input(" 𠮷祥 ", "１４０４０３１９９００１０１１２３"+string(idcard.CheckDigit("14040319900101123")), 3), cat, IssueOptions{})
+	if err != nil || c.Name != "𠮷祥" || c.IDNumber != validID("14040319900101123") {
+		t.Errorf("rare name / full-width id: %+v %v", c, err)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	db, op, _ := ledger(t)
+	_, err := db.AddRefusal(op, RefusalInput{Requester: "某物业公司", RequesterKind: "单位", Item: "开具无犯罪记录证明", Reason: OtherReason})
+	var fe *FieldError
+	if !errors.As(err, &fe) || fe.Field != FieldDetail {
+		t.Errorf("其他 without detail: %v", err)
+	}
+	r, err := db.AddRefusal(op, RefusalInput{Requester: "某物业公司", RequesterKind: "单位", Item: "开具无犯罪记录证明", Reason: DepartmentsDuty})
+	if err != nil || r.OperatorName != "王丽" || r.Date != "2026-11-29" {
+		t.Fatalf("%+v %v", r, err)
+	}
+	list, _ := db.MonthRefusals(2026, 11)
+	if len(list) != 1 || list[0].Item != "开具无犯罪记录证明" {
+		t.Errorf("%+v", list)
+	}
+	months, _ := db.CertMonths()
+	if len(months) != 1 || months[0] != "202611" {
+		t.Errorf("months %v", months)
+	}
+}
+
+func TestChainVerifiesAndDetectsTampering(t *testing.T) {
+	db, op, _ := ledger(t)
+	cat := catalog(t)
+	c, _ := db.IssueCertificate(op, input("张三", validID("14040319900101123"), 3), cat, IssueOptions{})
+	db.RecordPrint(op, c.ID, 1)
+	db.VoidCertificate(op, c.ID, "打印错误")
+	db.AddRefusal(op, RefusalInput{Requester: "李四", RequesterKind: "居民", Item: "无犯罪记录证明", Reason: NotOnList})
+	n, head, err := db.VerifyChain()
+	if err != nil || n != 4 || head == genesisDigest {
+		t.Fatalf("verify: %d %s %v", n, head, err)
+	}
+	// Rewrite the name in the issue event: the chain must break there.
+	db.bolt.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bucketEvents)
+		var ev Event
+		json.Unmarshal(bk.Get(u64(1)), &ev)
+		ev.Data = []byte(`{"name":"赵六"}`)
+		return putJSON(bk, u64(1), ev)
+	})
+	_, _, err = db.VerifyChain()
+	var ce *ChainError
+	if !errors.As(err, &ce) || ce.Seq != 1 {
+		t.Errorf("tampered: %v", err)
+	}
+}
+
+// Replaying the log into empty buckets gives the same records: the screens'
+// materialised buckets are derived from the events.
+func TestReplayRebuildsRecords(t *testing.T) {
+	db, op, _ := ledger(t)
+	cat := catalog(t)
+	a, _ := db.IssueCertificate(op, input("张山", validID("14040319900101123"), 3), cat, IssueOptions{})
+	db.RecordPrint(op, a.ID, 2)
+	db.CorrectCertificate(op, a.ID, input("张三", validID("14040319900101123"), 3), cat, IssueOptions{})
+	db.AddRefusal(op, RefusalInput{Requester: "李四", RequesterKind: "居民", Item: "无犯罪记录证明", Reason: NotOnList})
+	snapshot := func() map[string]string {
+		out := map[string]string{}
+		db.bolt.View(func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bucketCerts, bucketCertRows, bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals} {
+				tx.Bucket(b).ForEach(func(k, v []byte) error { out[string(b)+"/"+string(k)] = string(v); return nil })
+			}
+			return nil
+		})
+		return out
+	}
+	before := snapshot()
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketCerts, bucketCertRows, bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals} {
+			tx.DeleteBucket(b)
+			tx.CreateBucket(b)
+		}
+		return tx.Bucket(bucketEvents).ForEach(func(_, v []byte) error {
+			var ev Event
+			json.Unmarshal(v, &ev)
+			return applyEvent(tx, ev)
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := snapshot()
+	if len(before) == 0 || fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Errorf("replay differs:\nbefore %v\nafter  %v", before, after)
+	}
+}

@@ -1,0 +1,194 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Event kinds. Every change to a record is one event; the record buckets
+// are what the events add up to, kept so the screens need not replay.
+const (
+	EvCertIssue   = "cert.issue"   // Data: Certificate as issued
+	EvCertPrint   = "cert.print"   // Data: printData
+	EvCertVoid    = "cert.void"    // Data: voidData
+	EvRefusal     = "refusal.add"  // Data: Refusal
+	EvAdmission   = "admission"    // reserved for approval forms
+	genesisDigest = "0000000000000000000000000000000000000000000000000000000000000000"
+)
+
+// Event is one entry of the append-only log.
+//
+// Encoding: the value under key Seq (uint64 BE) in bucket "events" is the
+// JSON of Event. Hash is hex SHA-256 over Prev's 32 bytes followed by the
+// JSON of the event with Hash empty (Go's encoding/json writes struct
+// fields in declaration order, so the bytes are canonical). The first
+// event's Prev is 64 zeros. Changing, removing or reordering any event
+// breaks every hash after it.
+type Event struct {
+	Seq        uint64          `json:"seq"`
+	Time       time.Time       `json:"time"`
+	OperatorID uint64          `json:"operator_id"`
+	Operator   string          `json:"operator"`
+	Kind       string          `json:"kind"`
+	Subject    uint64          `json:"subject"` // the record the event is about
+	Data       json.RawMessage `json:"data"`
+	Prev       string          `json:"prev"`
+	Hash       string          `json:"hash,omitempty"`
+}
+
+type printData struct {
+	Copies int `json:"copies"`
+}
+
+type voidData struct {
+	Reason     string `json:"reason"`
+	ReplacedBy uint64 `json:"replaced_by,omitempty"`
+}
+
+// digest computes the event's hash from its fields and Prev.
+func (e Event) digest() (string, error) {
+	e.Hash = ""
+	body, err := json.Marshal(e)
+	if err != nil {
+		return "", err
+	}
+	prev, err := hex.DecodeString(e.Prev)
+	if err != nil || len(prev) != sha256.Size {
+		return "", fmt.Errorf("事件 %d 的前序哈希无效", e.Seq)
+	}
+	h := sha256.New()
+	h.Write(prev)
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// appendEvent chains a new event onto the log inside tx and applies it to
+// the record buckets.
+func appendEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject uint64, data any) (Event, error) {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return Event{}, err
+	}
+	bk := tx.Bucket(bucketEvents)
+	prev := genesisDigest
+	if k, v := bk.Cursor().Last(); k != nil {
+		var last Event
+		if err := json.Unmarshal(v, &last); err != nil {
+			return Event{}, err
+		}
+		prev = last.Hash
+	}
+	seq, err := bk.NextSequence()
+	if err != nil {
+		return Event{}, err
+	}
+	ev := Event{Seq: seq, Time: now, OperatorID: op.ID, Operator: op.Name, Kind: kind, Subject: subject, Data: raw, Prev: prev}
+	if ev.Hash, err = ev.digest(); err != nil {
+		return Event{}, err
+	}
+	if err := putJSON(bk, u64(seq), ev); err != nil {
+		return Event{}, err
+	}
+	subj := append(append([]byte{subjectGroup(kind)}, u64(subject)...), u64(seq)...)
+	if err := tx.Bucket(bucketSubjects).Put(subj, nil); err != nil {
+		return Event{}, err
+	}
+	if err := tx.Bucket(bucketMeta).Put(keyNewest, []byte(now.Format(time.RFC3339Nano))); err != nil {
+		return Event{}, err
+	}
+	return ev, applyEvent(tx, ev)
+}
+
+// ChainError says where the event log stops adding up.
+type ChainError struct {
+	Seq    uint64
+	Reason string
+}
+
+func (e *ChainError) Error() string {
+	return fmt.Sprintf("台账记录在第 %d 条事件处校验失败：%s。数据文件可能被改动过，请保留该文件并联系上级核查。", e.Seq, e.Reason)
+}
+
+// VerifyChain walks the whole log and checks every hash and link. It
+// returns the number of events and the last hash.
+func (db *DB) VerifyChain() (n uint64, head string, err error) {
+	head = genesisDigest
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
+			var ev Event
+			if err := json.Unmarshal(v, &ev); err != nil {
+				return &ChainError{fromU64(k), "内容无法解析"}
+			}
+			n++
+			if ev.Seq != fromU64(k) || ev.Seq != n {
+				return &ChainError{fromU64(k), "序号不连续"}
+			}
+			if ev.Prev != head {
+				return &ChainError{ev.Seq, "与前一条事件的链接不符"}
+			}
+			d, err := ev.digest()
+			if err != nil {
+				return &ChainError{ev.Seq, err.Error()}
+			}
+			if d != ev.Hash {
+				return &ChainError{ev.Seq, "内容与哈希不符"}
+			}
+			head = ev.Hash
+			return nil
+		})
+	})
+	return n, head, err
+}
+
+// Events calls fn for every event in order.
+func (db *DB) Events(fn func(Event) error) error {
+	return db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketEvents).ForEach(func(_, v []byte) error {
+			var ev Event
+			if err := json.Unmarshal(v, &ev); err != nil {
+				return err
+			}
+			return fn(ev)
+		})
+	})
+}
+
+// subjectGroup is the first byte of a key in bucket "subjects": which kind
+// of record an event is about.
+func subjectGroup(kind string) byte {
+	switch {
+	case strings.HasPrefix(kind, "cert."):
+		return 'c'
+	case strings.HasPrefix(kind, "refusal."):
+		return 'r'
+	default:
+		return 'a'
+	}
+}
+
+// History lists the events about one record, oldest first. kind is any
+// event kind of that record's family (EvCertIssue for a certificate).
+func (db *DB) History(kind string, id uint64) ([]Event, error) {
+	var out []Event
+	prefix := append([]byte{subjectGroup(kind)}, u64(id)...)
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketSubjects).Cursor()
+		events := tx.Bucket(bucketEvents)
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			var ev Event
+			if err := json.Unmarshal(events.Get(k[len(prefix):]), &ev); err != nil {
+				return err
+			}
+			out = append(out, ev)
+		}
+		return nil
+	})
+	return out, err
+}

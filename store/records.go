@@ -1,0 +1,80 @@
+package store
+
+import "time"
+
+// Status of a certificate.
+type Status string
+
+const (
+	Valid  Status = "有效"
+	Voided Status = "作废"
+)
+
+// Certificate is one issued 证明. It is never deleted: a mistake is voided
+// with a reason, and a correction is a new certificate linked both ways.
+type Certificate struct {
+	ID       uint64 `json:"id"`
+	Serial   string `json:"serial"` // 2026-0001, per community per year
+	Year     int    `json:"year"`
+	No       int    `json:"no"`        // the 0001 part
+	TypeNo   int    `json:"type_no"`   // 附件4 item number; 0 when issued under an admission
+	TypeName string `json:"type_name"` // the item's full text, as on the list when issued
+	// AdmissionID is the approved admission (准入) a non-listed type was
+	// issued under; the reference stays after the admission ends.
+	AdmissionID uint64 `json:"admission_id,omitempty"`
+
+	Name      string `json:"name"`       // 姓名, as typed (rare characters kept)
+	IDNumber  string `json:"id_number"`  // 身份证号, normalised 18 characters
+	Sex       string `json:"sex"`        // 男/女, derived from the ID number
+	Birth     string `json:"birth"`      // 2006-01-02, derived from the ID number
+	Address   string `json:"address"`    // 住址
+	Purpose   string `json:"purpose"`    // 用途
+	Recipient string `json:"recipient"`  // 需证明单位
+	Verified  string `json:"verified"`   // 核实情况
+	Copies    int    `json:"copies"`     // 份数 1–9
+	IssueDate string `json:"issue_date"` // 签发日期 2006-01-02
+
+	Issued       time.Time `json:"issued"` // when it was saved
+	OperatorID   uint64    `json:"operator_id"`
+	OperatorName string    `json:"operator_name"`
+
+	Prints int `json:"prints,omitempty"` // how many times a printout was made
+
+	Status     Status    `json:"status"`
+	VoidReason string    `json:"void_reason,omitempty"`
+	VoidedAt   time.Time `json:"voided_at,omitzero"`
+	VoidedBy   string    `json:"voided_by,omitempty"`
+	Replaces   uint64    `json:"replaces,omitempty"`    // the voided certificate this one corrects
+	ReplacedBy uint64    `json:"replaced_by,omitempty"` // the certificate that corrects this one
+}
+
+// FullSerial is the serial as printed: prefix + 2026-0001.
+func (c Certificate) FullSerial(p Profile) string { return p.SerialPrefix + c.Serial }
+
+// RefusalReason is why a request was refused.
+type RefusalReason string
+
+const (
+	NotOnList       RefusalReason = "不在清单内"
+	DepartmentsDuty RefusalReason = "属于部门职责"
+	Incomplete      RefusalReason = "材料不全"
+	Unverifiable    RefusalReason = "无法核实"
+	OtherReason     RefusalReason = "其他"
+)
+
+// RefusalReasons in the order the form offers them.
+var RefusalReasons = []RefusalReason{NotOnList, DepartmentsDuty, Incomplete, Unverifiable, OtherReason}
+
+// Refusal is one refused request (拒绝出具登记).
+type Refusal struct {
+	ID            uint64        `json:"id"`
+	Date          string        `json:"date"`           // 2006-01-02
+	Requester     string        `json:"requester"`      // 请求方
+	RequesterKind string        `json:"requester_kind"` // 居民 or 单位
+	Item          string        `json:"item"`           // 请求事项
+	Reason        RefusalReason `json:"reason"`
+	Detail        string        `json:"detail,omitempty"` // free text; required for 其他
+	Created       time.Time     `json:"created"`
+	OperatorID    uint64        `json:"operator_id"`
+	OperatorName  string        `json:"operator_name"`
+}
