@@ -15,11 +15,11 @@ import (
 // Event kinds. Every change to a record is one event; the record buckets
 // are what the events add up to, kept so the screens need not replay.
 const (
-	EvCertIssue   = "cert.issue"   // Data: Certificate as issued
-	EvCertPrint   = "cert.print"   // Data: printData
-	EvCertVoid    = "cert.void"    // Data: voidData
-	EvRefusal     = "refusal.add"  // Data: Refusal
-	EvAdmission   = "admission"    // reserved for approval forms
+	EvCertIssue   = "cert.issue"  // Data: Certificate as issued
+	EvCertPrint   = "cert.print"  // Data: printData
+	EvCertVoid    = "cert.void"   // Data: voidData
+	EvRefusal     = "refusal.add" // Data: Refusal
+	EvAdmission   = "admission"   // reserved for approval forms
 	genesisDigest = "0000000000000000000000000000000000000000000000000000000000000000"
 )
 

@@ -140,7 +140,6 @@ func Invisible(r rune) bool {
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Co, r) || r == utf8.RuneError
 }
 
-
 // Profile returns the community profile, or ErrNoProfile.
 func (db *DB) Profile() (Profile, error) {
 	var p Profile
