@@ -36,7 +36,8 @@ type Item struct {
 	Text             string   `json:"item"`
 	Basis            []string `json:"basis,omitempty"`
 	Reading          string   `json:"reading,omitempty"`
-	Note             string   `json:"note,omitempty"`
+	Note             string   `json:"note,omitempty"`    // as rebuilt (English)
+	NoteZh           string   `json:"note_zh,omitempty"` // the same note in Chinese, for the screen
 }
 
 // List is one annex.
@@ -57,11 +58,12 @@ type FormField struct {
 
 // ApprovalForm describes 附件5, 长治市部门工作进社区准入审批表.
 type ApprovalForm struct {
-	Annex   int         `json:"annex"`
-	Title   string      `json:"title"`
-	Reading string      `json:"reading,omitempty"`
-	Fields  []FormField `json:"fields"`
-	Notes   []string    `json:"notes"`
+	Annex     int         `json:"annex"`
+	Title     string      `json:"title"`
+	Reading   string      `json:"reading,omitempty"`
+	ReadingZh string      `json:"reading_zh,omitempty"`
+	Fields    []FormField `json:"fields"`
+	Notes     []string    `json:"notes"`
 }
 
 // Rule is one operative sentence of the policy, with the section it is in.
@@ -74,6 +76,7 @@ type Rule struct {
 type Catalog struct {
 	Source       string       `json:"source"`
 	About        string       `json:"about"`
+	AboutZh      string       `json:"about_zh"`
 	Lists        []List       `json:"lists"`
 	ApprovalForm ApprovalForm `json:"approval_form"`
 	Rules        []Rule       `json:"rules"`
@@ -180,6 +183,9 @@ func (c *Catalog) validate() error {
 		for i, it := range l.Items {
 			if it.No != i+1 {
 				return fmt.Errorf("assets: list %s: item %d numbered %d", id, i+1, it.No)
+			}
+			if it.Note != "" && it.NoteZh == "" {
+				return fmt.Errorf("assets: list %s: item %d has a note without note_zh", id, it.No)
 			}
 			if it.Text == "" {
 				return fmt.Errorf("assets: list %s: item %d has no text", id, it.No)

@@ -192,3 +192,27 @@ func (db *DB) History(kind string, id uint64) ([]Event, error) {
 	})
 	return out, err
 }
+
+// Describe says in a few Chinese words what the event did.
+func (e Event) Describe() string {
+	switch e.Kind {
+	case EvCertIssue:
+		var c Certificate
+		_ = json.Unmarshal(e.Data, &c)
+		if c.Replaces != 0 {
+			return "开具（更正）" + c.Serial
+		}
+		return "开具 " + c.Serial
+	case EvCertPrint:
+		var d printData
+		_ = json.Unmarshal(e.Data, &d)
+		return fmt.Sprintf("打印 %d 份", d.Copies)
+	case EvCertVoid:
+		var d voidData
+		_ = json.Unmarshal(e.Data, &d)
+		return "作废：" + d.Reason
+	case EvRefusal:
+		return "拒绝出具登记"
+	}
+	return e.Kind
+}

@@ -1,0 +1,161 @@
+// Command taizhang is the electronic ledger of a Changzhi community
+// residents' committee. Without a subcommand it opens the terminal program
+// on the data file; subcommands do one job each without the screens.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+type command struct {
+	name  string
+	args  string
+	usage string
+	run   func(args []string, out, errOut io.Writer) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"lists", "[duties|assist|supervise|certificates] [--json]", "打印四个法定清单（可只打印一个；--json 输出内置数据）", runLists},
+		{"init", "--db 数据文件 --community 名称 --street 街道 --county 代码 --operator 姓名 [--phone 电话] [--prefix 前缀] [--force]", "不进入界面，直接设置社区信息和第一位经办人（批量装机用）", runInit},
+		{"version", "", "显示版本", func(_ []string, out, _ io.Writer) error { fmt.Fprintln(out, versionLine()); return nil }},
+		{"help", "", "显示本帮助", func(_ []string, out, _ io.Writer) error { usage(out); return nil }},
+	}
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run is main without the exit, for tests.
+func run(args []string, out, errOut io.Writer) int {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		for _, c := range commands {
+			if c.name == args[0] {
+				return report(c.run(args[1:], out, errOut), errOut)
+			}
+		}
+		fmt.Fprintf(errOut, "没有“%s”这个命令。运行 taizhang --help 查看全部命令。\n", args[0])
+		return 2
+	}
+	fs := flag.NewFlagSet("taizhang", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	db := dbFlag(fs)
+	showVersion := fs.Bool("version", false, "")
+	showHelp := fs.Bool("help", false, "")
+	fs.BoolVar(showHelp, "h", false, "")
+	if err := fs.Parse(args); err != nil {
+		fmt.Fprintf(errOut, "参数有误：%v。运行 taizhang --help 查看用法。\n", err)
+		return 2
+	}
+	switch {
+	case *showHelp:
+		usage(out)
+		return 0
+	case *showVersion:
+		fmt.Fprintln(out, versionLine())
+		return 0
+	}
+	return report(runTUI(*db), errOut)
+}
+
+func report(err error, errOut io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(errOut, ue.Error())
+		return 2
+	}
+	fmt.Fprintln(errOut, err.Error())
+	return 1
+}
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func versionLine() string {
+	return fmt.Sprintf("台账 taizhang %s（%s/%s，%s）", version, runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, `台账：社区居民委员会电子台账（依据长民发〔2017〕124号）
+
+用法：
+  taizhang [--db 数据文件]          打开台账界面
+  taizhang 命令 [参数]
+
+命令：
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.usage)
+		if c.args != "" {
+			fmt.Fprintf(w, "            taizhang %s %s\n", c.name, c.args)
+		}
+	}
+	fmt.Fprintf(w, `
+通用参数：
+  --db 路径      使用指定的数据文件（也可设置环境变量 TAIZHANG_DB）
+  --version      显示版本
+  --help         显示本帮助
+
+默认数据文件：%s
+`, defaultDBPath())
+}
+
+// dbFlag adds --db to a flag set, defaulting to TAIZHANG_DB or the per-user
+// data folder.
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", defaultDBPath(), "数据文件")
+}
+
+// defaultDBPath: Windows %AppData%\taizhang\taizhang.db; elsewhere
+// $XDG_DATA_HOME/taizhang/taizhang.db (~/.local/share when unset).
+func defaultDBPath() string {
+	if p := os.Getenv("TAIZHANG_DB"); p != "" {
+		return p
+	}
+	return filepath.Join(dataDir(runtime.GOOS, os.Getenv), "taizhang", "taizhang.db")
+}
+
+func dataDir(goos string, getenv func(string) string) string {
+	if goos == "windows" {
+		if d := getenv("AppData"); d != "" {
+			return d
+		}
+		return filepath.Join(getenv("USERPROFILE"), "AppData", "Roaming")
+	}
+	if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+		return d
+	}
+	home := getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	return filepath.Join(home, ".local", "share")
+}
+
+// parseFlags parses a subcommand's flags, turning flag errors into a
+// Chinese usage message.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return usageError{fmt.Sprintf("参数有误：%v。运行 taizhang --help 查看用法。", err)}
+	}
+	return nil
+}

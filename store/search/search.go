@@ -1,0 +1,554 @@
+// Package search is the in-memory, search-as-you-type index behind the
+// lists, the certificate ledger, refusals and approval forms.
+//
+// API:
+//
+//	type Kind uint8                       // Text, Name, Digits, Code
+//	type Field struct{ Text string; Kind Kind }
+//	type Span struct{ Start, End int }    // rune range [Start, End) in Field.Text
+//	type Hit struct{ ID uint64; Field int; Spans []Span }
+//
+//	func DefaultPinyin() *Pinyin          // go-pinyin + assets overrides, built once
+//	func NewPinyin(surnames, places map[string][][]string) (*Pinyin, error)
+//	func (p *Pinyin) Readings(r rune) []string
+//
+//	func New(p *Pinyin) *Index            // nil: DefaultPinyin()
+//	func (ix *Index) Add(id uint64, fields ...Field)
+//	func (ix *Index) Len() int
+//	func (ix *Index) Search(query string, limit int) []Hit
+//
+//	func Highlight(text string, spans []Span, mark func(string) string) string
+//
+// Matching. Query and field texts are folded: NFKC (full-width letters and
+// digits become ASCII), lower case; white space is ignored on both sides, and
+// a Digits field also ignores everything but letters and digits. Then a
+// document matches when one of its fields does:
+//
+//   - any query matches a field that contains it as a substring (so "居住",
+//     "张", "1238", "2026-0042", "x" in an ID number, "abc" in ASCII text);
+//   - a query of ASCII letters only (at most 63) also matches Text and Name
+//     fields by pinyin: over a run of consecutive Han characters, each one
+//     consumes a non-empty prefix of one of its readings, and the run
+//     consumes the whole query. So "jzzm" finds 居住证明, "xiaofang" 消防,
+//     "zhangs" and "zs" 张三. Readings are all of go-pinyin's heteronyms,
+//     tone-less (ü is v), except that a surname override replaces the
+//     readings of the first character(s) of a Name field and a place
+//     override those of a place phrase in a Text field.
+//
+// Hits come in insertion order, one per document, naming the first field that
+// matches and every non-overlapping match in it (leftmost first; a pinyin
+// match is the shortest run from its start). Spans count runes of the
+// original Field.Text, so characters outside the BMP are one rune each.
+//
+// Cost. An Index holds no maps or pointers per document: 12 bytes per
+// document, 36 bytes per field (offsets and prefilter masks, each kind in
+// its own slice), the folded texts in one byte arena, and for fields with
+// Han characters one uint16 reading-set id per character in a second arena
+// (reading lists are interned in Pinyin). A search streams through one
+// 8-byte bigram filter per field (4-byte letter mask for letter queries) and
+// verifies only the fields that pass, so it needs no per-document
+// allocations: 100,000 ledger records take about 20 MB and well under 5 ms
+// per query (see search_bench_test.go).
+//
+// Concurrency: Add and Search may be called from several goroutines; Search
+// runs concurrently with other Searches, Add excludes them.
+package search
+
+import (
+	"bytes"
+	"math/bits"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// Kind says how a field is matched.
+type Kind uint8
+
+const (
+	// Text is free Chinese text: substring, pinyin with place overrides.
+	Text Kind = iota
+	// Name is a person's name: substring, pinyin with surname overrides
+	// (compound surnames such as 欧阳 take both characters).
+	Name
+	// Digits is an ID or phone number: substring over its letters and
+	// digits only, so the last 4–6 digits find it; X matches x.
+	Digits
+	// Code is a serial or document number such as "2026-0042": substring.
+	Code
+)
+
+// Field is one searchable text of a document.
+type Field struct {
+	Text string
+	Kind Kind
+}
+
+// Span is a matched rune range [Start, End) of a field's original text.
+type Span struct {
+	Start, End int
+}
+
+// Hit is a matching document: its id, the index of the first matching
+// field among those passed to Add, and the matched ranges in that field.
+type Hit struct {
+	ID    uint64
+	Field int
+	Spans []Span
+}
+
+const (
+	none   = ^uint32(0)
+	endSet = ^uint16(0) // ends each field's reading sets in ix.sets
+)
+
+// fieldRec is what a search needs only for fields that match.
+type fieldRec struct {
+	off uint32 // folded text: ix.text[off:], up to the next NUL
+	mp  uint32 // rune map: ix.maps[mp:], 2 per folded rune, or none (identity)
+}
+
+// filter holds a field's prefilter data while it is being added. The index
+// keeps each member in its own slice, so that a search streams through 8 or
+// 12 bytes per field and reads the rest only for candidates.
+type filter struct {
+	bloom   uint64 // bigrams and byte classes of the folded text, see bigrams
+	pairs   uint64 // pairBit of letters that can begin a pinyin match, see readings
+	inits   uint32 // letterBit of the first letters of all readings
+	letters uint32 // letterBit of all letters of all readings, and hasLetter
+	py      uint32 // reading sets: ix.sets[py:] up to endSet, or none
+}
+
+// hasLetter in filter.letters says that the folded text has ASCII letters,
+// so that a query of letters reads one word per field to rule most out.
+const hasLetter = 1 << 26
+
+// Index is an append-only search index. The zero value is not usable; call
+// New.
+type Index struct {
+	mu     sync.RWMutex
+	py     *Pinyin
+	ids    []uint64   // per document
+	first  []uint32   // per document: index of its first field
+	fields []fieldRec // all fields, in order
+	// Per field, parallel to fields: the members of filter.
+	bloom   []uint64
+	pairs   []uint64
+	inits   []uint32
+	letters []uint32
+	pyOff   []uint32
+	text    []byte   // folded texts, each followed by a NUL
+	sets    []uint16 // reading-set ids, per Han character
+	maps    []uint32 // rune maps of texts that folding changed
+
+	norm normalizer
+	sbuf []uint16
+}
+
+// New returns an empty index using p for readings; nil means DefaultPinyin.
+func New(p *Pinyin) *Index {
+	if p == nil {
+		p = DefaultPinyin()
+	}
+	return &Index{py: p}
+}
+
+// Len returns the number of documents added.
+func (ix *Index) Len() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.ids)
+}
+
+// Add appends a document. id is the caller's (a record key, or the
+// position); it is returned in hits and need not be unique. Field texts are
+// copied in folded form; the caller keeps the originals for display.
+func (ix *Index) Add(id uint64, fields ...Field) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.ids = append(ix.ids, id)
+	ix.first = append(ix.first, uint32(len(ix.fields)))
+	for _, f := range fields {
+		ix.addField(f)
+	}
+}
+
+func (ix *Index) addField(f Field) {
+	rec := fieldRec{off: uint32(len(ix.text)), mp: none}
+	fl := filter{py: none}
+	var identity bool
+	ix.text, identity = ix.norm.appendText(ix.text, f.Text, f.Kind == Digits)
+	fl.bloom = bigrams(ix.text[rec.off:])
+	if fl.bloom&classLetter != 0 {
+		fl.letters = hasLetter
+	}
+	ix.text = append(ix.text, 0)
+	runes := ix.norm.runes
+	if !identity {
+		rec.mp = uint32(len(ix.maps))
+		ix.maps = append(ix.maps, ix.norm.mp...)
+	}
+	if f.Kind == Text || f.Kind == Name {
+		ix.readings(f.Kind, &rec, &fl, runes)
+	}
+	ix.fields = append(ix.fields, rec)
+	ix.bloom = append(ix.bloom, fl.bloom)
+	ix.pairs = append(ix.pairs, fl.pairs)
+	ix.inits = append(ix.inits, fl.inits)
+	ix.letters = append(ix.letters, fl.letters)
+	ix.pyOff = append(ix.pyOff, fl.py)
+}
+
+// classLetter is the bit of bigrams that says "has ASCII letters".
+const classLetter = 1 << 61
+
+// bigrams returns a 64-bit filter of b: bits 0–59 hash each pair of
+// adjacent bytes, bits 60–63 say which classes of byte occur (digit, ASCII
+// letter, other ASCII, non-ASCII). A text can contain b only if its filter
+// holds all of b's bits, so a query of digits skips Chinese names outright
+// and a Chinese query skips ID numbers.
+func bigrams(b []byte) uint64 {
+	var m uint64
+	for i, c := range b {
+		switch {
+		case c >= utf8.RuneSelf:
+			m |= 1 << 63
+		case c >= '0' && c <= '9':
+			m |= 1 << 60
+		case c >= 'a' && c <= 'z':
+			m |= classLetter
+		default:
+			m |= 1 << 62
+		}
+		if i > 0 {
+			h := uint64((uint32(b[i-1])<<8 | uint32(c)) * 0x9E3779B1)
+			m |= 1 << (h * 60 >> 32)
+		}
+	}
+	return m
+}
+
+// readings stores the reading-set ids of the field's runes, with overrides,
+// and sets the pinyin masks of fl. fl.pairs holds, for every Han character,
+// the first two letters of each reading and, for every two adjacent Han
+// characters, each pair of their initials: a query of two or more letters
+// can match only if the pair of its first two letters is among them.
+func (ix *Index) readings(kind Kind, rec *fieldRec, fl *filter, runes []rune) {
+	p := ix.py
+	s := ix.sbuf[:0]
+	han := false
+	for _, r := range runes {
+		id := p.set(r)
+		s = append(s, id)
+		han = han || id != 0
+	}
+	ix.sbuf = s
+	if !han {
+		return
+	}
+	if kind == Name {
+		text := ix.text[rec.off : len(ix.text)-1]
+		done := false
+		if len(runes) >= 3 {
+			n := utf8.RuneLen(runes[0]) + utf8.RuneLen(runes[1])
+			if o, ok := p.surnames[string(text[:n])]; ok {
+				copy(s, o)
+				done = true
+			}
+		}
+		if !done {
+			if o, ok := p.surnames[string(text[:utf8.RuneLen(runes[0])])]; ok && len(o) == 1 {
+				s[0] = o[0]
+			}
+		}
+	} else if len(p.places) > 0 {
+		for i := 0; i < len(runes); i++ {
+			for _, ph := range p.places[runes[i]] {
+				if hasPrefix(runes[i:], ph.runes) {
+					copy(s[i:], ph.sets)
+					i += len(ph.runes) - 1
+					break
+				}
+			}
+		}
+	}
+	for i, id := range s {
+		fl.inits |= p.inits[id]
+		fl.letters |= p.chars[id]
+		fl.pairs |= p.pre2[id]
+		if i+1 < len(s) && id != 0 && s[i+1] != 0 {
+			for a := p.inits[id]; a != 0; a &= a - 1 {
+				for b := p.inits[s[i+1]]; b != 0; b &= b - 1 {
+					fl.pairs |= pairBit('a'+byte(bits.TrailingZeros32(a)), 'a'+byte(bits.TrailingZeros32(b)))
+				}
+			}
+		}
+	}
+	fl.py = uint32(len(ix.sets))
+	ix.sets = append(ix.sets, s...)
+	ix.sets = append(ix.sets, endSet)
+}
+
+func hasPrefix(s, prefix []rune) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i, r := range prefix {
+		if s[i] != r {
+			return false
+		}
+	}
+	return true
+}
+
+// Search returns the documents matching query, at most limit of them
+// (limit <= 0: all), in insertion order. An empty query matches nothing.
+// The hits and their spans are freshly allocated and belong to the caller.
+func (ix *Index) Search(query string, limit int) []Hit {
+	q := normalizeQuery(query)
+	if q == "" {
+		return nil
+	}
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	s := searcher{ix: ix, q: q, qb: []byte(q), limit: limit}
+	s.run()
+	return s.hits
+}
+
+type searcher struct {
+	ix    *Index
+	q     string
+	qb    []byte
+	limit int
+	hits  []Hit
+	spans []Span // shared backing store of all hits' spans
+	start int    // index in spans of the current hit's first span
+}
+
+// run walks all fields in order. A field is a substring candidate when its
+// bigram filter holds all of the query's bits, and a pinyin candidate when
+// its letter masks allow the query; candidates are then verified.
+func (s *searcher) run() {
+	ix := s.ix
+	q := s.q
+	bloom := bigrams(s.qb)
+	pinyin := isLetters(q) && len(q) <= 63
+	var q0, qmask uint32
+	var pair uint64
+	if pinyin {
+		q0 = letterBit(q[0])
+		for i := 0; i < len(q); i++ {
+			qmask |= letterBit(q[i])
+		}
+		if len(q) >= 2 {
+			pair = pairBit(q[0], q[1])
+		}
+	}
+	nf := len(ix.fields)
+	blooms := ix.bloom[:nf]
+	d, next := -1, 0 // current document, first field of the next one
+	for f := 0; f < nf; f++ {
+		var sub, py bool
+		if pinyin {
+			// One 4-byte word per field decides most fields.
+			w := ix.letters[f]
+			sub = w&hasLetter != 0 && bloom&^blooms[f] == 0
+			py = qmask&^w == 0 && ix.inits[f]&q0 != 0 && pair&^ix.pairs[f] == 0
+		} else {
+			sub = bloom&^blooms[f] == 0
+		}
+		if !sub && !py {
+			continue
+		}
+		for f >= next {
+			d++
+			next = nf
+			if d+1 < len(ix.first) {
+				next = int(ix.first[d+1])
+			}
+		}
+		if sub && s.addSubstring(d, f) || py && s.addPinyin(d, f, ix.pyOff[f]) {
+			if s.limit > 0 && len(s.hits) >= s.limit {
+				return
+			}
+			f = next - 1 // one hit per document
+		}
+	}
+}
+
+// addSubstring adds a hit for field f of document d if the field's text
+// contains the query, with a span for every non-overlapping occurrence.
+func (s *searcher) addSubstring(d, f int) bool {
+	ix := s.ix
+	fr := &ix.fields[f]
+	text := ix.text[fr.off:ix.fieldEnd(f)]
+	o := bytes.Index(text, s.qb)
+	if o < 0 {
+		return false
+	}
+	qn := utf8.RuneCount(s.qb)
+	s.start = len(s.spans)
+	r := utf8.RuneCount(text[:o]) // rune index of the occurrence
+	for {
+		s.addSpan(fr, r, r+qn)
+		o += len(s.qb)
+		r += qn
+		i := bytes.Index(text[o:], s.qb)
+		if i < 0 {
+			break
+		}
+		r += utf8.RuneCount(text[o : o+i])
+		o += i
+	}
+	s.addHit(d, f)
+	return true
+}
+
+// addPinyin adds a hit for field f of document d if the query matches its
+// readings, with a span for every non-overlapping match.
+func (s *searcher) addPinyin(d, f int, py uint32) bool {
+	ix := s.ix
+	if py == none {
+		return false
+	}
+	sets := ix.sets[py:]
+	p := ix.py
+	q0 := letterBit(s.q[0])
+	s.start = len(s.spans)
+	for i := 0; sets[i] != endSet; i++ {
+		if p.inits[sets[i]]&q0 == 0 {
+			continue
+		}
+		if n := p.match(sets[i:], s.q); n > 0 {
+			s.addSpan(&ix.fields[f], i, i+n)
+			i += n - 1
+		}
+	}
+	if len(s.spans) == s.start {
+		return false
+	}
+	s.addHit(d, f)
+	return true
+}
+
+func (s *searcher) addHit(d, f int) {
+	ix := s.ix
+	if len(s.hits) == cap(s.hits) { // double: append grows large slices by 1.25
+		s.hits = append(make([]Hit, 0, max(16, 2*cap(s.hits))), s.hits...)
+	}
+	s.hits = append(s.hits, Hit{
+		ID:    ix.ids[d],
+		Field: f - int(ix.first[d]),
+		Spans: s.spans[s.start:len(s.spans):len(s.spans)],
+	})
+}
+
+// addSpan maps the folded rune range [a, b) to the original text and
+// appends it, merging it with the previous span of this hit if they overlap
+// (two matches inside one original rune that folding expanded, such as ㍿).
+func (s *searcher) addSpan(fr *fieldRec, a, b int) {
+	if fr.mp != none {
+		m := s.ix.maps[fr.mp:]
+		a, b = int(m[2*a]), int(m[2*(b-1)+1])
+	}
+	if n := len(s.spans); n > s.start && s.spans[n-1].End > a {
+		s.spans[n-1].End = max(s.spans[n-1].End, b)
+		return
+	}
+	if len(s.spans) == cap(s.spans) {
+		// A new array for this and later hits; earlier hits keep the old one.
+		s.spans = append(make([]Span, 0, max(16, 2*cap(s.spans))), s.spans[s.start:]...)
+		s.start = 0
+	}
+	s.spans = append(s.spans, Span{a, b})
+}
+
+// match returns the length of the shortest run of characters at the start
+// of sets that consumes all of q (letters), each character a non-empty
+// prefix of one of its readings; 0 if there is none. The positions of q
+// still reachable are kept as a bit set, so alternatives cost no recursion.
+func (p *Pinyin) match(sets []uint16, q string) int {
+	done := uint64(1) << len(q)
+	state := uint64(1)
+	for j, id := range sets {
+		if id == 0 || id == endSet {
+			return 0
+		}
+		var next uint64
+		for st := state; st != 0; st &= st - 1 {
+			pos := bits.TrailingZeros64(st)
+			rest := q[pos:]
+			for _, y := range p.sets[id] {
+				k := 0
+				for k < len(y) && k < len(rest) && y[k] == rest[k] {
+					k++
+				}
+				if k > 0 {
+					next |= (uint64(1)<<k - 1) << (pos + 1)
+				}
+			}
+		}
+		if next&done != 0 {
+			return j + 1
+		}
+		if next == 0 {
+			return 0
+		}
+		state = next
+	}
+	return 0
+}
+
+// fieldEnd returns the arena offset of the NUL after field f's text.
+func (ix *Index) fieldEnd(f int) int {
+	if f+1 < len(ix.fields) {
+		return int(ix.fields[f+1].off) - 1
+	}
+	return len(ix.text) - 1
+}
+
+func isLetters(q string) bool {
+	for i := 0; i < len(q); i++ {
+		if q[i] < 'a' || q[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// Highlight returns text with each span's runes passed through mark, e.g.
+// func(s string) string { return style.Render(s) }. Spans are rune ranges
+// as in Hit.Spans, sorted and non-overlapping; out-of-range parts are
+// ignored.
+func Highlight(text string, spans []Span, mark func(string) string) string {
+	if len(spans) == 0 {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text) + 16*len(spans))
+	r, k := 0, 0 // rune index, current span
+	from := 0    // byte offset of the text not yet written
+	open := false
+	for i := range text {
+		if open && r >= spans[k].End {
+			b.WriteString(mark(text[from:i]))
+			from, open = i, false
+			k++
+		}
+		for !open && k < len(spans) && spans[k].End <= r {
+			k++ // empty, or already passed
+		}
+		if !open && k < len(spans) && spans[k].Start <= r {
+			b.WriteString(text[from:i])
+			from, open = i, true
+		}
+		r++
+	}
+	if open {
+		b.WriteString(mark(text[from:]))
+	} else {
+		b.WriteString(text[from:])
+	}
+	return b.String()
+}

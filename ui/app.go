@@ -1,0 +1,261 @@
+// Package ui is the terminal program: a root model that routes keys to the
+// active screen, draws the header and the help bar, and switches screens.
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"taizhang/assets"
+	"taizhang/store"
+	"taizhang/ui/certs"
+	"taizhang/ui/common"
+	"taizhang/ui/home"
+	"taizhang/ui/lists"
+	"taizhang/ui/setup"
+)
+
+// App is the root model.
+type App struct {
+	ctx      *common.Context
+	screens  map[common.ScreenID]common.Screen
+	active   common.ScreenID
+	help     help.Model
+	showHelp bool
+	status   common.Status
+	width    int
+	height   int
+}
+
+// New wires the screens. now may be nil (time.Now).
+func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
+	if now == nil {
+		now = time.Now
+	}
+	ctx := &common.Context{
+		Store: db, Catalog: cat, Styles: common.DefaultStyles(), Keys: common.DefaultGlobalKeys(), Now: now,
+	}
+	a := &App{ctx: ctx, help: common.NewHelp(ctx.Styles), width: 80, height: 24}
+	first := a.reload() != nil
+	a.screens = map[common.ScreenID]common.Screen{
+		common.HomeScreen: home.New(ctx, []home.Entry{
+			{Key: "1", Name: "清单", Desc: "四个法定清单、依据与政策原文，可搜索", To: common.ListsScreen},
+			{Key: "2", Name: "证明", Desc: "开具、查找、打印、作废、更正证明", To: common.CertsScreen},
+			{Key: "9", Name: "设置", Desc: "社区信息", To: common.SettingsScreen},
+		}),
+		common.ListsScreen:    lists.New(ctx),
+		common.CertsScreen:    certs.New(ctx),
+		common.SettingsScreen: setup.New(ctx, false),
+	}
+	a.active = common.HomeScreen
+	if first {
+		a.screens[common.SetupScreen] = setup.New(ctx, true)
+		a.active = common.SetupScreen
+	}
+	return a
+}
+
+// reload reads the profile and the operator at the desk into the context.
+func (a *App) reload() error {
+	p, err := a.ctx.Store.Profile()
+	if err != nil {
+		return err
+	}
+	a.ctx.Profile = p
+	if id := a.ctx.Store.LastOperator(); id != 0 {
+		if o, err := a.ctx.Store.Operator(id); err == nil {
+			a.ctx.Operator = o
+		}
+	}
+	return nil
+}
+
+func (a *App) Init() tea.Cmd { return a.screens[a.active].Init() }
+
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = msg.Width, msg.Height
+		a.help.Width = msg.Width
+		for _, s := range a.screens {
+			s.SetSize(a.bodySize())
+		}
+		return a, nil
+	case common.Navigate:
+		return a, a.show(msg.To)
+	case common.Back:
+		return a, a.show(common.HomeScreen)
+	case common.Status:
+		a.status = msg
+		return a, nil
+	case common.ProfileChanged:
+		if err := a.reload(); err != nil {
+			a.status = common.Status{Text: err.Error(), Err: true}
+		}
+		if a.active == common.SetupScreen {
+			a.active = common.HomeScreen
+		}
+		delete(a.screens, common.SetupScreen)
+		return a, nil
+	case tea.KeyMsg:
+		return a, a.handleKey(msg)
+	}
+	return a, a.forward(msg)
+}
+
+// handleKey: Ctrl+C always quits; the help overlay takes the next key; the
+// root's letters wait while a text field has focus; the rest goes to the
+// active screen.
+func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
+	k := a.ctx.Keys
+	if key.Matches(msg, k.ForceQuit) {
+		return tea.Quit
+	}
+	if a.showHelp {
+		a.showHelp = false
+		return nil
+	}
+	a.status = common.Status{}
+	scr := a.screens[a.active]
+	// Runes that arrive together (fast typing, an input method committing a
+	// word, a paste) come as one message. A screen that is not taking text
+	// sees them one key at a time, so "/居住" opens the search and types 居住.
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !scr.Capturing() {
+		var cmds []tea.Cmd
+		for i, r := range msg.Runes {
+			if a.screens[a.active].Capturing() {
+				rest := msg
+				rest.Runes = msg.Runes[i:]
+				cmds = append(cmds, a.forward(rest))
+				break
+			}
+			cmds = append(cmds, a.handleKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt}))
+		}
+		return tea.Batch(cmds...)
+	}
+	if !scr.Capturing() {
+		switch {
+		case key.Matches(msg, k.Help):
+			a.showHelp = true
+			return nil
+		case key.Matches(msg, k.Quit):
+			return tea.Quit
+		}
+	}
+	return a.forward(msg)
+}
+
+func (a *App) forward(msg tea.Msg) tea.Cmd {
+	scr, cmd := a.screens[a.active].Update(msg)
+	a.screens[a.active] = scr
+	return cmd
+}
+
+func (a *App) show(id common.ScreenID) tea.Cmd {
+	if id == common.HomeScreen && a.ctx.Profile.Community == "" {
+		id = common.SetupScreen
+	}
+	scr, ok := a.screens[id]
+	if !ok {
+		a.status = common.Status{Text: "该功能尚未开放。", Err: true}
+		return nil
+	}
+	a.active = id
+	scr.SetSize(a.bodySize())
+	return scr.Init()
+}
+
+// bodySize is what a screen gets: the window less header, status and help.
+func (a *App) bodySize() (int, int) { return a.width, max(a.height-3, 1) }
+
+func (a *App) View() string {
+	scr := a.screens[a.active]
+	w, h := a.bodySize()
+	var body string
+	if a.showHelp {
+		body = a.fullHelp(scr)
+	} else {
+		body = scr.View()
+	}
+	return a.header(scr) + "\n" + fit(body, w, h) + "\n" + a.statusLine() + "\n" + a.helpLine(scr)
+}
+
+func (a *App) header(scr common.Screen) string {
+	s := a.ctx.Styles
+	left := " 台账"
+	if c := a.ctx.Profile.Community; c != "" {
+		left += " | " + common.Display(c)
+	}
+	left += " | " + scr.Title()
+	right := store.ChineseDate(a.ctx.Now()) + " "
+	gap := a.width - common.Width(left) - common.Width(right)
+	if gap < 1 {
+		return s.Header.Render(common.Pad(left, a.width))
+	}
+	return s.Header.Render(left + strings.Repeat(" ", gap) + right)
+}
+
+func (a *App) statusLine() string {
+	s := a.ctx.Styles
+	if a.status.Text == "" {
+		return ""
+	}
+	st := s.OK
+	if a.status.Err {
+		st = s.Error
+	}
+	return st.Render(common.Truncate(" "+a.status.Text, a.width))
+}
+
+func (a *App) helpLine(scr common.Screen) string {
+	keys := scr.ShortHelp()
+	if !scr.Capturing() {
+		keys = append(keys, a.ctx.Keys.Help, a.ctx.Keys.Quit)
+	}
+	return common.Truncate(a.help.ShortHelpView(keys), a.width)
+}
+
+func (a *App) fullHelp(scr common.Screen) string {
+	s := a.ctx.Styles
+	groups := scr.FullHelp()
+	groups = append(groups, []key.Binding{a.ctx.Keys.Help, a.ctx.Keys.Back, a.ctx.Keys.Quit, a.ctx.Keys.ForceQuit})
+	var b strings.Builder
+	b.WriteString(s.Title.Render(fmt.Sprintf("%s：全部按键（按任意键关闭）", scr.Title())) + "\n\n")
+	for _, g := range groups {
+		for _, k := range g {
+			if !k.Enabled() || k.Help().Key == "" {
+				continue
+			}
+			b.WriteString("  " + s.Key.Render(common.Pad(k.Help().Key, 16)) + s.Help.Render(k.Help().Desc) + "\n")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(s.Dim.Render("  字母快捷键在输入框中不起作用；Ctrl+C 随时退出，已保存的内容不会丢失。"))
+	return b.String()
+}
+
+// fit pads or cuts the body to exactly h lines so the bars stay in place.
+func fit(body string, w, h int) string {
+	lines := strings.Split(body, "\n")
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for len(lines) < h {
+		lines = append(lines, "")
+	}
+	for i, l := range lines {
+		if common.Width(l) > w {
+			lines[i] = common.Truncate(l, w)
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ErrNoTerminal is returned by Run when standard output is not a terminal.
+var ErrNoTerminal = errors.New("本程序需要在终端（命令提示符、PowerShell 或 Windows 终端）中运行。")

@@ -1,0 +1,461 @@
+// Package certs is the 证明 screen: the ledger one month at a time, a search
+// across all months, the detail and history of one certificate, and the
+// forms to issue, void, correct and print.
+package certs
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"taizhang/assets"
+	"taizhang/store"
+	"taizhang/store/search"
+	"taizhang/ui/common"
+	"taizhang/ui/components/listview"
+)
+
+type mode int
+
+const (
+	ledger    mode = iota // one month's rows
+	searching             // the search field has focus; rows are hits
+	detail                // one certificate
+	issuing               // the issue / correct form
+	voiding               // typing a void reason
+)
+
+type keyMap struct {
+	New, PrevMonth, NextMonth, ThisMonth, Search, Open, Back key.Binding
+	Print, Void, Correct, Reveal, Linked, OpenFile           key.Binding
+	Move                                                     listview.Keys
+}
+
+func newKeys() keyMap {
+	return keyMap{
+		New:       common.Bind("n", "开具证明", "n"),
+		PrevMonth: common.Bind("[", "上个月", "["),
+		NextMonth: common.Bind("]", "下个月", "]"),
+		ThisMonth: common.Bind("t", "回到本月", "t"),
+		Search:    common.Bind("/", "查找（姓名、拼音、身份证号、编号）", "/"),
+		Open:      common.Bind("Enter", "详情", "enter"),
+		Back:      common.Bind("Esc", "返回", "esc"),
+		Print:     common.Bind("p", "打印", "p"),
+		Void:      common.Bind("v", "作废", "v"),
+		Correct:   common.Bind("c", "更正", "c"),
+		Reveal:    common.Bind("s", "显示/隐藏完整身份证号", "s"),
+		Linked:    common.Bind("l", "查看关联证明", "l"),
+		OpenFile:  common.Bind("o", "打开打印文件", "o"),
+		Move:      listview.DefaultKeys(),
+	}
+}
+
+// Model is the 证明 screen.
+type Model struct {
+	ctx   *common.Context
+	keys  keyMap
+	mode  mode
+	types map[int]assets.CertTemplate
+
+	month     time.Time // first day of the month shown
+	rows      []store.CertRow
+	list      listview.Model
+	loadedFor time.Time
+
+	index    *search.Index // built once in the background, then kept current
+	indexing bool
+	query    textinput.Model
+	hits     []store.CertRow
+	hitTotal int
+	results  listview.Model
+
+	cert      store.Certificate // the one in detail
+	history   []store.Event
+	reveal    bool
+	lastPrint string // path of the newest printout
+
+	form   *issueForm
+	reason textinput.Model
+
+	width, height int
+}
+
+// New makes the screen; the ledger loads when it is first shown.
+func New(ctx *common.Context) *Model {
+	tpl, _ := assets.CertTemplates()
+	m := &Model{ctx: ctx, keys: newKeys(), types: tpl, list: listview.New(10), results: listview.New(10)}
+	m.results.Keys = listview.ArrowsOnly()
+	m.query = newInput(ctx, "姓名、拼音（zhangs）、身份证号后几位或编号（2026-0042）")
+	m.reason = newInput(ctx, "如：姓名写错、用途有误、居民不再需要")
+	m.reason.CharLimit = 100
+	m.month = monthOf(ctx.Now())
+	return m
+}
+
+func newInput(ctx *common.Context, placeholder string) textinput.Model {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = placeholder
+	in.PlaceholderStyle = ctx.Styles.Dim
+	in.SetCursorMode(textinput.CursorStatic)
+	return in
+}
+
+func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.Local) }
+
+func (m *Model) Title() string {
+	switch m.mode {
+	case issuing:
+		return m.form.title()
+	case detail:
+		return "证明 " + m.cert.Serial
+	}
+	return "证明台账"
+}
+
+func (m *Model) Capturing() bool {
+	return m.mode == searching || m.mode == issuing || m.mode == voiding
+}
+
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.list.SetHeight(h - 3)
+	m.results.SetHeight(h - 3)
+	m.query.Width = max(w-12, 10)
+	m.reason.Width = max(w-14, 10)
+	if m.form != nil {
+		m.form.setSize(w, h)
+	}
+}
+
+// Init reloads the month and starts building the search index.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.loadMonth()}
+	if m.index == nil && !m.indexing {
+		m.indexing = true
+		cmds = append(cmds, buildIndex(m.ctx.Store))
+	}
+	return tea.Batch(cmds...)
+}
+
+// Messages of this screen's commands.
+type (
+	monthLoaded struct {
+		month time.Time
+		rows  []store.CertRow
+		err   error
+	}
+	indexBuilt struct {
+		index *search.Index
+		err   error
+	}
+	searchDone struct {
+		query string
+		rows  []store.CertRow
+		total int
+	}
+	certLoaded struct {
+		cert    store.Certificate
+		history []store.Event
+		err     error
+	}
+	printed struct {
+		cert store.Certificate
+		path string
+		err  error
+	}
+)
+
+func (m *Model) loadMonth() tea.Cmd {
+	db, month := m.ctx.Store, m.month
+	return func() tea.Msg {
+		rows, err := db.MonthRows(month.Year(), month.Month())
+		return monthLoaded{month, rows, err}
+	}
+}
+
+// buildIndex reads every certificate row once (no JSON) into the index.
+func buildIndex(db *store.DB) tea.Cmd {
+	return func() tea.Msg {
+		ix := search.New(nil)
+		err := db.AllRows(func(r store.CertRow) { addRow(ix, r) })
+		return indexBuilt{ix, err}
+	}
+}
+
+func addRow(ix *search.Index, r store.CertRow) {
+	ix.Add(r.ID,
+		search.Field{Text: r.Name, Kind: search.Name},
+		search.Field{Text: r.IDNumber, Kind: search.Digits},
+		search.Field{Text: r.Serial, Kind: search.Code})
+}
+
+// searchLimit caps how many hits are listed; the count says how many matched.
+const searchLimit = 500
+
+func (m *Model) runSearch() tea.Cmd {
+	q, ix, db := m.query.Value(), m.index, m.ctx.Store
+	if ix == nil || q == "" {
+		m.hits, m.hitTotal = nil, 0
+		m.results.SetLen(0)
+		return nil
+	}
+	return func() tea.Msg {
+		hits := ix.Search(q, 0)
+		rows := make([]store.CertRow, 0, min(len(hits), searchLimit))
+		// Newest first: hits come in insertion order.
+		for i := len(hits) - 1; i >= 0 && len(rows) < searchLimit; i-- {
+			if c, err := db.Certificate(hits[i].ID); err == nil {
+				rows = append(rows, store.CertRowOf(c))
+			}
+		}
+		return searchDone{q, rows, len(hits)}
+	}
+}
+
+func (m *Model) openCert(id uint64) tea.Cmd {
+	db := m.ctx.Store
+	return func() tea.Msg {
+		c, err := db.Certificate(id)
+		if err != nil {
+			return certLoaded{err: err}
+		}
+		h, err := db.History(store.EvCertIssue, id)
+		return certLoaded{c, h, err}
+	}
+}
+
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case monthLoaded:
+		if msg.err != nil {
+			return m, common.Fail(msg.err)
+		}
+		if msg.month.Equal(m.month) {
+			m.rows = msg.rows
+			m.list.SetLen(len(m.rows))
+			m.loadedFor = msg.month
+		}
+		return m, nil
+	case indexBuilt:
+		m.indexing = false
+		if msg.err != nil {
+			return m, common.Fail(msg.err)
+		}
+		m.index = msg.index
+		if m.mode == searching {
+			return m, m.runSearch()
+		}
+		return m, nil
+	case searchDone:
+		if msg.query == m.query.Value() { // a stale answer is dropped
+			m.hits, m.hitTotal = msg.rows, msg.total
+			m.results.SetLen(len(m.hits))
+			m.results.Select(0)
+		}
+		return m, nil
+	case certLoaded:
+		if msg.err != nil {
+			return m, common.Fail(msg.err)
+		}
+		m.cert, m.history, m.mode = msg.cert, msg.history, detail
+		return m, nil
+	case printed:
+		return m, m.afterPrint(msg)
+	case saved:
+		return m, m.afterSave(msg)
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+	}
+	return m, m.forwardToInput(msg)
+}
+
+func (m *Model) forwardToInput(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch m.mode {
+	case searching:
+		m.query, cmd = m.query.Update(msg)
+	case voiding:
+		m.reason, cmd = m.reason.Update(msg)
+	case issuing:
+		cmd = m.form.update(msg)
+	}
+	return cmd
+}
+
+func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
+	switch m.mode {
+	case searching:
+		return m.searchKey(km)
+	case detail:
+		return m.detailKey(km)
+	case issuing:
+		return m.form.update(km)
+	case voiding:
+		return m.voidKey(km)
+	}
+	return m.ledgerKey(km)
+}
+
+func (m *Model) ledgerKey(km tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	switch {
+	case key.Matches(km, k.Back):
+		return common.GoBack
+	case key.Matches(km, k.New):
+		return m.startForm(nil)
+	case key.Matches(km, k.PrevMonth):
+		m.month = m.month.AddDate(0, -1, 0)
+		return m.loadMonth()
+	case key.Matches(km, k.NextMonth):
+		m.month = m.month.AddDate(0, 1, 0)
+		return m.loadMonth()
+	case key.Matches(km, k.ThisMonth):
+		m.month = monthOf(m.ctx.Now())
+		return m.loadMonth()
+	case key.Matches(km, k.Search):
+		m.mode = searching
+		return tea.Batch(m.query.Focus(), m.runSearch())
+	case key.Matches(km, k.Open):
+		if len(m.rows) > 0 {
+			return m.openCert(m.rows[m.list.Cursor()].ID)
+		}
+	default:
+		m.list.Update(km)
+	}
+	return nil
+}
+
+func (m *Model) searchKey(km tea.KeyMsg) tea.Cmd {
+	switch km.String() {
+	case "esc":
+		m.mode = ledger
+		m.query.Blur()
+		m.query.SetValue("")
+		m.hits, m.hitTotal = nil, 0
+		return nil
+	case "enter":
+		if len(m.hits) > 0 {
+			return m.openCert(m.hits[m.results.Cursor()].ID)
+		}
+		return nil
+	}
+	if m.results.Update(km) {
+		return nil
+	}
+	before := m.query.Value()
+	var cmd tea.Cmd
+	m.query, cmd = m.query.Update(km)
+	if m.query.Value() != before {
+		return tea.Batch(cmd, m.runSearch())
+	}
+	return cmd
+}
+
+// back leaves the detail for the list it was opened from.
+func (m *Model) back() tea.Cmd {
+	m.reveal = false
+	if m.query.Value() != "" {
+		m.mode = searching
+		return tea.Batch(m.query.Focus(), m.runSearch())
+	}
+	m.mode = ledger
+	return m.loadMonth()
+}
+
+func (m *Model) detailKey(km tea.KeyMsg) tea.Cmd {
+	k := m.keys
+	c := m.cert
+	switch {
+	case key.Matches(km, k.Back):
+		return m.back()
+	case key.Matches(km, k.Reveal):
+		m.reveal = !m.reveal
+	case key.Matches(km, k.Print):
+		if c.Status == store.Voided {
+			return common.Fail(errors.New("作废的证明不能打印。"))
+		}
+		return m.print(c)
+	case key.Matches(km, k.OpenFile):
+		if m.lastPrint != "" {
+			return openFile(m.lastPrint)
+		}
+	case key.Matches(km, k.Void):
+		if c.Status == store.Voided {
+			return common.Fail(fmt.Errorf("证明 %s 已经作废。", c.Serial))
+		}
+		m.mode = voiding
+		m.reason.SetValue("")
+		return m.reason.Focus()
+	case key.Matches(km, k.Correct):
+		if c.Status == store.Voided {
+			return common.Fail(fmt.Errorf("证明 %s 已作废，不能再更正；请按 n 开具新证明。", c.Serial))
+		}
+		return m.startForm(&c)
+	case key.Matches(km, k.Linked):
+		if id := max(c.ReplacedBy, c.Replaces); id != 0 {
+			return m.openCert(id)
+		}
+	}
+	return nil
+}
+
+func (m *Model) voidKey(km tea.KeyMsg) tea.Cmd {
+	switch km.String() {
+	case "esc":
+		m.mode = detail
+		m.reason.Blur()
+		return nil
+	case "enter":
+		c, err := m.ctx.Store.VoidCertificate(m.ctx.Operator, m.cert.ID, m.reason.Value())
+		if err != nil {
+			return common.Fail(err)
+		}
+		m.reason.Blur()
+		return tea.Batch(m.openCert(c.ID), common.Info(fmt.Sprintf("证明 %s 已作废。", c.Serial)))
+	}
+	var cmd tea.Cmd
+	m.reason, cmd = m.reason.Update(km)
+	return cmd
+}
+
+// ShortHelp is the help bar of the current mode.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	switch m.mode {
+	case searching:
+		return []key.Binding{common.Bind("上/下", "选择", "up"), k.Open, common.Bind("Esc", "结束查找", "esc")}
+	case detail:
+		out := []key.Binding{}
+		if m.cert.Status == store.Valid {
+			out = append(out, k.Print, k.Void, k.Correct)
+		}
+		out = append(out, k.Reveal)
+		if m.cert.Replaces != 0 || m.cert.ReplacedBy != 0 {
+			out = append(out, k.Linked)
+		}
+		if m.lastPrint != "" {
+			out = append(out, k.OpenFile)
+		}
+		return append(out, common.Bind("Esc", "返回列表", "esc"))
+	case issuing:
+		return m.form.form.ShortHelp()
+	case voiding:
+		return []key.Binding{common.Bind("Enter", "确认作废", "enter"), common.Bind("Esc", "不作废", "esc")}
+	}
+	return []key.Binding{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.Move.Up, k.Move.Down, k.Back}
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{
+		{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.ThisMonth},
+		k.Move.FullHelp(),
+		{k.Print, k.Void, k.Correct, k.Reveal, k.Linked, k.OpenFile, k.Back},
+	}
+}

@@ -1,0 +1,257 @@
+package certs
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"taizhang/assets"
+	"taizhang/store"
+	"taizhang/store/idcard"
+	"taizhang/store/search"
+	"taizhang/ui/common"
+	"taizhang/ui/components/form"
+)
+
+// issueForm is the form to issue a certificate, or to correct one (old set).
+type issueForm struct {
+	ctx     *common.Context
+	form    form.Model
+	old     *store.Certificate
+	opt     store.IssueOptions
+	warning error // a ClockBehindError or DuplicateError waiting for Y/N
+	width   int
+	height  int
+}
+
+// saved carries the result of a save back to the screen.
+type saved struct {
+	cert store.Certificate
+	err  error
+}
+
+func (f *issueForm) title() string {
+	if f.old != nil {
+		return "更正证明 " + f.old.Serial
+	}
+	return "开具证明"
+}
+
+// typeOptions are the 12 附件4 types, found by number, Chinese or pinyin.
+func typeOptions(cat *assets.Catalog, tpl map[int]assets.CertTemplate) ([]form.Option, func(string, form.Option) bool) {
+	ix := search.New(nil)
+	var opts []form.Option
+	for _, it := range cat.List(assets.Certificates).Items {
+		label := fmt.Sprintf("%d %s", it.No, tpl[it.No].Short)
+		opts = append(opts, form.Option{Value: strconv.Itoa(it.No), Label: label})
+		ix.Add(uint64(it.No), search.Field{Text: it.Text, Kind: search.Text}, search.Field{Text: tpl[it.No].Short, Kind: search.Text})
+	}
+	match := func(q string, o form.Option) bool {
+		if _, err := strconv.Atoi(q); err == nil {
+			return q == o.Value
+		}
+		for _, h := range ix.Search(q, 0) {
+			if strconv.FormatUint(h.ID, 10) == o.Value {
+				return true
+			}
+		}
+		return false
+	}
+	return opts, match
+}
+
+// startForm opens the form: empty, or filled from a certificate to correct.
+func (m *Model) startForm(old *store.Certificate) tea.Cmd {
+	if m.ctx.Operator.ID == 0 {
+		return common.Fail(errors.New("还没有选择经办人。请到“设置”中添加或选择经办人。"))
+	}
+	opts, match := typeOptions(m.ctx.Catalog, m.types)
+	now := m.ctx.Now()
+	fields := []*form.Field{
+		{Key: store.FieldCertType, Label: "证明类型", Required: true, Kind: form.Choice, Options: opts, Match: match},
+		{Key: store.FieldName, Label: "姓名", Required: true, CharLimit: 30, Placeholder: "居民姓名（生僻字照录）",
+			Check: func(v string) error { _, err := store.CheckName(v); return plain(err) }},
+		{Key: store.FieldIDNumber, Label: "身份证号", Required: true, CharLimit: 24, Placeholder: "18位，末位 X 大小写均可",
+			Check: func(v string) error { _, err := idcard.Parse(v, now); return err },
+			Hint:  idHint(now)},
+		{Key: store.FieldAddress, Label: "住址", CharLimit: 60, Placeholder: "如：潞州区英雄南路12号3单元501室"},
+		{Key: store.FieldPurpose, Label: "用途", Required: true, CharLimit: 60, Placeholder: "如：办理子女入学"},
+		{Key: store.FieldRecipient, Label: "需证明单位", CharLimit: 40, Placeholder: "如：长治市潞州区教育局"},
+		{Key: store.FieldVerified, Label: "核实情况", CharLimit: 200, Placeholder: "经核实的情况（入户走访、查验户口本等）"},
+		{Key: store.FieldCopies, Label: "份数", Required: true, CharLimit: 1, Placeholder: "1–9",
+			Check: func(v string) error {
+				if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n < 1 || n > 9 {
+					return errors.New("请填 1 到 9 之间的数字。")
+				}
+				return nil
+			}},
+	}
+	f := &issueForm{ctx: m.ctx, old: old}
+	f.form = form.New(&m.ctx.Styles, fields...)
+	f.form.SetValue(store.FieldCopies, "1")
+	if old != nil {
+		f.form.SetValue(store.FieldCertType, strconv.Itoa(old.TypeNo))
+		f.form.SetValue(store.FieldName, old.Name)
+		f.form.SetValue(store.FieldIDNumber, old.IDNumber)
+		f.form.SetValue(store.FieldAddress, old.Address)
+		f.form.SetValue(store.FieldPurpose, old.Purpose)
+		f.form.SetValue(store.FieldRecipient, old.Recipient)
+		f.form.SetValue(store.FieldVerified, old.Verified)
+		f.form.SetValue(store.FieldCopies, strconv.Itoa(old.Copies))
+	}
+	f.setSize(m.width, m.height)
+	m.form = f
+	m.mode = issuing
+	return nil
+}
+
+// plain strips the field name a store FieldError carries (the form shows
+// the message under the field already).
+func plain(err error) error {
+	var fe *store.FieldError
+	if errors.As(err, &fe) {
+		return errors.New(fe.Msg)
+	}
+	return err
+}
+
+// idHint shows what the ID number says: sex, birth date, kind.
+func idHint(now time.Time) func(string) string {
+	return func(v string) string {
+		id, err := idcard.Parse(v, now)
+		if err != nil {
+			return ""
+		}
+		h := fmt.Sprintf("%s，性别 %s", id.Number, id.Sex)
+		if !id.Birth.IsZero() {
+			h += "，出生日期 " + store.ChineseDate(id.Birth)
+		}
+		if id.Kind != idcard.Mainland {
+			h += "，" + id.Kind.String()
+		}
+		if id.Legacy15 {
+			h += "（已由15位号码转换）"
+		}
+		return h
+	}
+}
+
+func (f *issueForm) setSize(w, h int) {
+	f.width, f.height = w, h
+	f.form.SetSize(w, h-3)
+}
+
+func (f *issueForm) input() store.CertInput {
+	v := f.form.Values()
+	typ, _ := strconv.Atoi(v[store.FieldCertType])
+	copies, _ := strconv.Atoi(strings.TrimSpace(v[store.FieldCopies]))
+	return store.CertInput{
+		TypeNo: typ, Name: v[store.FieldName], IDNumber: v[store.FieldIDNumber], Address: v[store.FieldAddress],
+		Purpose: v[store.FieldPurpose], Recipient: v[store.FieldRecipient], Verified: v[store.FieldVerified], Copies: copies,
+	}
+}
+
+// update handles a message while the form is open.
+func (f *issueForm) update(msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(tea.KeyMsg); ok && f.warning != nil {
+		switch km.String() {
+		case "y", "Y":
+			var cb *store.ClockBehindError
+			if errors.As(f.warning, &cb) {
+				f.opt.AcceptClock = true
+			} else {
+				f.opt.AcceptDuplicate = true
+			}
+			f.warning = nil
+			return f.save()
+		case "n", "N", "esc":
+			f.warning = nil
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	f.form, cmd = f.form.Update(msg)
+	switch f.form.Outcome() {
+	case form.Submitted:
+		return f.save()
+	case form.Cancelled:
+		return func() tea.Msg { return saved{err: errCancelled} }
+	}
+	return cmd
+}
+
+var errCancelled = errors.New("cancelled")
+
+// save writes the certificate (synchronously: one bbolt commit, a few ms,
+// and the worker must see the serial before going on).
+func (f *issueForm) save() tea.Cmd {
+	var c store.Certificate
+	var err error
+	if f.old != nil {
+		c, err = f.ctx.Store.CorrectCertificate(f.ctx.Operator, f.old.ID, f.input(), f.ctx.Catalog, f.opt)
+	} else {
+		c, err = f.ctx.Store.IssueCertificate(f.ctx.Operator, f.input(), f.ctx.Catalog, f.opt)
+	}
+	var fe *store.FieldError
+	var cb *store.ClockBehindError
+	var de *store.DuplicateError
+	switch {
+	case errors.As(err, &fe):
+		f.form.SetError(fe.Field, fe.Msg)
+		return nil
+	case errors.As(err, &cb), errors.As(err, &de):
+		f.warning = err
+		return nil
+	}
+	return func() tea.Msg { return saved{c, err} }
+}
+
+func (f *issueForm) view() string {
+	s := f.ctx.Styles
+	now := f.ctx.Now()
+	head := fmt.Sprintf("经办人：%s    签发日期：%s", f.ctx.Operator.Name, store.ChineseDate(now))
+	if f.old != nil {
+		head += "    保存后原证明 " + f.old.Serial + " 作废"
+	}
+	out := s.Dim.Render(common.Truncate(common.Display(head), f.width)) + "\n\n" + f.form.View()
+	if f.warning != nil {
+		var lines []string
+		for _, l := range common.Wrap(common.Display(f.warning.Error()), f.width-2) {
+			lines = append(lines, " "+s.Warn.Render(l))
+		}
+		lines = append(lines, " "+s.Label.Render("按 Y 仍然保存，按 N 返回修改。"))
+		out = lastLines(out, f.height-len(lines)-1) + "\n\n" + strings.Join(lines, "\n")
+	}
+	return out
+}
+
+// lastLines keeps at most n lines of s, from the top.
+func lastLines(s string, n int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > n && n > 0 {
+		lines = lines[:n]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// afterSave shows the new certificate, or says why nothing was saved.
+func (m *Model) afterSave(msg saved) tea.Cmd {
+	if errors.Is(msg.err, errCancelled) {
+		m.form = nil
+		return m.back()
+	}
+	if msg.err != nil {
+		return common.Fail(msg.err)
+	}
+	m.form, m.mode = nil, ledger
+	if m.index != nil {
+		addRow(m.index, store.CertRowOf(msg.cert))
+	}
+	m.month = monthOf(m.ctx.Now())
+	return tea.Batch(m.openCert(msg.cert.ID), m.loadMonth(),
+		common.Info(fmt.Sprintf("已保存，编号 %s。按 p 打印。", msg.cert.FullSerial(m.ctx.Profile))))
+}

@@ -1,0 +1,178 @@
+package certs
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"taizhang/store"
+	"taizhang/store/idcard"
+	"taizhang/ui/common"
+)
+
+func (m *Model) View() string {
+	switch m.mode {
+	case issuing:
+		return m.form.view()
+	case detail, voiding:
+		return m.detailView()
+	case searching:
+		return m.searchView()
+	}
+	return m.ledgerView()
+}
+
+// shortType is the type's short name (居住证明) for lists.
+func (m *Model) shortType(no int) string {
+	if t, ok := m.types[no]; ok && no != 0 {
+		return t.Short
+	}
+	return "准入证明"
+}
+
+// rowText is one ledger line: serial, date, type, name, masked ID, status.
+func (m *Model) rowText(r store.CertRow) string {
+	status := "有效"
+	if r.Voided {
+		status = "作废"
+	}
+	date := r.IssueDate
+	if len(date) == 10 {
+		date = date[5:]
+	}
+	return fmt.Sprintf("%s %s %s %s %s %s", r.Serial, date,
+		common.Pad(m.shortType(r.TypeNo), 16), common.Pad(common.Display(r.Name), 10), idcard.Mask(r.IDNumber), status)
+}
+
+func (m *Model) tableHead() string {
+	return m.ctx.Styles.Label.Render(common.Truncate(" 编号      日期  类型             姓名       身份证号           状态", m.width))
+}
+
+func (m *Model) ledgerView() string {
+	s := m.ctx.Styles
+	var valid, voided int
+	for _, r := range m.rows {
+		if r.Voided {
+			voided++
+		} else {
+			valid++
+		}
+	}
+	head := fmt.Sprintf("%s  共 %d 份（有效 %d，作废 %d）", store.ChineseMonth(m.month), len(m.rows), valid, voided)
+	var b strings.Builder
+	b.WriteString(s.Title.Render(common.Truncate(head, m.width)) + "\n")
+	b.WriteString(m.tableHead() + "\n")
+	if len(m.rows) == 0 {
+		b.WriteString(s.Dim.Render(common.Truncate("  本月还没有开具证明。按 n 开具，按 [ ] 查看其他月份，按 / 查找全部月份。", m.width)))
+		return b.String()
+	}
+	b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.rows[i]) }))
+	return b.String()
+}
+
+func (m *Model) searchView() string {
+	s := m.ctx.Styles
+	var b strings.Builder
+	b.WriteString(s.Label.Render("查找：") + m.query.View() + "\n")
+	switch {
+	case m.index == nil:
+		b.WriteString(s.Dim.Render("正在建立查找索引……"))
+	case m.query.Value() == "":
+		b.WriteString(s.Dim.Render(common.Truncate("在全部月份中查找：姓名、拼音或首字母、身份证号（或后 4–6 位）、编号", m.width)))
+	case m.hitTotal == 0:
+		b.WriteString(s.Warn.Render(common.Truncate("没有找到。检查拼写，或按 Esc 回到按月查看。", m.width)))
+	default:
+		line := fmt.Sprintf("找到 %d 份", m.hitTotal)
+		if m.hitTotal > len(m.hits) {
+			line += fmt.Sprintf("，显示最新的 %d 份，请再多输入几个字", len(m.hits))
+		}
+		b.WriteString(s.Title.Render(common.Truncate(line, m.width)))
+	}
+	b.WriteString("\n" + m.tableHead() + "\n")
+	b.WriteString(m.results.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.hits[i]) }))
+	return common.Display(b.String())
+}
+
+func (m *Model) detailView() string {
+	s := m.ctx.Styles
+	c := m.cert
+	var lines []string
+	add := func(label, value string) {
+		head := s.Label.Render(label + "：")
+		w := m.width - common.Width(label) - 1
+		for i, l := range common.Wrap(common.Display(value), max(w, 10)) {
+			if i == 0 {
+				lines = append(lines, head+l)
+			} else {
+				lines = append(lines, strings.Repeat(" ", common.Width(label)+2)+l)
+			}
+		}
+	}
+	status := s.OK.Render("有效")
+	if c.Status == store.Voided {
+		status = s.Error.Render("作废")
+	}
+	lines = append(lines, s.Title.Render("编号 "+c.FullSerial(m.ctx.Profile))+"  "+status)
+	add("证明类型", c.TypeName)
+	id := idcard.Mask(c.IDNumber)
+	if m.reveal {
+		id = c.IDNumber
+	}
+	add("姓名", fmt.Sprintf("%s    性别：%s    出生日期：%s", c.Name, c.Sex, chineseDate(c.Birth)))
+	add("身份证号", id)
+	add("住址", orDash(c.Address))
+	add("用途", c.Purpose)
+	add("需证明单位", orDash(c.Recipient))
+	add("核实情况", orDash(c.Verified))
+	add("份数", fmt.Sprintf("%d 份    签发日期：%s    经办人：%s", c.Copies, chineseDate(c.IssueDate), c.OperatorName))
+	printed := "未打印"
+	if c.Prints > 0 {
+		printed = fmt.Sprintf("已打印 %d 次", c.Prints)
+	}
+	add("打印", printed)
+	if c.Status == store.Voided {
+		add("作废", fmt.Sprintf("%s（%s %s，%s）", c.VoidReason, store.ChineseDate(c.VoidedAt), c.VoidedAt.Format("15:04"), c.VoidedBy))
+	}
+	if c.Replaces != 0 {
+		add("更正自", m.serialOf(c.Replaces)+"（按 l 查看）")
+	}
+	if c.ReplacedBy != 0 {
+		add("已由", m.serialOf(c.ReplacedBy)+" 更正（按 l 查看）")
+	}
+	lines = append(lines, s.Label.Render("经过："))
+	for _, ev := range m.history {
+		lines = append(lines, common.Truncate("  "+ev.Time.Format("2006-01-02 15:04")+"  "+ev.Operator+"  "+ev.Describe(), m.width))
+	}
+	if m.mode == voiding {
+		lines = append(lines, "", s.Warn.Render("作废原因：")+m.reason.View(),
+			s.Dim.Render(common.Truncate("作废后证明仍留在台账中，标明作废；编号不再使用。", m.width)))
+	}
+	if len(lines) > m.height {
+		// Keep the head and the end (the prompt) in view.
+		lines = append(lines[:m.height/2], lines[len(lines)-(m.height-m.height/2):]...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) serialOf(id uint64) string {
+	if c, err := m.ctx.Store.Certificate(id); err == nil {
+		return c.Serial
+	}
+	return "?"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "（未填）"
+	}
+	return s
+}
+
+// chineseDate turns 2006-01-02 into 2006年1月2日.
+func chineseDate(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return store.ChineseDate(t)
+}

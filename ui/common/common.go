@@ -1,0 +1,117 @@
+// Package common holds what every screen shares: the context (store,
+// catalog, styles, clock, who is at the desk), the Screen interface, the
+// messages screens send the root, the global keys and the width policy.
+package common
+
+import (
+	"time"
+
+	"taizhang/assets"
+	"taizhang/store"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// ScreenID names a screen the root can switch to.
+type ScreenID string
+
+const (
+	HomeScreen     ScreenID = "home"
+	ListsScreen    ScreenID = "lists"
+	CertsScreen    ScreenID = "certs"
+	RefusalsScreen ScreenID = "refusals"
+	SetupScreen    ScreenID = "setup"
+	SettingsScreen ScreenID = "settings"
+)
+
+// Context is shared by pointer: the root owns it and screens read it. Only
+// the root changes it (on resize and on the messages below).
+type Context struct {
+	Store    *store.DB
+	Catalog  *assets.Catalog
+	Styles   Styles
+	Keys     GlobalKeys
+	Now      func() time.Time
+	Profile  store.Profile
+	Operator store.Operator
+}
+
+// Screen is one page of the program: a model that knows its size, its
+// title and its keys.
+type Screen interface {
+	Init() tea.Cmd
+	Update(tea.Msg) (Screen, tea.Cmd)
+	View() string
+	SetSize(width, height int)
+	Title() string
+	help.KeyMap
+	// Capturing is true while a text field has focus: then every printable
+	// key is typed into it and the root's single-letter shortcuts wait.
+	Capturing() bool
+}
+
+// Navigate asks the root to show another screen.
+type Navigate struct{ To ScreenID }
+
+// Back asks the root to go back to the home screen.
+type Back struct{}
+
+// Status shows a one-line message at the bottom of the screen.
+type Status struct {
+	Text string
+	Err  bool
+}
+
+// ProfileChanged tells the root the community profile or the operator at the
+// desk changed and should be read again.
+type ProfileChanged struct{}
+
+// Cmd helpers.
+
+func NavigateTo(id ScreenID) tea.Cmd { return func() tea.Msg { return Navigate{To: id} } }
+func GoBack() tea.Msg                { return Back{} }
+func Info(text string) tea.Cmd       { return func() tea.Msg { return Status{Text: text} } }
+func Fail(err error) tea.Cmd {
+	return func() tea.Msg { return Status{Text: err.Error(), Err: true} }
+}
+
+// GlobalKeys work on every screen (letters only when no text field has focus).
+type GlobalKeys struct {
+	Quit      key.Binding
+	ForceQuit key.Binding
+	Help      key.Binding
+	Back      key.Binding
+}
+
+// DefaultGlobalKeys declares the keys once; help is generated from them.
+func DefaultGlobalKeys() GlobalKeys {
+	return GlobalKeys{
+		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "退出")),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("Ctrl+C", "立即退出")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "全部按键")),
+		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("Esc", "返回")),
+	}
+}
+
+// NewHelp is a help view whose separators are drawn the same on every console.
+func NewHelp(s Styles) help.Model {
+	h := help.New()
+	h.ShortSeparator = "  "
+	h.FullSeparator = "    "
+	h.Ellipsis = ".."
+	h.Styles.ShortKey = s.Key
+	h.Styles.ShortDesc = s.Help
+	h.Styles.ShortSeparator = s.Help
+	h.Styles.FullKey = s.Key
+	h.Styles.FullDesc = s.Help
+	h.Styles.FullSeparator = s.Help
+	h.Styles.Ellipsis = s.Help
+	return h
+}
+
+// Bind is a shorthand for a key binding with help text.
+func Bind(help string, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}

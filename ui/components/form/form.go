@@ -1,0 +1,411 @@
+// Package form is the one form component every record is typed into: a
+// column of labelled fields (single-line text, a choice among options), Tab
+// and Shift+Tab to move, Ctrl+S to save, Esc to leave (asking first when
+// something was typed). Each field checks itself when left and all are
+// checked on save; a field that is wrong says why under itself and keeps
+// what was typed.
+package form
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"taizhang/ui/common"
+)
+
+// Kind of field.
+type Kind int
+
+const (
+	Text   Kind = iota // one line of text
+	Choice             // one of Options; ←/→ to change, or type to find
+)
+
+// Option is one choice of a Choice field.
+type Option struct {
+	Value string // stored
+	Label string // shown
+}
+
+// Field is one row of the form. Set its exported fields before New.
+type Field struct {
+	Key         string // the caller's name for it
+	Label       string // Chinese label
+	Required    bool
+	Kind        Kind
+	Placeholder string
+	CharLimit   int
+	Options     []Option
+	// Match says whether a typed query selects an option (Choice fields);
+	// nil means a plain substring match on the label.
+	Match func(query string, o Option) bool
+	// Check validates the value; its error text is shown under the field.
+	Check func(value string) error
+	// Hint derives a note shown under a valid value (性别、出生日期 …).
+	Hint func(value string) string
+
+	input  textinput.Model
+	choice int // selected option, -1 for none
+	err    string
+}
+
+// Keys of the form.
+type Keys struct {
+	Next, Prev, Save, Cancel, Left, Right key.Binding
+}
+
+func defaultKeys() Keys {
+	return Keys{
+		Next:   common.Bind("Tab", "下一项", "tab", "down", "enter"),
+		Prev:   common.Bind("Shift+Tab", "上一项", "shift+tab", "up"),
+		Save:   common.Bind("Ctrl+S", "保存", "ctrl+s"),
+		Cancel: common.Bind("Esc", "取消", "esc"),
+		Left:   common.Bind("左/右", "切换选项", "left"),
+		Right:  key.NewBinding(key.WithKeys("right")),
+	}
+}
+
+// Outcome is what the last key did to the form as a whole.
+type Outcome int
+
+const (
+	Editing   Outcome = iota
+	Submitted         // Ctrl+S with every field valid: read Values
+	Cancelled         // Esc (confirmed if anything was typed)
+)
+
+// Model is the form.
+type Model struct {
+	Keys     Keys
+	fields   []*Field
+	focus    int
+	width    int
+	height   int
+	dirty    bool
+	confirm  bool // asking whether to throw typed text away
+	outcome  Outcome
+	styles   *common.Styles
+	labelW   int
+	topError string
+}
+
+// New builds a form from its fields; values may be preset with SetValue.
+func New(styles *common.Styles, fields ...*Field) Model {
+	m := Model{Keys: defaultKeys(), fields: fields, styles: styles}
+	for _, f := range fields {
+		f.input = textinput.New()
+		f.input.Prompt = ""
+		f.input.Placeholder = f.Placeholder
+		f.input.CharLimit = f.CharLimit
+		f.input.PlaceholderStyle = styles.Dim
+		f.input.SetCursorMode(textinput.CursorStatic)
+		f.choice = -1
+		m.labelW = max(m.labelW, common.Width(f.Label)+2)
+	}
+	m.setFocus(0)
+	return m
+}
+
+// SetSize gives the form its area.
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	for _, f := range m.fields {
+		f.input.Width = max(m.inputWidth()-1, 4)
+	}
+}
+
+func (m Model) inputWidth() int { return max(m.width-m.labelW-4, 8) }
+
+// Field returns the field with the key.
+func (m Model) Field(key string) *Field {
+	for _, f := range m.fields {
+		if f.Key == key {
+			return f
+		}
+	}
+	return nil
+}
+
+// SetValue presets a field (a Choice by option value) without marking the
+// form as changed.
+func (m *Model) SetValue(key, v string) {
+	f := m.Field(key)
+	if f == nil {
+		return
+	}
+	if f.Kind == Choice {
+		f.choice = -1
+		for i, o := range f.Options {
+			if o.Value == v {
+				f.choice = i
+			}
+		}
+		return
+	}
+	f.input.SetValue(v)
+	f.input.CursorEnd()
+}
+
+// Value of a field: the text typed, or the chosen option's Value.
+func (f *Field) Value() string {
+	if f.Kind == Choice {
+		if f.choice < 0 || f.choice >= len(f.Options) {
+			return ""
+		}
+		return f.Options[f.choice].Value
+	}
+	return f.input.Value()
+}
+
+// Values maps every field's key to its value.
+func (m Model) Values() map[string]string {
+	out := make(map[string]string, len(m.fields))
+	for _, f := range m.fields {
+		out[f.Key] = f.Value()
+	}
+	return out
+}
+
+// SetError shows an error under a field (e.g. one the store found on save)
+// and moves the focus there.
+func (m *Model) SetError(key, msg string) {
+	for i, f := range m.fields {
+		if f.Key == key {
+			f.err = msg
+			m.setFocus(i)
+			return
+		}
+	}
+	m.topError = msg
+}
+
+// Outcome of the last Update.
+func (m Model) Outcome() Outcome { return m.outcome }
+
+// Dirty is true once anything was typed.
+func (m Model) Dirty() bool { return m.dirty }
+
+// Capturing: a form always takes printable keys.
+func (m Model) Capturing() bool { return true }
+
+func (m *Model) setFocus(i int) {
+	if len(m.fields) == 0 {
+		return
+	}
+	i = (i + len(m.fields)) % len(m.fields)
+	m.fields[m.focus].input.Blur()
+	m.focus = i
+	m.fields[i].input.Focus()
+}
+
+// check validates one field and records its error.
+func (f *Field) check() bool {
+	v := strings.TrimSpace(f.Value())
+	f.err = ""
+	switch {
+	case v == "" && f.Required:
+		if f.Kind == Choice {
+			f.err = "请选择" + f.Label + "。"
+		} else {
+			f.err = "必须填写。"
+		}
+	case v != "" && f.Check != nil:
+		if err := f.Check(f.Value()); err != nil {
+			f.err = err.Error()
+		}
+	}
+	return f.err == ""
+}
+
+// Validate checks every field, focuses the first wrong one and reports
+// whether all are valid.
+func (m *Model) Validate() bool {
+	first := -1
+	for i, f := range m.fields {
+		if !f.check() && first < 0 {
+			first = i
+		}
+	}
+	if first >= 0 {
+		m.setFocus(first)
+	}
+	return first < 0
+}
+
+// Update handles a message.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	m.outcome = Editing
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		var cmd tea.Cmd
+		m.fields[m.focus].input, cmd = m.fields[m.focus].input.Update(msg)
+		return m, cmd
+	}
+	if m.confirm {
+		switch km.String() {
+		case "y", "Y", "enter":
+			m.confirm = false
+			m.outcome = Cancelled
+		case "n", "N", "esc":
+			m.confirm = false
+		}
+		return m, nil
+	}
+	m.topError = ""
+	f := m.fields[m.focus]
+	switch {
+	case key.Matches(km, m.Keys.Save):
+		if m.Validate() {
+			m.outcome = Submitted
+		}
+		return m, nil
+	case key.Matches(km, m.Keys.Cancel):
+		if m.dirty {
+			m.confirm = true
+		} else {
+			m.outcome = Cancelled
+		}
+		return m, nil
+	case key.Matches(km, m.Keys.Next):
+		f.check()
+		m.setFocus(m.focus + 1)
+		return m, nil
+	case key.Matches(km, m.Keys.Prev):
+		f.check()
+		m.setFocus(m.focus - 1)
+		return m, nil
+	}
+	if f.Kind == Choice {
+		return m, m.updateChoice(f, km)
+	}
+	before := f.input.Value()
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(km)
+	if f.input.Value() != before {
+		m.dirty = true
+		f.err = ""
+	}
+	return m, cmd
+}
+
+// updateChoice: ←/→ step through the options; typed text finds one.
+func (m *Model) updateChoice(f *Field, km tea.KeyMsg) tea.Cmd {
+	n := len(f.Options)
+	if n == 0 {
+		return nil
+	}
+	switch {
+	case key.Matches(km, m.Keys.Left):
+		f.choice = (max(f.choice, 0) - 1 + n) % n
+		f.input.SetValue("")
+		m.dirty, f.err = true, ""
+		return nil
+	case key.Matches(km, m.Keys.Right):
+		f.choice = (f.choice + 1) % n
+		f.input.SetValue("")
+		m.dirty, f.err = true, ""
+		return nil
+	}
+	before := f.input.Value()
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(km)
+	q := strings.TrimSpace(f.input.Value())
+	if q != before && q != "" {
+		m.dirty = true
+		for i, o := range f.Options {
+			if f.Match != nil && f.Match(q, o) || f.Match == nil && strings.Contains(o.Label, q) {
+				f.choice, f.err = i, ""
+				break
+			}
+		}
+	}
+	return cmd
+}
+
+// View draws the form, scrolled so the focused field is in view.
+func (m Model) View() string {
+	s := m.styles
+	var lines []string
+	focusLine := 0
+	for i, f := range m.fields {
+		if i == m.focus {
+			focusLine = len(lines)
+		}
+		mark := "  "
+		label := f.Label
+		if f.Required {
+			label += "*"
+		}
+		labelStyle := s.Label
+		if i == m.focus {
+			mark = "> "
+			labelStyle = s.Focused
+		}
+		lines = append(lines, mark+labelStyle.Render(common.Pad(label, m.labelW))+m.fieldView(f, i == m.focus))
+		indent := strings.Repeat(" ", m.labelW+2)
+		switch {
+		case f.err != "":
+			for _, l := range common.Wrap(f.err, max(m.width-m.labelW-2, 10)) {
+				lines = append(lines, indent+s.Error.Render(l))
+			}
+		case f.Hint != nil && f.Value() != "":
+			if h := f.Hint(f.Value()); h != "" {
+				lines = append(lines, indent+s.Dim.Render(common.Truncate(h, m.width-m.labelW-2)))
+			}
+		}
+	}
+	if m.topError != "" {
+		lines = append(lines, "", s.Error.Render(m.topError))
+	}
+	if m.confirm {
+		lines = append(lines, "", s.Warn.Render("放弃已输入的内容吗？按 Y 放弃，按 N 继续填写。"))
+		focusLine = len(lines) - 1
+	}
+	return window(lines, focusLine, m.height)
+}
+
+func (m Model) fieldView(f *Field, focused bool) string {
+	if f.Kind == Choice {
+		cur := "（未选择）"
+		if f.choice >= 0 && f.choice < len(f.Options) {
+			cur = f.Options[f.choice].Label
+		}
+		if !focused {
+			return cur
+		}
+		typed := ""
+		if f.input.Value() != "" {
+			typed = "  查找：" + f.input.View()
+		}
+		return "< " + cur + " >" + typed
+	}
+	if !focused {
+		v := f.input.Value()
+		if v == "" {
+			return m.styles.Dim.Render(common.Truncate(f.Placeholder, m.inputWidth()))
+		}
+		return common.Truncate(common.Display(v), m.inputWidth())
+	}
+	return "[" + f.input.View() + "]"
+}
+
+// window shows height lines around line focus.
+func window(lines []string, focus, height int) string {
+	if height <= 0 || len(lines) <= height {
+		return strings.Join(lines, "\n")
+	}
+	start := max(0, focus-height/2)
+	if start+height > len(lines) {
+		start = len(lines) - height
+	}
+	return strings.Join(lines[start:start+height], "\n")
+}
+
+// ShortHelp and FullHelp for the help bar.
+func (m Model) ShortHelp() []key.Binding {
+	return []key.Binding{m.Keys.Next, m.Keys.Prev, m.Keys.Left, m.Keys.Save, m.Keys.Cancel}
+}
+func (m Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }

@@ -1,0 +1,104 @@
+// Package home is the first screen: the community, today's date, who is at
+// the desk, and a key for every other screen.
+package home
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"taizhang/store"
+	"taizhang/ui/common"
+	"taizhang/ui/components/listview"
+)
+
+// Entry is one line of the menu.
+type Entry struct {
+	Key  string // the digit or letter that opens it
+	Name string
+	Desc string
+	To   common.ScreenID
+}
+
+// Model is the home screen.
+type Model struct {
+	ctx     *common.Context
+	entries []Entry
+	menu    listview.Model
+	width   int
+	height  int
+}
+
+// New makes the home screen with the given menu.
+func New(ctx *common.Context, entries []Entry) *Model {
+	m := &Model{ctx: ctx, entries: entries, menu: listview.New(len(entries))}
+	m.menu.SetLen(len(entries))
+	return m
+}
+
+func (m *Model) Init() tea.Cmd    { return nil }
+func (m *Model) Title() string    { return "首页" }
+func (m *Model) Capturing() bool  { return false }
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.menu.SetHeight(len(m.entries)) }
+
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return m, nil
+	}
+	for _, e := range m.entries {
+		if km.String() == e.Key {
+			return m, common.NavigateTo(e.To)
+		}
+	}
+	if km.String() == "enter" && len(m.entries) > 0 {
+		return m, common.NavigateTo(m.entries[m.menu.Cursor()].To)
+	}
+	m.menu.Update(km)
+	return m, nil
+}
+
+func (m *Model) View() string {
+	s := m.ctx.Styles
+	now := m.ctx.Now()
+	p := m.ctx.Profile
+	var b strings.Builder
+	line := func(str string) { b.WriteString(common.Truncate(str, m.width)); b.WriteByte('\n') }
+	line("")
+	line(" " + s.Title.Render(common.Display(p.CommitteeName())))
+	place := strings.TrimSpace(p.CountyName + " " + p.Street)
+	line(" " + s.Dim.Render(common.Display(place)))
+	line("")
+	op := m.ctx.Operator.Name
+	if op == "" {
+		op = "（未选择）"
+	}
+	line(fmt.Sprintf(" 今天是 %s %s    经办人：%s", store.ChineseDate(now), store.ChineseWeekday(now), common.Display(op)))
+	line("")
+	line(" " + s.Label.Render("按数字键进入："))
+	b.WriteString(m.menu.View(m.width, s, func(i int, _ bool) string {
+		e := m.entries[i]
+		return fmt.Sprintf("  [%s] %s  %s", e.Key, common.Pad(e.Name, 8), e.Desc)
+	}))
+	b.WriteByte('\n')
+	line("")
+	line(" " + s.Dim.Render("数据文件："+m.ctx.Store.Path()))
+	return strings.TrimRight(b.String(), "\n")
+}
+
+var (
+	openKey = common.Bind("Enter", "进入", "enter")
+	moveKey = common.Bind("上/下", "选择", "up", "down")
+)
+
+func (m *Model) ShortHelp() []key.Binding {
+	out := []key.Binding{moveKey, openKey}
+	for _, e := range m.entries {
+		out = append(out, common.Bind(e.Key, e.Name, e.Key))
+	}
+	return out
+}
+
+func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }

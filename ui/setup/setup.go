@@ -1,0 +1,180 @@
+// Package setup is the community profile form: shown on first run, and
+// again from 设置 to correct it.
+package setup
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"taizhang/assets"
+	"taizhang/store"
+	"taizhang/ui/common"
+	"taizhang/ui/components/form"
+)
+
+// Model is the setup screen.
+type Model struct {
+	ctx    *common.Context
+	first  bool // first run: there is nothing to go back to
+	form   form.Model
+	width  int
+	height int
+}
+
+// Field keys, named after the store's FieldError labels.
+const (
+	fCommunity = "社区名称"
+	fStreet    = "所属街道办事处"
+	fCounty    = "县（市、区）"
+	fPrefix    = "证明编号前缀"
+	fPhone     = "联系电话"
+	fOperator  = "经办人姓名"
+)
+
+// New makes the form; first is true on the first run of a new ledger.
+func New(ctx *common.Context, first bool) *Model {
+	m := &Model{ctx: ctx, first: first}
+	m.reset()
+	return m
+}
+
+func (m *Model) reset() {
+	divs, _ := assets.LoadDivisions()
+	var counties []form.Option
+	for _, d := range divs.Current {
+		counties = append(counties, form.Option{Value: d.Code, Label: d.Name + " " + d.Code})
+	}
+	fields := []*form.Field{
+		{Key: fCommunity, Label: "社区名称", Required: true, CharLimit: 30, Placeholder: "如：英雄南路社区"},
+		{Key: fStreet, Label: "所属街道办事处", Required: true, CharLimit: 30, Placeholder: "如：英雄南路街道办事处"},
+		{Key: fCounty, Label: "县（市、区）", Required: true, Kind: form.Choice, Options: counties},
+		{Key: fPrefix, Label: "证明编号前缀", CharLimit: 12, Placeholder: "印在编号前，如：英南证（可不填）"},
+		{Key: fPhone, Label: "联系电话", CharLimit: 20, Placeholder: "如：0355-2021234"},
+	}
+	if m.first {
+		fields = append(fields, &form.Field{Key: fOperator, Label: "经办人姓名", Required: true, CharLimit: 20, Placeholder: "坐在窗口办事的工作人员"})
+	}
+	for _, f := range fields {
+		f.Check = checker(f.Key)
+	}
+	m.form = form.New(&m.ctx.Styles, fields...)
+	if !m.first {
+		p := m.ctx.Profile
+		m.form.SetValue(fCommunity, p.Community)
+		m.form.SetValue(fStreet, p.Street)
+		m.form.SetValue(fCounty, p.CountyCode)
+		m.form.SetValue(fPrefix, p.SerialPrefix)
+		m.form.SetValue(fPhone, p.Phone)
+	}
+	m.form.SetSize(m.width, m.height-3)
+}
+
+// checker validates one field through the store's own rules, so the screen
+// and `taizhang init` refuse the same things.
+func checker(field string) func(string) error {
+	return func(v string) error {
+		p := store.Profile{Community: "社区名称", Street: "街道办事处", CountyCode: "140403"}
+		switch field {
+		case fCommunity:
+			p.Community = v
+		case fStreet:
+			p.Street = v
+		case fCounty:
+			p.CountyCode = v
+		case fPrefix:
+			p.SerialPrefix = v
+		case fPhone:
+			p.Phone = v
+		case fOperator:
+			return nil
+		}
+		p = p.Normalize()
+		var fe *store.FieldError
+		if err := p.Validate(); errors.As(err, &fe) && fe.Field == field {
+			return errors.New(fe.Msg)
+		}
+		return nil
+	}
+}
+
+func (m *Model) Init() tea.Cmd { return nil }
+
+func (m *Model) Title() string {
+	if m.first {
+		return "首次设置"
+	}
+	return "设置：社区信息"
+}
+
+func (m *Model) Capturing() bool { return true }
+
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.form.SetSize(w, h-3)
+}
+
+// Saved is sent after the profile was written.
+type Saved struct{}
+
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	var cmd tea.Cmd
+	m.form, cmd = m.form.Update(msg)
+	switch m.form.Outcome() {
+	case form.Submitted:
+		return m, m.save()
+	case form.Cancelled:
+		if m.first {
+			return m, tea.Quit
+		}
+		m.reset()
+		return m, common.GoBack
+	}
+	return m, cmd
+}
+
+func (m *Model) save() tea.Cmd {
+	v := m.form.Values()
+	p := store.Profile{
+		Community: v[fCommunity], Street: v[fStreet], CountyCode: v[fCounty],
+		SerialPrefix: v[fPrefix], Phone: v[fPhone], ReceiverKey: m.ctx.Profile.ReceiverKey,
+	}
+	var err error
+	if m.first {
+		_, _, err = m.ctx.Store.Setup(p, v[fOperator], false)
+	} else {
+		_, err = m.ctx.Store.SaveProfile(p, true)
+	}
+	var fe *store.FieldError
+	switch {
+	case errors.As(err, &fe):
+		m.form.SetError(fe.Field, fe.Msg)
+		return nil
+	case err != nil:
+		return common.Fail(err)
+	}
+	m.first = false
+	m.reset()
+	return tea.Batch(func() tea.Msg { return common.ProfileChanged{} }, common.Info("社区信息已保存。"), common.GoBack)
+}
+
+func (m *Model) View() string {
+	s := m.ctx.Styles
+	intro := "请填写本社区的信息。带 * 的必须填写；这些信息会印在证明上，以后可在“设置”中修改。"
+	if !m.first {
+		intro = "修改本社区的信息。改动只影响以后打印的证明，已打印的不变。"
+	}
+	lines := common.Wrap(common.Display(intro), m.width-2)
+	var b strings.Builder
+	for _, l := range lines[:min(len(lines), 2)] {
+		b.WriteString(" " + s.Dim.Render(l) + "\n")
+	}
+	b.WriteString("\n")
+	b.WriteString(m.form.View())
+	return b.String()
+}
+
+func (m *Model) ShortHelp() []key.Binding  { return m.form.ShortHelp() }
+func (m *Model) FullHelp() [][]key.Binding { return m.form.FullHelp() }
