@@ -18,6 +18,8 @@ import (
 	"taizhang/ui/common"
 	"taizhang/ui/home"
 	"taizhang/ui/lists"
+	"taizhang/ui/refusals"
+	"taizhang/ui/settings"
 	"taizhang/ui/setup"
 )
 
@@ -47,18 +49,37 @@ func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
 		common.HomeScreen: home.New(ctx, []home.Entry{
 			{Key: "1", Name: "清单", Desc: "四个法定清单、依据与政策原文，可搜索", To: common.ListsScreen},
 			{Key: "2", Name: "证明", Desc: "开具、查找、打印、作废、更正证明", To: common.CertsScreen},
-			{Key: "9", Name: "设置", Desc: "社区信息", To: common.SettingsScreen},
+			{Key: "3", Name: "拒绝", Desc: "登记拒绝出具的请求", To: common.RefusalsScreen},
+			{Key: "9", Name: "设置", Desc: "社区信息、经办人", To: common.SettingsScreen},
 		}),
 		common.ListsScreen:    lists.New(ctx),
 		common.CertsScreen:    certs.New(ctx),
-		common.SettingsScreen: setup.New(ctx, false),
+		common.RefusalsScreen: refusals.New(ctx),
+		common.SettingsScreen: settings.New(ctx),
+		common.ProfileScreen:  setup.New(ctx, false),
 	}
 	a.active = common.HomeScreen
-	if first {
+	switch {
+	case first:
 		a.screens[common.SetupScreen] = setup.New(ctx, true)
 		a.active = common.SetupScreen
+	case a.activeOperators() > 1:
+		a.screens[common.PickerScreen] = settings.NewPicker(ctx)
+		a.active = common.PickerScreen
 	}
 	return a
+}
+
+// activeOperators counts who may be chosen at the desk.
+func (a *App) activeOperators() int {
+	ops, _ := a.ctx.Store.Operators()
+	n := 0
+	for _, o := range ops {
+		if !o.Retired {
+			n++
+		}
+	}
+	return n
 }
 
 // reload reads the profile and the operator at the desk into the context.
@@ -90,6 +111,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case common.Navigate:
 		return a, a.show(msg.To)
 	case common.Back:
+		if a.active == common.ProfileScreen {
+			return a, a.show(common.SettingsScreen)
+		}
+		if a.active == common.PickerScreen {
+			delete(a.screens, common.PickerScreen)
+		}
 		return a, a.show(common.HomeScreen)
 	case common.Status:
 		a.status = msg
@@ -210,7 +237,7 @@ func (a *App) statusLine() string {
 	if a.status.Err {
 		st = s.Error
 	}
-	return st.Render(common.Truncate(" "+a.status.Text, a.width))
+	return st.Render(common.Truncate(" "+common.Display(a.status.Text), a.width))
 }
 
 func (a *App) helpLine(scr common.Screen) string {

@@ -24,6 +24,8 @@ const (
 	RefusalsScreen ScreenID = "refusals"
 	SetupScreen    ScreenID = "setup"
 	SettingsScreen ScreenID = "settings"
+	ProfileScreen  ScreenID = "profile"
+	PickerScreen   ScreenID = "picker"
 )
 
 // Context is shared by pointer: the root owns it and screens read it. Only

@@ -27,6 +27,7 @@ type Model struct {
 	ctx     *common.Context
 	entries []Entry
 	menu    listview.Model
+	month   summary
 	width   int
 	height  int
 }
@@ -38,12 +39,46 @@ func New(ctx *common.Context, entries []Entry) *Model {
 	return m
 }
 
-func (m *Model) Init() tea.Cmd    { return nil }
+// summary is this month at a glance.
+type summary struct {
+	valid, voided, refusals int
+	err                     error
+}
+
+// Init counts this month's records each time the screen is shown.
+func (m *Model) Init() tea.Cmd {
+	db, now := m.ctx.Store, m.ctx.Now()
+	return func() tea.Msg {
+		var s summary
+		rows, err := db.MonthRows(now.Year(), now.Month())
+		if err != nil {
+			return summary{err: err}
+		}
+		for _, r := range rows {
+			if r.Voided {
+				s.voided++
+			} else {
+				s.valid++
+			}
+		}
+		refs, err := db.MonthRefusals(now.Year(), now.Month())
+		s.refusals, s.err = len(refs), err
+		return s
+	}
+}
+
 func (m *Model) Title() string    { return "首页" }
 func (m *Model) Capturing() bool  { return false }
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.menu.SetHeight(len(m.entries)) }
 
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if s, ok := msg.(summary); ok {
+		m.month = s
+		if s.err != nil {
+			return m, common.Fail(s.err)
+		}
+		return m, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return m, nil
@@ -76,6 +111,8 @@ func (m *Model) View() string {
 		op = "（未选择）"
 	}
 	line(fmt.Sprintf(" 今天是 %s %s    经办人：%s", store.ChineseDate(now), store.ChineseWeekday(now), common.Display(op)))
+	line("")
+	line(fmt.Sprintf(" 本月（%s）：开具证明 %d 份，作废 %d 份，拒绝出具 %d 条", store.ChineseMonth(now), m.month.valid+m.month.voided, m.month.voided, m.month.refusals))
 	line("")
 	line(" " + s.Label.Render("按数字键进入："))
 	b.WriteString(m.menu.View(m.width, s, func(i int, _ bool) string {

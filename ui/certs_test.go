@@ -1,0 +1,147 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"taizhang/store"
+	"taizhang/store/idcard"
+)
+
+func validID(first17 string) string { return first17 + string(idcard.CheckDigit(first17)) }
+
+func fillCertForm(tm *teatest.TestModel, typ, name, id string) {
+	typeText(tm, typ)
+	for _, v := range []string{name, id, "潞州区英雄南路12号3单元501室", "办理子女入学", "长治市潞州区教育局", "入户走访，查验户口本"} {
+		tm.Send(press(tea.KeyTab))
+		typeText(tm, v)
+	}
+}
+
+func TestIssueCertificateFlow(t *testing.T) {
+	db := newDB(t, true)
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "2")
+	waitFor(t, tm, "本月还没有开具证明")
+	typeText(tm, "n")
+	waitFor(t, tm, "证明类型")
+	// A wrong check digit is explained and nothing is saved.
+	fillCertForm(tm, "jzzm", "𠮷祥", "140403199001011237")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	waitFor(t, tm, "校验位应为 1")
+	if db.CertCount() != 0 {
+		t.Fatal("saved with an invalid ID number")
+	}
+	// The failed save put the focus on the ID number: fix it and save.
+	tm.Send(press(tea.KeyBackspace))
+	typeText(tm, "1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	waitFor(t, tm, "已保存，编号 英南证2026-0001")
+	v := finalView(t, tm, 80, 24)
+	for _, want := range []string{"居民在社区居住证明", "𠮷祥", "140403********1231", "未打印", "开具 2026-0001"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("detail lacks %q:\n%s", want, v)
+		}
+	}
+	c, err := db.CertificateBySerial("2026-0001")
+	if err != nil || c.Name != "𠮷祥" || c.IDNumber != validID("14040319900101123") || c.OperatorName != "王丽" {
+		t.Errorf("saved %+v %v", c, err)
+	}
+}
+
+func TestVoidAndLedgerGolden(t *testing.T) {
+	db := newDB(t, true)
+	op, _ := db.Operator(db.LastOperator())
+	cat := newApp(t, db).ctx.Catalog
+	names := []string{"张三", "单雄信", "欧阳明", "𠮷祥", "曾国强"}
+	for i, n := range names {
+		in := store.CertInput{TypeNo: i*2 + 1, Name: n, IDNumber: validID("14040319900101" + string(rune('1'+i)) + "23"),
+			Address: "潞州区英雄南路12号", Purpose: "办理低保", Copies: 1}
+		if _, err := db.IssueCertificate(op, in, cat, store.IssueOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "2")
+	waitFor(t, tm, "共 5 份")
+	tm.Send(press(tea.KeyEnter)) // newest: 2026-0005 曾国强
+	waitFor(t, tm, "编号 英南证2026-0005")
+	typeText(tm, "v")
+	waitFor(t, tm, "作废原因")
+	typeText(tm, "姓名写错")
+	tm.Send(press(tea.KeyEnter))
+	waitFor(t, tm, "作废：姓名写错")
+	tm.Send(press(tea.KeyEsc))
+	waitFor(t, tm, "有效 4，作废 1")
+	golden.RequireEqual(t, []byte(finalView(t, tm, 80, 24)))
+	c, _ := db.CertificateBySerial("2026-0005")
+	if c.Status != store.Voided || c.VoidReason != "姓名写错" || c.VoidedBy != "王丽" {
+		t.Errorf("voided %+v", c)
+	}
+}
+
+func TestLedgerSearchBySurnameReading(t *testing.T) {
+	db := newDB(t, true)
+	op, _ := db.Operator(db.LastOperator())
+	cat := newApp(t, db).ctx.Catalog
+	for i, n := range []string{"单雄信", "张三"} {
+		in := store.CertInput{TypeNo: 3, Name: n, IDNumber: validID("1404031990010" + string(rune('1'+i)) + "123"), Purpose: "办理入学", Copies: 1}
+		if _, err := db.IssueCertificate(op, in, cat, store.IssueOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "2")
+	waitFor(t, tm, "共 2 份")
+	typeText(tm, "/")
+	typeText(tm, "shanx")
+	waitFor(t, tm, "找到 1 份")
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "单雄信") || strings.Contains(v, "张三") {
+		t.Errorf("search shanx:\n%s", v)
+	}
+}
+
+func TestRefusalFlow(t *testing.T) {
+	db := newDB(t, true)
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "3")
+	waitFor(t, tm, "本月没有拒绝登记")
+	typeText(tm, "n")
+	waitFor(t, tm, "请求方类别")
+	tm.Send(press(tea.KeyRight)) // 单位
+	tm.Send(press(tea.KeyTab))
+	typeText(tm, "某物业公司")
+	tm.Send(press(tea.KeyTab))
+	typeText(tm, "开具无犯罪记录证明")
+	tm.Send(press(tea.KeyTab))
+	tm.Send(press(tea.KeyRight)) // 属于部门职责
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	waitFor(t, tm, "拒绝出具 1 条")
+	finalView(t, tm, 80, 24)
+	list, _ := db.MonthRefusals(2026, 11)
+	if len(list) != 1 || list[0].RequesterKind != "单位" || list[0].Reason != store.DepartmentsDuty || list[0].OperatorName != "王丽" {
+		t.Errorf("%+v", list)
+	}
+}
+
+func TestOperatorPickerAtStart(t *testing.T) {
+	db := newDB(t, true)
+	if _, err := db.AddOperator("欧阳明"); err != nil {
+		t.Fatal(err)
+	}
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "请选择坐在窗口的经办人")
+	tm.Send(press(tea.KeyDown))
+	tm.Send(press(tea.KeyEnter))
+	waitFor(t, tm, "经办人：欧阳明")
+	finalView(t, tm, 80, 24)
+}

@@ -1,0 +1,371 @@
+// Package refusals is the 拒绝 screen: the register of refused requests
+// (拒绝出具登记), a month at a time, searchable, with the form to record one.
+package refusals
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"taizhang/store"
+	"taizhang/store/search"
+	"taizhang/ui/common"
+	"taizhang/ui/components/form"
+	"taizhang/ui/components/listview"
+)
+
+type mode int
+
+const (
+	listing mode = iota
+	searching
+	adding
+	viewing
+)
+
+// Prefill opens the form with the request already typed (from the desk
+// check, when a request is not something the committee must do).
+type Prefill struct{ Item string }
+
+type keyMap struct {
+	New, PrevMonth, NextMonth, Search, Open, Back key.Binding
+	Move                                          listview.Keys
+}
+
+// Model is the refusals screen.
+type Model struct {
+	ctx     *common.Context
+	keys    keyMap
+	mode    mode
+	month   time.Time
+	rows    []store.Refusal
+	list    listview.Model
+	all     []store.Refusal // every refusal, for search (a few thousand at most)
+	index   *search.Index
+	query   textinput.Model
+	hits    []int // indexes into all, newest first
+	results listview.Model
+	form    form.Model
+	width   int
+	height  int
+}
+
+// New makes the screen.
+func New(ctx *common.Context) *Model {
+	m := &Model{ctx: ctx, list: listview.New(10), results: listview.New(10)}
+	m.keys = keyMap{
+		New:       common.Bind("n", "登记拒绝", "n"),
+		PrevMonth: common.Bind("[", "上个月", "["),
+		NextMonth: common.Bind("]", "下个月", "]"),
+		Search:    common.Bind("/", "查找", "/"),
+		Open:      common.Bind("Enter", "详情", "enter"),
+		Back:      common.Bind("Esc", "返回", "esc"),
+		Move:      listview.DefaultKeys(),
+	}
+	m.results.Keys = listview.ArrowsOnly()
+	m.query = textinput.New()
+	m.query.Prompt = ""
+	m.query.Placeholder = "请求方、请求事项、理由（汉字或拼音）"
+	m.query.PlaceholderStyle = ctx.Styles.Dim
+	m.query.SetCursorMode(textinput.CursorStatic)
+	m.month = time.Date(ctx.Now().Year(), ctx.Now().Month(), 1, 0, 0, 0, 0, time.Local)
+	return m
+}
+
+func (m *Model) Title() string {
+	if m.mode == adding {
+		return "登记拒绝出具"
+	}
+	return "拒绝登记"
+}
+
+func (m *Model) Capturing() bool { return m.mode == searching || m.mode == adding }
+
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.list.SetHeight(h - 3)
+	m.results.SetHeight(h - 3)
+	m.query.Width = max(w-12, 10)
+	m.form.SetSize(w, h-2)
+}
+
+type loaded struct {
+	month time.Time
+	rows  []store.Refusal
+	all   []store.Refusal
+	err   error
+}
+
+// Init reloads the month and the search list (refusals are few).
+func (m *Model) Init() tea.Cmd {
+	db, month := m.ctx.Store, m.month
+	return func() tea.Msg {
+		rows, err := db.MonthRefusals(month.Year(), month.Month())
+		if err != nil {
+			return loaded{err: err}
+		}
+		var all []store.Refusal
+		err = db.AllRefusals(func(r store.Refusal) { all = append(all, r) })
+		return loaded{month, rows, all, err}
+	}
+}
+
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loaded:
+		if msg.err != nil {
+			return m, common.Fail(msg.err)
+		}
+		if msg.month.Equal(m.month) {
+			m.rows = msg.rows
+			m.list.SetLen(len(m.rows))
+		}
+		m.all = msg.all
+		m.index = search.New(nil)
+		for i, r := range m.all {
+			m.index.Add(uint64(i),
+				search.Field{Text: r.Requester, Kind: search.Name},
+				search.Field{Text: r.Item, Kind: search.Text},
+				search.Field{Text: string(r.Reason) + " " + r.Detail, Kind: search.Text})
+		}
+		if m.mode == searching {
+			m.runSearch()
+		}
+		return m, nil
+	case Prefill:
+		m.startForm(msg.Item)
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.handleKey(msg)
+	}
+	if m.mode == adding {
+		var cmd tea.Cmd
+		m.form, cmd = m.form.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
+	switch m.mode {
+	case adding:
+		return m.formKey(km)
+	case searching:
+		return m.searchKey(km)
+	case viewing:
+		if km.String() == "esc" || km.String() == "enter" {
+			m.mode = listing
+			if m.query.Value() != "" {
+				m.mode = searching
+				return m.query.Focus()
+			}
+		}
+		return nil
+	}
+	k := m.keys
+	switch {
+	case key.Matches(km, k.Back):
+		return common.GoBack
+	case key.Matches(km, k.New):
+		m.startForm("")
+	case key.Matches(km, k.PrevMonth):
+		m.month = m.month.AddDate(0, -1, 0)
+		return m.Init()
+	case key.Matches(km, k.NextMonth):
+		m.month = m.month.AddDate(0, 1, 0)
+		return m.Init()
+	case key.Matches(km, k.Search):
+		m.mode = searching
+		m.runSearch()
+		return m.query.Focus()
+	case key.Matches(km, k.Open):
+		if len(m.rows) > 0 {
+			m.mode = viewing
+		}
+	default:
+		m.list.Update(km)
+	}
+	return nil
+}
+
+func (m *Model) searchKey(km tea.KeyMsg) tea.Cmd {
+	switch km.String() {
+	case "esc":
+		m.mode = listing
+		m.query.Blur()
+		m.query.SetValue("")
+		return nil
+	case "enter":
+		if len(m.hits) > 0 {
+			m.query.Blur()
+			m.mode = viewing
+		}
+		return nil
+	}
+	if m.results.Update(km) {
+		return nil
+	}
+	var cmd tea.Cmd
+	before := m.query.Value()
+	m.query, cmd = m.query.Update(km)
+	if m.query.Value() != before {
+		m.runSearch()
+	}
+	return cmd
+}
+
+func (m *Model) runSearch() {
+	m.hits = m.hits[:0]
+	if m.index != nil && m.query.Value() != "" {
+		hits := m.index.Search(m.query.Value(), 0)
+		for i := len(hits) - 1; i >= 0; i-- {
+			m.hits = append(m.hits, int(hits[i].ID))
+		}
+	}
+	m.results.SetLen(len(m.hits))
+	m.results.Select(0)
+}
+
+// Form fields.
+const (
+	fKind = "请求方类别"
+)
+
+func (m *Model) startForm(item string) {
+	var reasons []form.Option
+	for _, r := range store.RefusalReasons {
+		reasons = append(reasons, form.Option{Value: string(r), Label: string(r)})
+	}
+	fields := []*form.Field{
+		{Key: fKind, Label: "请求方类别", Required: true, Kind: form.Choice,
+			Options: []form.Option{{Value: "居民", Label: "居民"}, {Value: "单位", Label: "单位"}}},
+		{Key: store.FieldRequester, Label: "请求方", Required: true, CharLimit: 40, Placeholder: "居民姓名或单位名称"},
+		{Key: store.FieldItem, Label: "请求事项", Required: true, CharLimit: 100, Placeholder: "如：开具无犯罪记录证明"},
+		{Key: store.FieldReason, Label: "拒绝理由", Required: true, Kind: form.Choice, Options: reasons},
+		{Key: store.FieldDetail, Label: "说明", CharLimit: 200, Placeholder: "理由为“其他”时必填；可写明应去哪个部门办理"},
+	}
+	m.form = form.New(&m.ctx.Styles, fields...)
+	m.form.SetValue(fKind, "居民")
+	m.form.SetValue(store.FieldReason, string(store.NotOnList))
+	if item != "" {
+		m.form.SetValue(store.FieldItem, item)
+	}
+	m.form.SetSize(m.width, m.height-2)
+	m.mode = adding
+}
+
+func (m *Model) formKey(km tea.KeyMsg) tea.Cmd {
+	var cmd tea.Cmd
+	m.form, cmd = m.form.Update(km)
+	switch m.form.Outcome() {
+	case form.Cancelled:
+		m.mode = listing
+		return nil
+	case form.Submitted:
+		v := m.form.Values()
+		r, err := m.ctx.Store.AddRefusal(m.ctx.Operator, store.RefusalInput{
+			Requester: v[store.FieldRequester], RequesterKind: v[fKind], Item: v[store.FieldItem],
+			Reason: store.RefusalReason(v[store.FieldReason]), Detail: v[store.FieldDetail],
+		})
+		var fe *store.FieldError
+		switch {
+		case errors.As(err, &fe):
+			m.form.SetError(fe.Field, fe.Msg)
+			return nil
+		case err != nil:
+			return common.Fail(err)
+		}
+		m.mode = listing
+		m.month = time.Date(m.ctx.Now().Year(), m.ctx.Now().Month(), 1, 0, 0, 0, 0, time.Local)
+		return tea.Batch(m.Init(), common.Info(fmt.Sprintf("已登记：拒绝%s的请求“%s”。", r.Requester, r.Item)))
+	}
+	return cmd
+}
+
+func (m *Model) rowText(r store.Refusal) string {
+	date := r.Date
+	if len(date) == 10 {
+		date = date[5:]
+	}
+	return fmt.Sprintf("%s %s %s %s", date, common.Pad(common.Display(r.Requester), 14), common.Pad(string(r.Reason), 12), common.Display(r.Item))
+}
+
+func (m *Model) View() string {
+	s := m.ctx.Styles
+	var b strings.Builder
+	head := s.Label.Render(common.Truncate(" 日期  请求方         理由         请求事项", m.width))
+	switch m.mode {
+	case adding:
+		b.WriteString(s.Dim.Render(common.Truncate(common.Display(fmt.Sprintf("经办人：%s    日期：%s    依据：长民发〔2017〕124号 四", m.ctx.Operator.Name, store.ChineseDate(m.ctx.Now()))), m.width)))
+		b.WriteString("\n\n" + m.form.View())
+	case viewing:
+		b.WriteString(m.detail())
+	case searching:
+		b.WriteString(s.Label.Render("查找：") + m.query.View() + "\n")
+		b.WriteString(s.Title.Render(fmt.Sprintf("找到 %d 条", len(m.hits))) + "\n" + head + "\n")
+		b.WriteString(m.results.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.all[m.hits[i]]) }))
+	default:
+		b.WriteString(s.Title.Render(fmt.Sprintf("%s  拒绝出具 %d 条", store.ChineseMonth(m.month), len(m.rows))) + "\n" + head + "\n")
+		if len(m.rows) == 0 {
+			b.WriteString(s.Dim.Render(common.Truncate("  本月没有拒绝登记。按 n 登记一条，按 [ ] 查看其他月份。", m.width)))
+		} else {
+			b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.rows[i]) }))
+		}
+	}
+	return b.String()
+}
+
+func (m *Model) selected() store.Refusal {
+	if m.query.Value() != "" && len(m.hits) > 0 {
+		return m.all[m.hits[m.results.Cursor()]]
+	}
+	return m.rows[m.list.Cursor()]
+}
+
+func (m *Model) detail() string {
+	s := m.ctx.Styles
+	r := m.selected()
+	lines := []string{s.Title.Render("拒绝出具登记")}
+	add := func(label, v string) {
+		for i, l := range common.Wrap(common.Display(v), max(m.width-12, 10)) {
+			if i == 0 {
+				lines = append(lines, s.Label.Render(common.Pad(label+"：", 12))+l)
+			} else {
+				lines = append(lines, strings.Repeat(" ", 12)+l)
+			}
+		}
+	}
+	add("日期", r.Date)
+	add("请求方", r.Requester+"（"+r.RequesterKind+"）")
+	add("请求事项", r.Item)
+	add("拒绝理由", string(r.Reason))
+	if r.Detail != "" {
+		add("说明", r.Detail)
+	}
+	add("经办人", r.OperatorName)
+	add("登记时间", r.Created.Format("2006-01-02 15:04"))
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	switch m.mode {
+	case adding:
+		return m.form.ShortHelp()
+	case searching:
+		return []key.Binding{common.Bind("上/下", "选择", "up"), k.Open, common.Bind("Esc", "结束查找", "esc")}
+	case viewing:
+		return []key.Binding{common.Bind("Esc", "返回", "esc")}
+	}
+	return []key.Binding{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.Back}
+}
+
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.Back}, k.Move.FullHelp()}
+}

@@ -1,0 +1,285 @@
+// Package settings is the 设置 screen: the community profile at a glance
+// (edited in the setup form) and the operators (经办人): add, rename,
+// retire, and choose who is at the desk. Operators are never deleted.
+package settings
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"taizhang/store"
+	"taizhang/ui/common"
+	"taizhang/ui/components/listview"
+)
+
+type editing int
+
+const (
+	none editing = iota
+	adding
+	renaming
+)
+
+type keyMap struct {
+	Profile, Add, Rename, Retire, Choose, Back key.Binding
+	Move                                       listview.Keys
+}
+
+// Model is the settings screen; with picker set it is the start-up
+// "who is at the desk" screen instead.
+type Model struct {
+	ctx    *common.Context
+	picker bool
+	keys   keyMap
+	ops    []store.Operator
+	list   listview.Model
+	edit   editing
+	input  textinput.Model
+	err    string
+	width  int
+	height int
+}
+
+// New makes the settings screen.
+func New(ctx *common.Context) *Model { return newModel(ctx, false) }
+
+// NewPicker makes the start-up screen that asks who is at the desk, with
+// the last one preselected.
+func NewPicker(ctx *common.Context) *Model { return newModel(ctx, true) }
+
+func newModel(ctx *common.Context, picker bool) *Model {
+	m := &Model{ctx: ctx, picker: picker, list: listview.New(8)}
+	m.keys = keyMap{
+		Profile: common.Bind("e", "修改社区信息", "e"),
+		Add:     common.Bind("a", "添加经办人", "a"),
+		Rename:  common.Bind("r", "改名", "r"),
+		Retire:  common.Bind("x", "停用/恢复", "x"),
+		Choose:  common.Bind("Enter", "设为当前经办人", "enter"),
+		Back:    common.Bind("Esc", "返回", "esc"),
+		Move:    listview.DefaultKeys(),
+	}
+	m.input = textinput.New()
+	m.input.Prompt = ""
+	m.input.CharLimit = 20
+	m.input.SetCursorMode(textinput.CursorStatic)
+	m.reload()
+	return m
+}
+
+// reload reads the operators; the picker shows only active ones.
+func (m *Model) reload() {
+	ops, err := m.ctx.Store.Operators()
+	if err != nil {
+		m.err = err.Error()
+	}
+	m.ops = m.ops[:0]
+	for _, o := range ops {
+		if !m.picker || !o.Retired {
+			m.ops = append(m.ops, o)
+		}
+	}
+	m.list.SetLen(len(m.ops))
+	for i, o := range m.ops {
+		if o.ID == m.ctx.Store.LastOperator() {
+			m.list.Select(i)
+		}
+	}
+}
+
+func (m *Model) Init() tea.Cmd { m.reload(); return nil }
+
+func (m *Model) Title() string {
+	if m.picker {
+		return "选择经办人"
+	}
+	return "设置"
+}
+
+func (m *Model) Capturing() bool { return m.edit != none }
+
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.list.SetHeight(max(h-12, 3))
+	m.input.Width = max(w-20, 10)
+}
+
+// Chosen is sent when the operator at the desk changed.
+type Chosen struct{}
+
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return m, nil
+	}
+	if m.edit != none {
+		return m, m.editKey(km)
+	}
+	m.err = ""
+	k := m.keys
+	switch {
+	case key.Matches(km, k.Back):
+		if m.picker {
+			return m, m.choose()
+		}
+		return m, common.GoBack
+	case key.Matches(km, k.Choose):
+		return m, m.choose()
+	case key.Matches(km, k.Profile) && !m.picker:
+		return m, common.NavigateTo(common.ProfileScreen)
+	case key.Matches(km, k.Add):
+		m.edit = adding
+		m.input.SetValue("")
+		m.input.Placeholder = "新经办人的姓名"
+		return m, m.input.Focus()
+	case key.Matches(km, k.Rename) && len(m.ops) > 0 && !m.picker:
+		m.edit = renaming
+		m.input.SetValue(m.ops[m.list.Cursor()].Name)
+		m.input.CursorEnd()
+		return m, m.input.Focus()
+	case key.Matches(km, k.Retire) && len(m.ops) > 0 && !m.picker:
+		return m, m.toggleRetired()
+	default:
+		m.list.Update(km)
+	}
+	return m, nil
+}
+
+func (m *Model) choose() tea.Cmd {
+	if len(m.ops) == 0 {
+		m.err = "还没有经办人，请按 a 添加。"
+		return nil
+	}
+	o := m.ops[m.list.Cursor()]
+	if o.Retired {
+		m.err = "“" + o.Name + "”已停用，不能作为当前经办人。按 x 恢复后再选。"
+		return nil
+	}
+	if err := m.ctx.Store.SetLastOperator(o.ID); err != nil {
+		return common.Fail(err)
+	}
+	return tea.Batch(func() tea.Msg { return common.ProfileChanged{} }, common.Info("当前经办人："+o.Name), common.GoBack)
+}
+
+func (m *Model) toggleRetired() tea.Cmd {
+	o := m.ops[m.list.Cursor()]
+	if !o.Retired && o.ID == m.ctx.Operator.ID {
+		m.err = "不能停用当前经办人。请先把别人设为当前经办人。"
+		return nil
+	}
+	o, err := m.ctx.Store.SetOperatorRetired(o.ID, !o.Retired)
+	if err != nil {
+		m.err = err.Error()
+		return nil
+	}
+	m.reload()
+	if o.Retired {
+		return common.Info(o.Name + " 已停用；其经办的记录保持不变。")
+	}
+	return common.Info(o.Name + " 已恢复。")
+}
+
+func (m *Model) editKey(km tea.KeyMsg) tea.Cmd {
+	switch km.String() {
+	case "esc":
+		m.edit = none
+		m.input.Blur()
+		m.err = ""
+		return nil
+	case "enter":
+		var o store.Operator
+		var err error
+		if m.edit == adding {
+			o, err = m.ctx.Store.AddOperator(m.input.Value())
+		} else {
+			o, err = m.ctx.Store.RenameOperator(m.ops[m.list.Cursor()].ID, m.input.Value())
+		}
+		var fe *store.FieldError
+		if errors.As(err, &fe) {
+			m.err = fe.Msg
+			return nil
+		} else if err != nil {
+			return common.Fail(err)
+		}
+		m.edit = none
+		m.input.Blur()
+		m.reload()
+		for i, x := range m.ops {
+			if x.ID == o.ID {
+				m.list.Select(i)
+			}
+		}
+		return tea.Batch(func() tea.Msg { return common.ProfileChanged{} }, common.Info("已保存经办人："+o.Name))
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(km)
+	return cmd
+}
+
+func (m *Model) View() string {
+	s := m.ctx.Styles
+	var b strings.Builder
+	line := func(str string) { b.WriteString(common.Truncate(common.Display(str), m.width) + "\n") }
+	if m.picker {
+		line(s.Title.Render("请选择坐在窗口的经办人（本次开具的证明、登记都记在其名下）："))
+	} else {
+		p := m.ctx.Profile
+		line(s.Title.Render("社区信息") + s.Dim.Render("（按 e 修改）"))
+		line("  " + p.CommitteeName())
+		line(fmt.Sprintf("  %s %s  %s", p.CountyName, p.CountyCode, p.Street))
+		line(fmt.Sprintf("  证明编号前缀：%s    联系电话：%s", orNone(p.SerialPrefix), orNone(p.Phone)))
+		line("  数据文件：" + m.ctx.Store.Path())
+		line("")
+		line(s.Title.Render("经办人") + s.Dim.Render("（停用的经办人保留在记录中，不能删除）"))
+	}
+	b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string {
+		o := m.ops[i]
+		state := "在岗"
+		if o.Retired {
+			state = "已停用"
+		}
+		cur := ""
+		if o.ID == m.ctx.Operator.ID {
+			cur = "  <- 当前经办人"
+		}
+		return fmt.Sprintf(" %s %s%s", common.Pad(common.Display(o.Name), 12), state, cur)
+	}))
+	b.WriteString("\n")
+	switch m.edit {
+	case adding:
+		line(s.Label.Render("新经办人姓名：") + m.input.View())
+	case renaming:
+		line(s.Label.Render("改为：") + m.input.View())
+	}
+	if m.err != "" {
+		line(s.Error.Render(m.err))
+	}
+	return b.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "（无）"
+	}
+	return s
+}
+
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
+	if m.edit != none {
+		return []key.Binding{common.Bind("Enter", "保存", "enter"), common.Bind("Esc", "取消", "esc")}
+	}
+	if m.picker {
+		return []key.Binding{k.Move.Up, k.Move.Down, common.Bind("Enter", "确定", "enter"), k.Add}
+	}
+	return []key.Binding{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Back}
+}
+
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Back}, k.Move.FullHelp()}
+}
