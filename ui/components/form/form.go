@@ -9,9 +9,12 @@ package form
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"taizhang/ui/common"
 )
@@ -21,7 +24,8 @@ type Kind int
 
 const (
 	Text   Kind = iota // one line of text
-	Choice             // one of Options; ←/→ to change, or type to find
+	Choice             // one of Options; left/right to change, or type to find
+	Area               // several lines that wrap; Enter starts a new line
 )
 
 // Option is one choice of a Choice field.
@@ -48,6 +52,7 @@ type Field struct {
 	Hint func(value string) string
 
 	input  textinput.Model
+	area   textarea.Model
 	choice int // selected option, -1 for none
 	err    string
 }
@@ -103,6 +108,9 @@ func New(styles *common.Styles, fields ...*Field) Model {
 		f.input.PlaceholderStyle = styles.Dim
 		f.input.SetCursorMode(textinput.CursorStatic)
 		f.choice = -1
+		if f.Kind == Area {
+			f.area = newArea(f, styles)
+		}
 		m.labelW = max(m.labelW, common.Width(f.Label)+2)
 	}
 	m.setFocus(0)
@@ -114,6 +122,9 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	for _, f := range m.fields {
 		f.input.Width = max(m.inputWidth()-1, 4)
+		if f.Kind == Area {
+			f.area.SetWidth(max(m.width-4, 10))
+		}
 	}
 }
 
@@ -145,6 +156,10 @@ func (m *Model) SetValue(key, v string) {
 		}
 		return
 	}
+	if f.Kind == Area {
+		f.area.SetValue(v)
+		return
+	}
 	f.input.SetValue(v)
 	f.input.CursorEnd()
 }
@@ -156,6 +171,9 @@ func (f *Field) Value() string {
 			return ""
 		}
 		return f.Options[f.choice].Value
+	}
+	if f.Kind == Area {
+		return f.area.Value()
 	}
 	return f.input.Value()
 }
@@ -197,8 +215,15 @@ func (m *Model) setFocus(i int) {
 	}
 	i = (i + len(m.fields)) % len(m.fields)
 	m.fields[m.focus].input.Blur()
+	if m.fields[m.focus].Kind == Area {
+		m.fields[m.focus].area.Blur()
+	}
 	m.focus = i
-	m.fields[i].input.Focus()
+	if m.fields[i].Kind == Area {
+		m.fields[i].area.Focus()
+	} else {
+		m.fields[i].input.Focus()
+	}
 }
 
 // check validates one field and records its error.
@@ -241,7 +266,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		var cmd tea.Cmd
-		m.fields[m.focus].input, cmd = m.fields[m.focus].input.Update(msg)
+		if f := m.fields[m.focus]; f.Kind == Area {
+			f.area, cmd = f.area.Update(msg)
+		} else {
+			f.input, cmd = f.input.Update(msg)
+		}
 		return m, cmd
 	}
 	if m.confirm {
@@ -256,6 +285,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	}
 	m.topError = ""
 	f := m.fields[m.focus]
+	if f.Kind == Area && (km.Type == tea.KeyUp || km.Type == tea.KeyDown || km.Type == tea.KeyEnter) {
+		return m, m.updateArea(f, km)
+	}
 	switch {
 	case key.Matches(km, m.Keys.Save):
 		if m.Validate() {
@@ -281,6 +313,9 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if f.Kind == Choice {
 		return m, m.updateChoice(f, km)
 	}
+	if f.Kind == Area {
+		return m, m.updateArea(f, km)
+	}
 	before := f.input.Value()
 	var cmd tea.Cmd
 	f.input, cmd = f.input.Update(km)
@@ -291,7 +326,18 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	return m, cmd
 }
 
-// updateChoice: ←/→ step through the options; typed text finds one.
+func (m *Model) updateArea(f *Field, km tea.KeyMsg) tea.Cmd {
+	before := f.area.Value()
+	var cmd tea.Cmd
+	f.area, cmd = f.area.Update(km)
+	if f.area.Value() != before {
+		m.dirty = true
+		f.err = ""
+	}
+	return cmd
+}
+
+// updateChoice: left/right step through the options; typed text finds one.
 func (m *Model) updateChoice(f *Field, km tea.KeyMsg) tea.Cmd {
 	n := len(f.Options)
 	if n == 0 {
@@ -344,8 +390,13 @@ func (m Model) View() string {
 			mark = "> "
 			labelStyle = s.Focused
 		}
-		lines = append(lines, mark+labelStyle.Render(common.Pad(label, m.labelW))+m.fieldView(f, i == m.focus))
 		indent := strings.Repeat(" ", m.labelW+2)
+		if f.Kind == Area {
+			lines = append(lines, mark+labelStyle.Render(label))
+			lines = append(lines, m.areaView(f, i == m.focus)...)
+		} else {
+			lines = append(lines, mark+labelStyle.Render(common.Pad(label, m.labelW))+m.fieldView(f, i == m.focus))
+		}
 		switch {
 		case f.err != "":
 			for _, l := range common.Wrap(f.err, max(m.width-m.labelW-2, 10)) {
@@ -390,6 +441,46 @@ func (m Model) fieldView(f *Field, focused bool) string {
 		return common.Truncate(common.Display(v), m.inputWidth())
 	}
 	return "[" + f.input.View() + "]"
+}
+
+// areaView: the editor when focused, else the first lines of the text.
+func (m Model) areaView(f *Field, focused bool) []string {
+	if focused {
+		var out []string
+		for _, l := range strings.Split(f.area.View(), "\n") {
+			out = append(out, "    "+l)
+		}
+		return out
+	}
+	v := f.area.Value()
+	if v == "" {
+		return []string{"    " + m.styles.Dim.Render(common.Truncate(f.Placeholder, m.width-4))}
+	}
+	lines := common.Wrap(common.Display(v), max(m.width-4, 10))
+	if len(lines) > 2 {
+		lines = append(lines[:2:2], "..")
+	}
+	for i := range lines {
+		lines[i] = "    " + lines[i]
+	}
+	return lines
+}
+
+// newArea makes the editor of an Area field: ASCII-only chrome.
+func newArea(f *Field, styles *common.Styles) textarea.Model {
+	a := textarea.New()
+	a.Placeholder = f.Placeholder
+	a.ShowLineNumbers = false
+	a.Prompt = "| "
+	a.SetHeight(4)
+	a.CharLimit = f.CharLimit
+	a.EndOfBufferCharacter = ' '
+	a.FocusedStyle.CursorLine = lipgloss.NewStyle()
+	a.FocusedStyle.Placeholder = styles.Dim
+	a.BlurredStyle.Placeholder = styles.Dim
+	a.Cursor.SetMode(cursor.CursorStatic)
+	a.KeyMap.InsertNewline.SetKeys("enter", "ctrl+j")
+	return a
 }
 
 // window shows height lines around line focus.

@@ -1,0 +1,130 @@
+package form
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"taizhang/ui/common"
+)
+
+func keys(m Model, msgs ...tea.KeyMsg) Model {
+	for _, k := range msgs {
+		m, _ = m.Update(k)
+	}
+	return m
+}
+
+func typed(s string) []tea.KeyMsg {
+	var out []tea.KeyMsg
+	for _, r := range s {
+		out = append(out, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	return out
+}
+
+var (
+	tab   = tea.KeyMsg{Type: tea.KeyTab}
+	save  = tea.KeyMsg{Type: tea.KeyCtrlS}
+	esc   = tea.KeyMsg{Type: tea.KeyEsc}
+	enter = tea.KeyMsg{Type: tea.KeyEnter}
+)
+
+func newForm() Model {
+	st := common.DefaultStyles()
+	m := New(&st,
+		&Field{Key: "name", Label: "姓名", Required: true},
+		&Field{Key: "kind", Label: "类别", Required: true, Kind: Choice, Options: []Option{{"1", "居民"}, {"2", "单位"}}},
+		&Field{Key: "n", Label: "份数", Check: func(v string) error {
+			if v != "1" {
+				return errors.New("只能填 1。")
+			}
+			return nil
+		}},
+		&Field{Key: "letter", Label: "申请书", Kind: Area},
+	)
+	m.SetSize(80, 20)
+	return m
+}
+
+func TestSubmitNeedsRequiredFieldsAndKeepsText(t *testing.T) {
+	m := keys(newForm(), tab, tab)
+	m = keys(m, typed("2")...)
+	m = keys(m, save)
+	if m.Outcome() == Submitted {
+		t.Fatal("submitted with empty required fields")
+	}
+	v := m.View()
+	for _, want := range []string{"必须填写。", "请选择类别。", "只能填 1。"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+	if m.Values()["n"] != "2" {
+		t.Error("typed text was lost")
+	}
+	// Focus went to the first wrong field: the name.
+	m = keys(m, typed("张三")...)
+	m = keys(m, tab)
+	m = keys(m, typed("单")...) // typing finds the option
+	if m.Values()["kind"] != "2" {
+		t.Errorf("typed choice = %q", m.Values()["kind"])
+	}
+	m = keys(m, tab, tea.KeyMsg{Type: tea.KeyBackspace})
+	m = keys(m, typed("1")...)
+	m = keys(m, tab)
+	m = keys(m, typed("第一行")...)
+	m = keys(m, enter)
+	m = keys(m, typed("第二行")...)
+	m = keys(m, save)
+	if m.Outcome() != Submitted {
+		t.Fatalf("not submitted:\n%s", m.View())
+	}
+	if got := m.Values()["letter"]; got != "第一行\n第二行" {
+		t.Errorf("area = %q", got)
+	}
+}
+
+func TestEscAsksOnlyWhenDirty(t *testing.T) {
+	m := keys(newForm(), esc)
+	if m.Outcome() != Cancelled {
+		t.Error("clean form did not cancel at once")
+	}
+	m = keys(newForm(), typed("张")...)
+	m = keys(m, esc)
+	if m.Outcome() == Cancelled || !strings.Contains(m.View(), "放弃已输入的内容吗") {
+		t.Fatal("dirty form cancelled without asking")
+	}
+	m = keys(m, typed("n")...)
+	if m.Values()["name"] != "张" {
+		t.Error("answering N lost the text")
+	}
+	m = keys(m, esc)
+	m = keys(m, typed("y")...)
+	if m.Outcome() != Cancelled {
+		t.Error("Y did not cancel")
+	}
+}
+
+func TestChoiceLeftRight(t *testing.T) {
+	m := keys(newForm(), tab)
+	m = keys(m, tea.KeyMsg{Type: tea.KeyRight})
+	if m.Values()["kind"] != "1" {
+		t.Errorf("right from none = %q", m.Values()["kind"])
+	}
+	m = keys(m, tea.KeyMsg{Type: tea.KeyLeft})
+	if m.Values()["kind"] != "2" {
+		t.Errorf("left wraps = %q", m.Values()["kind"])
+	}
+}
+
+func TestSetErrorFocusesField(t *testing.T) {
+	m := newForm()
+	m.SetError("n", "份数太多。")
+	m = keys(m, typed("1")...)
+	if m.Values()["n"] != "1" || !strings.Contains(m.View(), "> 份数") {
+		t.Errorf("focus not on 份数:\n%s", m.View())
+	}
+}
