@@ -90,7 +90,8 @@ func (in CertInput) Validate(cat *assets.Catalog, today time.Time) (Certificate,
 	switch {
 	case in.TypeNo >= 1 && in.TypeNo <= len(cat.List(assets.Certificates).Items):
 		c.TypeName = cat.List(assets.Certificates).Items[in.TypeNo-1].Text
-	case in.TypeNo == 0 && in.AdmissionID != 0 && CleanText(in.TypeName) != "":
+	case in.TypeNo == 0 && in.AdmissionID != 0:
+		// Checked and replaced by the admission's item when issued (admissionFor).
 		c.TypeName = CleanText(in.TypeName)
 	default:
 		return c, &FieldError{FieldCertType, "请从附件4的12类证明（或已准入的证明事项）中选择。"}
@@ -166,6 +167,13 @@ func (db *DB) issue(op Operator, in CertInput, cat *assets.Catalog, opt IssueOpt
 			if old.Status == Voided {
 				return fmt.Errorf("证明 %s 已作废，不能再更正。请直接开具新证明。", old.Serial)
 			}
+		}
+		if c.TypeNo == 0 && c.AdmissionID != 0 {
+			a, err := admissionFor(tx, c.AdmissionID, now)
+			if err != nil {
+				return err
+			}
+			c.TypeName = a.Item
 		}
 		if !opt.AcceptDuplicate {
 			if dup, ok := findDuplicate(tx, c, now, replaces); ok {
@@ -350,6 +358,10 @@ func applyEvent(tx *bolt.Tx, ev Event) error {
 
 // applyOther is where later record kinds hook in.
 var applyOther = func(tx *bolt.Tx, ev Event) error {
+	switch ev.Kind {
+	case EvAdmissionSave, EvAdmissionStatus:
+		return applyAdmission(tx, ev)
+	}
 	return fmt.Errorf("未知的事件类型 %q", ev.Kind)
 }
 

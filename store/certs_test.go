@@ -306,10 +306,12 @@ func TestReplayRebuildsRecords(t *testing.T) {
 	db.RecordPrint(op, a.ID, 2)
 	db.CorrectCertificate(op, a.ID, input("张三", validID("14040319900101123"), 3), cat, IssueOptions{})
 	db.AddRefusal(op, RefusalInput{Requester: "李四", RequesterKind: "居民", Item: "无犯罪记录证明", Reason: NotOnList})
+	adm, _ := db.SaveAdmissionDraft(op, fullAdmission(t))
+	db.SubmitAdmission(op, adm.ID)
 	snapshot := func() map[string]string {
 		out := map[string]string{}
 		db.bolt.View(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketCerts, bucketCertRows, bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals} {
+			for _, b := range [][]byte{bucketCerts, bucketCertRows, bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals, bucketAdmissions} {
 				tx.Bucket(b).ForEach(func(k, v []byte) error { out[string(b)+"/"+string(k)] = string(v); return nil })
 			}
 			return nil
@@ -318,7 +320,7 @@ func TestReplayRebuildsRecords(t *testing.T) {
 	}
 	before := snapshot()
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketCerts, bucketCertRows, bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals} {
+		for _, b := range [][]byte{bucketCerts, bucketCertRows, bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals, bucketAdmissions} {
 			tx.DeleteBucket(b)
 			tx.CreateBucket(b)
 		}

@@ -19,8 +19,16 @@ const (
 	EvCertPrint   = "cert.print"  // Data: printData
 	EvCertVoid    = "cert.void"   // Data: voidData
 	EvRefusal     = "refusal.add" // Data: Refusal
-	EvAdmission   = "admission"   // reserved for approval forms
+	EvAdmission   = "admission"   // family of the approval-form events below (for History)
 	genesisDigest = "0000000000000000000000000000000000000000000000000000000000000000"
+)
+
+// Approval-form (准入申请) event kinds; the subject is the admission id.
+const (
+	// EvAdmissionSave creates or edits a 草稿. Data: the full Admission after the change.
+	EvAdmissionSave = "admission.save"
+	// EvAdmissionStatus moves an application on. Data: {"to": status, "opinion": Opinion or absent}.
+	EvAdmissionStatus = "admission.status"
 )
 
 // Event is one entry of the append-only log.
@@ -213,6 +221,30 @@ func (e Event) Describe() string {
 		return "作废：" + d.Reason
 	case EvRefusal:
 		return "拒绝出具登记"
+	case EvAdmissionSave:
+		return "保存草稿"
+	case EvAdmissionStatus:
+		var d admissionStatusData
+		_ = json.Unmarshal(e.Data, &d)
+		text := ""
+		if d.Opinion != nil && d.Opinion.Text != "" {
+			text = "：" + d.Opinion.Text
+		}
+		switch d.To {
+		case AdmSubmitted:
+			return "报送"
+		case AdmCounty:
+			return "录入县级意见" + text
+		case AdmCity:
+			return "录入市级意见" + text
+		case AdmApproved:
+			return "准入" + text
+		case AdmRejected:
+			return "不予准入" + text
+		case AdmWithdrawn:
+			return "撤回" + text
+		}
+		return "状态改为" + string(d.To)
 	}
 	return e.Kind
 }

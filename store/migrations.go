@@ -19,6 +19,7 @@ type migration struct {
 var migrations = []migration{
 	{1, "meta, profile and operators", migrateV1},
 	{2, "event log, certificates and refusals", migrateV2},
+	{3, "approval forms (admissions)", migrateV3},
 }
 
 // CurrentSchema is the version a file has after Open.
@@ -66,4 +67,9 @@ func migrateV1(tx *bolt.Tx, now time.Time) error {
 func migrateV2(tx *bolt.Tx, _ time.Time) error {
 	return createBuckets(tx, bucketEvents, bucketSubjects, bucketCerts, bucketCertRows,
 		bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals)
+}
+
+// migrateV3 adds the approval forms (admissions).
+func migrateV3(tx *bolt.Tx, _ time.Time) error {
+	return createBuckets(tx, bucketAdmissions)
 }

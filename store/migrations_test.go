@@ -17,6 +17,7 @@ type boltTx = bolt.Tx
 var migrationTests = map[uint64]func(t *testing.T){
 	1: testMigrateV1,
 	2: testMigrateV2,
+	3: testMigrateV3,
 }
 
 func TestEveryMigrationTested(t *testing.T) {
@@ -108,6 +109,23 @@ func testMigrateV2(t *testing.T) {
 			if tx.Bucket(name) == nil {
 				t.Errorf("bucket %s missing", name)
 			}
+		}
+		return nil
+	})
+}
+
+func testMigrateV3(t *testing.T) {
+	b := rawFileAt(t, 3)
+	b.View(func(tx *bolt.Tx) error {
+		bk := tx.Bucket(bucketAdmissions)
+		if bk == nil {
+			t.Fatal("bucket admissions missing")
+		}
+		if n := bk.Stats().KeyN; n != 0 {
+			t.Errorf("admissions holds %d keys after the migration, want 0", n)
+		}
+		if tx.Bucket(bucketEvents) == nil {
+			t.Error("earlier buckets lost")
 		}
 		return nil
 	})

@@ -107,6 +107,24 @@ func CleanText(s string) string {
 	return b.String()
 }
 
+// CleanLines is CleanText for text of several paragraphs: each line is
+// cleaned, blank lines at either end are dropped and runs of blank lines
+// become one.
+func CleanLines(s string) string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		l = CleanText(l)
+		if l == "" && (len(out) == 0 || out[len(out)-1] == "") {
+			continue
+		}
+		out = append(out, l)
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return strings.Join(out, "\n")
+}
+
 // checkText refuses empty required text, lengths out of range and control or
 // invisible characters.
 func checkText(field, s string, min, max int, required bool) error {

@@ -29,6 +29,13 @@
 //	serials/      "2026" -> uint64 BE last number issued that year
 //	refusals/     "YYYYMM" + uint64 BE id -> JSON Refusal
 //
+// Version 3 adds the approval forms (部门工作进社区准入审批表):
+//
+//	admissions/   uint64 BE id -> JSON Admission   (id from NextSequence;
+//	              written only by applyEvent from the admission.save and
+//	              admission.status events; 已到期 is never stored, it is
+//	              derived from the end month when read)
+//
 // Keys that are numbers are big-endian uint64 so that cursors walk them in
 // order. Values are JSON so a record read back by a later version keeps the
 // fields it does not know. Every schema change is a migration in
@@ -54,6 +61,7 @@ var (
 	bucketCertPerson  = []byte("cert_person")
 	bucketSerials     = []byte("serials")
 	bucketRefusals    = []byte("refusals")
+	bucketAdmissions  = []byte("admissions")
 
 	keyProfile      = []byte("current")
 	keyNewest       = []byte("newest")

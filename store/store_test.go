@@ -239,3 +239,10 @@ func TestChineseDate(t *testing.T) {
 		t.Error("weekday")
 	}
 }
+
+func TestCleanLines(t *testing.T) {
+	in := "\n\n  第一段　\r\n\n\n 第二段  有空格 \n\n"
+	if got := CleanLines(in); got != "第一段\n\n第二段 有空格" {
+		t.Errorf("%q", got)
+	}
+}

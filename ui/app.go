@@ -16,6 +16,7 @@ import (
 	"taizhang/store"
 	"taizhang/ui/certs"
 	"taizhang/ui/common"
+	"taizhang/ui/deskcheck"
 	"taizhang/ui/home"
 	"taizhang/ui/lists"
 	"taizhang/ui/refusals"
@@ -50,11 +51,13 @@ func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
 			{Key: "1", Name: "清单", Desc: "四个法定清单、依据与政策原文，可搜索", To: common.ListsScreen},
 			{Key: "2", Name: "证明", Desc: "开具、查找、打印、作废、更正证明", To: common.CertsScreen},
 			{Key: "3", Name: "拒绝", Desc: "登记拒绝出具的请求", To: common.RefusalsScreen},
+			{Key: "4", Name: "准入核查", Desc: "对方要求的事，社区是否应当承担", To: common.CheckScreen},
 			{Key: "9", Name: "设置", Desc: "社区信息、经办人", To: common.SettingsScreen},
 		}),
 		common.ListsScreen:    lists.New(ctx),
 		common.CertsScreen:    certs.New(ctx),
 		common.RefusalsScreen: refusals.New(ctx),
+		common.CheckScreen:    deskcheck.New(ctx),
 		common.SettingsScreen: settings.New(ctx),
 		common.ProfileScreen:  setup.New(ctx, false),
 	}
@@ -110,6 +113,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case common.Navigate:
 		return a, a.show(msg.To)
+	case common.NavigateWith:
+		cmd := a.show(msg.To)
+		if a.active != msg.To {
+			return a, cmd
+		}
+		return a, tea.Batch(cmd, a.forward(msg.Msg))
 	case common.Back:
 		if a.active == common.ProfileScreen {
 			return a, a.show(common.SettingsScreen)

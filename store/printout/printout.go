@@ -3,10 +3,10 @@
 // the helpers to save it beside the ledger and open it with the desktop's
 // spreadsheet program.
 //
-// The copy count (份数) cannot be forced through XLSX: Excel and WPS ignore
-// pageSetup@copies and there is no other portable setting. The page says
-// "本证明共 N 份" in its footer line, and the worker sets the count in the
-// print dialog.
+// The copy count (份数) is not written as a print setting: excelize does not
+// expose pageSetup@copies, and spreadsheet programs differ in whether they
+// honour it. The page says "本证明共 N 份" in its footer line instead, and the
+// worker sets the count in the print dialog.
 package printout
 
 import (
@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"taizhang/assets"
@@ -475,10 +476,12 @@ func SafeName(s string) string {
 	var b strings.Builder
 	for _, r := range s {
 		switch {
+		case unicode.IsSpace(r):
+			b.WriteByte(' ')
 		case strings.ContainsRune(`\/:*?"<>|`, r), store.Invisible(r):
-			continue
+		default:
+			b.WriteRune(r)
 		}
-		b.WriteRune(r)
 	}
 	out := store.CleanText(b.String())
 	if utf8.RuneCountInString(out) > maxNamePart {

@@ -21,6 +21,8 @@ const (
 	HomeScreen     ScreenID = "home"
 	ListsScreen    ScreenID = "lists"
 	CertsScreen    ScreenID = "certs"
+	CheckScreen    ScreenID = "check"
+	AdmitScreen    ScreenID = "admissions"
 	RefusalsScreen ScreenID = "refusals"
 	SetupScreen    ScreenID = "setup"
 	SettingsScreen ScreenID = "settings"
@@ -56,6 +58,13 @@ type Screen interface {
 
 // Navigate asks the root to show another screen.
 type Navigate struct{ To ScreenID }
+
+// NavigateWith shows another screen and hands it a message (e.g. a form
+// to prefill).
+type NavigateWith struct {
+	To  ScreenID
+	Msg tea.Msg
+}
 
 // Back asks the root to go back to the home screen.
 type Back struct{}

@@ -84,17 +84,20 @@ const (
 
 // Model is the form.
 type Model struct {
-	Keys     Keys
-	fields   []*Field
-	focus    int
-	width    int
-	height   int
-	dirty    bool
-	confirm  bool // asking whether to throw typed text away
-	outcome  Outcome
-	styles   *common.Styles
-	labelW   int
-	topError string
+	Keys Keys
+	// AllowIncomplete lets Ctrl+S save with required fields still empty (a
+	// draft); what is typed is still checked.
+	AllowIncomplete bool
+	fields          []*Field
+	focus           int
+	width           int
+	height          int
+	dirty           bool
+	confirm         bool // asking whether to throw typed text away
+	outcome         Outcome
+	styles          *common.Styles
+	labelW          int
+	topError        string
 }
 
 // New builds a form from its fields; values may be preset with SetValue.
@@ -103,7 +106,7 @@ func New(styles *common.Styles, fields ...*Field) Model {
 	for _, f := range fields {
 		f.input = textinput.New()
 		f.input.Prompt = ""
-		f.input.Placeholder = f.Placeholder
+		f.input.Placeholder = common.Display(f.Placeholder)
 		f.input.CharLimit = f.CharLimit
 		f.input.PlaceholderStyle = styles.Dim
 		f.input.SetCursorMode(textinput.CursorStatic)
@@ -227,11 +230,11 @@ func (m *Model) setFocus(i int) {
 }
 
 // check validates one field and records its error.
-func (f *Field) check() bool {
+func (f *Field) check(allowEmpty bool) bool {
 	v := strings.TrimSpace(f.Value())
 	f.err = ""
 	switch {
-	case v == "" && f.Required:
+	case v == "" && f.Required && !allowEmpty:
 		if f.Kind == Choice {
 			f.err = "请选择" + f.Label + "。"
 		} else {
@@ -250,7 +253,7 @@ func (f *Field) check() bool {
 func (m *Model) Validate() bool {
 	first := -1
 	for i, f := range m.fields {
-		if !f.check() && first < 0 {
+		if !f.check(m.AllowIncomplete) && first < 0 {
 			first = i
 		}
 	}
@@ -302,11 +305,11 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	case key.Matches(km, m.Keys.Next):
-		f.check()
+		f.check(true)
 		m.setFocus(m.focus + 1)
 		return m, nil
 	case key.Matches(km, m.Keys.Prev):
-		f.check()
+		f.check(true)
 		m.setFocus(m.focus - 1)
 		return m, nil
 	}
@@ -436,7 +439,7 @@ func (m Model) fieldView(f *Field, focused bool) string {
 	if !focused {
 		v := f.input.Value()
 		if v == "" {
-			return m.styles.Dim.Render(common.Truncate(f.Placeholder, m.inputWidth()))
+			return m.styles.Dim.Render(common.Truncate(common.Display(f.Placeholder), m.inputWidth()))
 		}
 		return common.Truncate(common.Display(v), m.inputWidth())
 	}
@@ -454,7 +457,7 @@ func (m Model) areaView(f *Field, focused bool) []string {
 	}
 	v := f.area.Value()
 	if v == "" {
-		return []string{"    " + m.styles.Dim.Render(common.Truncate(f.Placeholder, m.width-4))}
+		return []string{"    " + m.styles.Dim.Render(common.Truncate(common.Display(f.Placeholder), m.width-4))}
 	}
 	lines := common.Wrap(common.Display(v), max(m.width-4, 10))
 	if len(lines) > 2 {
@@ -469,7 +472,7 @@ func (m Model) areaView(f *Field, focused bool) []string {
 // newArea makes the editor of an Area field: ASCII-only chrome.
 func newArea(f *Field, styles *common.Styles) textarea.Model {
 	a := textarea.New()
-	a.Placeholder = f.Placeholder
+	a.Placeholder = common.Display(f.Placeholder)
 	a.ShowLineNumbers = false
 	a.Prompt = "| "
 	a.SetHeight(4)

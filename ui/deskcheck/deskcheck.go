@@ -1,0 +1,213 @@
+// Package deskcheck is the 准入核查 screen: the worker types what is asked
+// and sees at once whether the committee must do it (应当承担), may issue it
+// (可以出具), has it admitted (已准入), or may lawfully refuse (未准入), with
+// one key to record the refusal.
+package deskcheck
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"taizhang/store"
+	check "taizhang/store/deskcheck"
+	"taizhang/ui/common"
+	"taizhang/ui/components/listview"
+	"taizhang/ui/refusals"
+)
+
+// Model is the desk-check screen.
+type Model struct {
+	ctx        *common.Context
+	checker    *check.Checker
+	admissions []store.Admission
+	input      textinput.Model
+	result     check.Result
+	list       listview.Model
+	keys       struct{ Refuse, Clear, Back key.Binding }
+	width      int
+	height     int
+}
+
+// New makes the screen.
+func New(ctx *common.Context) *Model {
+	m := &Model{ctx: ctx, checker: check.New(ctx.Catalog), list: listview.New(5)}
+	m.list.Keys = listview.ArrowsOnly()
+	m.input = textinput.New()
+	m.input.Prompt = ""
+	m.input.Placeholder = "对方要求做什么？如：开具无犯罪记录证明、创卫检查台账、居住证明"
+	m.input.PlaceholderStyle = ctx.Styles.Dim
+	m.input.CharLimit = 100
+	m.input.SetCursorMode(textinput.CursorStatic)
+	m.keys.Refuse = common.Bind("Ctrl+R", "登记拒绝（带入请求事项）", "ctrl+r")
+	m.keys.Clear = common.Bind("Ctrl+U", "清空", "ctrl+u")
+	m.keys.Back = common.Bind("Esc", "清空/返回", "esc")
+	return m
+}
+
+func (m *Model) Title() string   { return "准入核查" }
+func (m *Model) Capturing() bool { return true }
+
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.input.Width = max(w-14, 10)
+	m.list.SetHeight(max((h-6)/2, 3))
+}
+
+type loaded struct {
+	admissions []store.Admission
+	err        error
+}
+
+// Init reads the admissions in force (a handful) each time the screen opens.
+func (m *Model) Init() tea.Cmd {
+	db, now := m.ctx.Store, m.ctx.Now()
+	return tea.Batch(m.input.Focus(), func() tea.Msg {
+		a, err := db.AdmissionsInForce(now)
+		return loaded{a, err}
+	})
+}
+
+func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case loaded:
+		if msg.err != nil {
+			return m, common.Fail(msg.err)
+		}
+		m.admissions = msg.admissions
+		m.run()
+		return m, nil
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, m.keys.Back):
+			if m.input.Value() != "" {
+				m.input.SetValue("")
+				m.run()
+				return m, nil
+			}
+			return m, common.GoBack
+		case key.Matches(msg, m.keys.Refuse):
+			return m, m.refuse()
+		}
+		if m.list.Update(msg) {
+			return m, nil
+		}
+	}
+	before := m.input.Value()
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if m.input.Value() != before {
+		m.run()
+	}
+	return m, cmd
+}
+
+// run checks the request as typed: 66 items and a few admissions, so it is
+// done on every key.
+func (m *Model) run() {
+	m.result = m.checker.Check(m.input.Value(), m.admissions, m.ctx.Now())
+	m.list.SetLen(len(m.result.Matches))
+	m.list.Select(0)
+}
+
+func (m *Model) refuse() tea.Cmd {
+	req := strings.TrimSpace(m.input.Value())
+	if req == "" {
+		return common.Fail(fmt.Errorf("请先输入对方的请求事项。"))
+	}
+	if m.result.Verdict != check.NotAdmitted {
+		return common.Fail(fmt.Errorf("该请求属于“%s”，不宜拒绝。如确有其他理由，请到“拒绝”界面登记。", m.result.Verdict))
+	}
+	return func() tea.Msg {
+		return common.NavigateWith{To: common.RefusalsScreen, Msg: refusals.Prefill{Item: req}}
+	}
+}
+
+func (m *Model) View() string {
+	s := m.ctx.Styles
+	var b strings.Builder
+	b.WriteString(s.Label.Render("请求事项：") + m.input.View() + "\n\n")
+	if strings.TrimSpace(m.input.Value()) == "" {
+		for _, l := range common.Wrap(common.Display("输入对方要求社区做的事或开的证明，立即显示：应当承担（附件1–3）、可以出具（附件4）、已准入（准入审批在有效期内），或未准入，可依法拒绝（长民发〔2017〕124号 四）。"), m.width-2) {
+			b.WriteString(" " + s.Dim.Render(l) + "\n")
+		}
+		return b.String()
+	}
+	b.WriteString(m.verdictLine() + "\n")
+	if len(m.result.Matches) == 0 {
+		lines := []string{
+			"附件1–4清单中没有这一事项，也没有在有效期内的准入审批。",
+			"依据长民发〔2017〕124号 四：未经批准的工作事项一律不得进入社区；各职能部门职责范围内的证明事项不得要求社区出具，社区居民委员会有权拒绝。",
+			"按 Ctrl+R 登记拒绝（请求事项已带入）。",
+		}
+		for _, l := range lines {
+			for _, w := range common.Wrap(common.Display(l), m.width-2) {
+				b.WriteString(" " + w + "\n")
+			}
+		}
+		return b.String()
+	}
+	b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string { return m.matchText(m.result.Matches[i]) }) + "\n")
+	b.WriteString(s.Dim.Render(strings.Repeat("-", m.width)) + "\n")
+	b.WriteString(strings.Join(m.detail(m.result.Matches[m.list.Cursor()]), "\n"))
+	return b.String()
+}
+
+func (m *Model) verdictLine() string {
+	s := m.ctx.Styles
+	r := m.result
+	switch r.Verdict {
+	case check.MustDo:
+		return s.OK.Render(" 应当承担 ") + " 属于社区依法履职、协助政府或监督的事项"
+	case check.CanIssue:
+		return s.OK.Render(" 可以出具 ") + " 属于附件4日常出具证明事项"
+	case check.Admitted:
+		return s.OK.Render(" 已准入 ") + " 准入审批在有效期内：至" + r.Matches[0].Admission.Until()
+	}
+	return s.Error.Render(" 未准入，可依法拒绝 ")
+}
+
+func (m *Model) matchText(x check.Match) string {
+	if x.Admission != nil {
+		return common.Display(fmt.Sprintf("[已准入] %s（%s，至%s）", x.Admission.Item, x.Admission.Unit, x.Admission.Until()))
+	}
+	return common.Display(fmt.Sprintf("[%s]%2d. %s", x.List.Short, x.Item.No, x.Item.Text))
+}
+
+func (m *Model) detail(x check.Match) []string {
+	s := m.ctx.Styles
+	var out []string
+	wrap := func(prefix, text string) {
+		for i, l := range common.Wrap(common.Display(text), m.width-common.Width(prefix)) {
+			if i == 0 {
+				out = append(out, s.Label.Render(prefix)+l)
+			} else {
+				out = append(out, strings.Repeat(" ", common.Width(prefix))+l)
+			}
+		}
+	}
+	if x.Admission != nil {
+		a := x.Admission
+		wrap("准入事项：", a.Item+"（"+a.Kind+"）")
+		wrap("申请单位：", a.Unit)
+		wrap("依据：", a.Basis)
+		wrap("期限：", a.Term+"，至"+a.Until())
+		return out
+	}
+	wrap(fmt.Sprintf("附件%d 第%d项：", x.List.Annex, x.Item.No), x.Item.Text)
+	for _, b := range x.Item.Basis {
+		wrap("依据：", b)
+	}
+	return out
+}
+
+func (m *Model) ShortHelp() []key.Binding {
+	return []key.Binding{common.Bind("上/下", "选择", "up"), m.keys.Refuse, m.keys.Back}
+}
+
+func (m *Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{common.Bind("上/下", "选择匹配项", "up"), m.keys.Refuse, m.keys.Back}}
+}
