@@ -146,7 +146,15 @@ func (db *DB) CorrectCertificate(op Operator, old uint64, in CertInput, cat *ass
 	return db.issue(op, in, cat, opt, old)
 }
 
-func (db *DB) issue(op Operator, in CertInput, cat *assets.Catalog, opt IssueOptions, replaces uint64) (Certificate, error) {
+func (db *DB) issue(op Operator, in CertInput, cat *assets.Catalog, opt IssueOptions, replaces uint64) (c Certificate, err error) {
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		c, err = db.issueTx(tx, op, in, cat, opt, replaces)
+		return err
+	})
+	return c, err
+}
+
+func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalog, opt IssueOptions, replaces uint64) (Certificate, error) {
 	now := db.now()
 	c, err := in.Validate(cat, now)
 	if err != nil {
@@ -155,7 +163,7 @@ func (db *DB) issue(op Operator, in CertInput, cat *assets.Catalog, opt IssueOpt
 	if op.ID == 0 {
 		return c, &FieldError{"经办人", "请先选择经办人。"}
 	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = func() error {
 		if newest := newestTime(tx); !opt.AcceptClock && now.Before(newest) {
 			return &ClockBehindError{Now: now, Newest: newest}
 		}
@@ -199,49 +207,56 @@ func (db *DB) issue(op Operator, in CertInput, cat *assets.Catalog, opt IssueOpt
 			return err
 		}
 		return nil
-	})
+	}()
 	return c, err
 }
 
 // VoidCertificate marks a certificate 作废 with a reason. It stays listed.
 func (db *DB) VoidCertificate(op Operator, id uint64, reason string) (Certificate, error) {
-	reason = CleanText(reason)
-	if err := checkText("作废原因", reason, 2, 100, true); err != nil {
-		return Certificate{}, err
-	}
 	var c Certificate
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		old, err := getCert(tx, id)
-		if err != nil {
-			return err
-		}
-		if old.Status == Voided {
-			return fmt.Errorf("证明 %s 已经作废。", old.Serial)
-		}
-		if _, err := appendEvent(tx, op, db.now(), EvCertVoid, id, voidData{Reason: reason}); err != nil {
-			return err
-		}
-		c, err = getCert(tx, id)
+	err := db.bolt.Update(func(tx *bolt.Tx) (err error) {
+		c, err = db.voidTx(tx, op, id, reason)
 		return err
 	})
 	return c, err
 }
 
+func (db *DB) voidTx(tx *bolt.Tx, op Operator, id uint64, reason string) (Certificate, error) {
+	reason = CleanText(reason)
+	if err := checkText("作废原因", reason, 2, 100, true); err != nil {
+		return Certificate{}, err
+	}
+	old, err := getCert(tx, id)
+	if err != nil {
+		return old, err
+	}
+	if old.Status == Voided {
+		return old, fmt.Errorf("证明 %s 已经作废。", old.Serial)
+	}
+	if _, err := appendEvent(tx, op, db.now(), EvCertVoid, id, voidData{Reason: reason}); err != nil {
+		return old, err
+	}
+	return getCert(tx, id)
+}
+
 // RecordPrint counts a printout (first print or reprint) of copies copies.
 func (db *DB) RecordPrint(op Operator, id uint64, copies int) (Certificate, error) {
 	var c Certificate
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		if _, err := getCert(tx, id); err != nil {
-			return err
-		}
-		if _, err := appendEvent(tx, op, db.now(), EvCertPrint, id, printData{Copies: copies}); err != nil {
-			return err
-		}
-		var err error
-		c, err = getCert(tx, id)
+	err := db.bolt.Update(func(tx *bolt.Tx) (err error) {
+		c, err = db.printTx(tx, op, id, copies)
 		return err
 	})
 	return c, err
+}
+
+func (db *DB) printTx(tx *bolt.Tx, op Operator, id uint64, copies int) (Certificate, error) {
+	if _, err := getCert(tx, id); err != nil {
+		return Certificate{}, err
+	}
+	if _, err := appendEvent(tx, op, db.now(), EvCertPrint, id, printData{Copies: copies}); err != nil {
+		return Certificate{}, err
+	}
+	return getCert(tx, id)
 }
 
 // Certificate reads one certificate.

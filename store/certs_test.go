@@ -338,3 +338,36 @@ func TestReplayRebuildsRecords(t *testing.T) {
 		t.Errorf("replay differs:\nbefore %v\nafter  %v", before, after)
 	}
 }
+
+func TestBatchWritesAllOrNothing(t *testing.T) {
+	db, op, _ := ledger(t)
+	cat := catalog(t)
+	err := db.Batch(func(b *Batch) error {
+		for i := 0; i < 3; i++ {
+			c, err := b.IssueCertificate(op, input("张三", validID(fmt.Sprintf("14040319900101%03d", i)), 3), cat, IssueOptions{})
+			if err != nil {
+				return err
+			}
+			if _, err := b.RecordPrint(op, c.ID, 1); err != nil {
+				return err
+			}
+		}
+		_, err := b.VoidCertificate(op, 1, "测试作废")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _, err := db.VerifyChain(); err != nil || n != 7 {
+		t.Errorf("chain %d %v", n, err)
+	}
+	// A failing batch leaves nothing behind.
+	err = db.Batch(func(b *Batch) error {
+		b.IssueCertificate(op, input("李四", validID("14040319850505432"), 3), cat, IssueOptions{})
+		_, err := b.VoidCertificate(op, 99, "没有这张")
+		return err
+	})
+	if !errors.Is(err, ErrNotFound) || db.CertCount() != 3 {
+		t.Errorf("failed batch: %v, %d certificates", err, db.CertCount())
+	}
+}

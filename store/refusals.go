@@ -27,7 +27,15 @@ const (
 )
 
 // AddRefusal records a refused request, stamped with the operator and today.
-func (db *DB) AddRefusal(op Operator, in RefusalInput) (Refusal, error) {
+func (db *DB) AddRefusal(op Operator, in RefusalInput) (r Refusal, err error) {
+	err = db.bolt.Update(func(tx *bolt.Tx) error {
+		r, err = db.refuseTx(tx, op, in)
+		return err
+	})
+	return r, err
+}
+
+func (db *DB) refuseTx(tx *bolt.Tx, op Operator, in RefusalInput) (Refusal, error) {
 	now := db.now()
 	r := Refusal{
 		Requester: CleanText(in.Requester), RequesterKind: in.RequesterKind, Item: CleanText(in.Item),
@@ -59,15 +67,12 @@ func (db *DB) AddRefusal(op Operator, in RefusalInput) (Refusal, error) {
 	if op.ID == 0 {
 		return r, &FieldError{"经办人", "请先选择经办人。"}
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		id, err := tx.Bucket(bucketRefusals).NextSequence()
-		if err != nil {
-			return err
-		}
-		r.ID = id
-		_, err = appendEvent(tx, op, now, EvRefusal, id, r)
-		return err
-	})
+	id, err := tx.Bucket(bucketRefusals).NextSequence()
+	if err != nil {
+		return r, err
+	}
+	r.ID = id
+	_, err = appendEvent(tx, op, now, EvRefusal, id, r)
 	return r, err
 }
 
