@@ -339,7 +339,7 @@ func applyEvent(tx *bolt.Tx, ev Event) error {
 				return err
 			}
 		}
-		if err := tx.Bucket(bucketCertSerials).Put([]byte(c.Serial), u64(c.ID)); err != nil {
+		if err := appendOnly(tx, bucketCertSerials).Put([]byte(c.Serial), u64(c.ID)); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bucketCertPerson).Put(append([]byte(c.IDNumber), u64(c.ID)...), nil); err != nil {
@@ -392,10 +392,10 @@ func updateCert(tx *bolt.Tx, id uint64, change func(*Certificate) error) error {
 }
 
 func putCert(tx *bolt.Tx, c Certificate) error {
-	if err := putJSON(tx.Bucket(bucketCerts), u64(c.ID), c); err != nil {
+	if err := putJSON(appendOnly(tx, bucketCerts), u64(c.ID), c); err != nil {
 		return err
 	}
-	return tx.Bucket(bucketCertRows).Put(monthKey(c.IssueDate, c.ID), []byte(CertRowOf(c).encode()))
+	return appendOnly(tx, bucketCertRows).Put(monthKey(c.IssueDate, c.ID), []byte(CertRowOf(c).encode()))
 }
 
 // CertRow is a certificate as the ledger list shows it, cheap to read in bulk.

@@ -84,7 +84,7 @@ func appendEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject u
 	if err != nil {
 		return Event{}, err
 	}
-	bk := tx.Bucket(bucketEvents)
+	bk := appendOnly(tx, bucketEvents)
 	prev := genesisDigest
 	if k, v := bk.Cursor().Last(); k != nil {
 		var last Event
@@ -105,7 +105,7 @@ func appendEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject u
 		return Event{}, err
 	}
 	subj := append(append([]byte{subjectGroup(kind)}, u64(subject)...), u64(seq)...)
-	if err := tx.Bucket(bucketSubjects).Put(subj, nil); err != nil {
+	if err := appendOnly(tx, bucketSubjects).Put(subj, nil); err != nil {
 		return Event{}, err
 	}
 	if err := tx.Bucket(bucketMeta).Put(keyNewest, []byte(now.Format(time.RFC3339Nano))); err != nil {

@@ -42,7 +42,11 @@
 // migrations.go, applied in order inside one write transaction.
 package store
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	bolt "go.etcd.io/bbolt"
+)
 
 // Bucket and key names.
 var (
@@ -69,6 +73,19 @@ var (
 
 	appMarker = []byte("taizhang")
 )
+
+// appendFill is the page fill for buckets whose keys only grow (sequence
+// numbers, month+id): bbolt's default of one half leaves pages half empty
+// when keys arrive in order.
+const appendFill = 0.9
+
+// appendOnly returns a bucket whose new keys come in ascending order, set to
+// fill its pages (the handle is the same for the whole transaction).
+func appendOnly(tx *bolt.Tx, name []byte) *bolt.Bucket {
+	b := tx.Bucket(name)
+	b.FillPercent = appendFill
+	return b
+}
 
 func u64(v uint64) []byte {
 	b := make([]byte, 8)

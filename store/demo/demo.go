@@ -1,10 +1,12 @@
 // Package demo fills a ledger file with realistic made-up records, for
 // trying the program out and for benchmarks.
 //
-// Everything goes through the store's ordinary API, with the store's clock
-// (store.Options.Now) set to each record's historical moment, so a demo file
-// is indistinguishable in form from a real ledger: the event log chains,
-// serials run on per year, and times only move forward.
+// Everything goes through the store's API (store.Batch, which runs the same
+// checks and writes the same events as the DB methods, a few thousand calls
+// per transaction), with the store's clock (store.Options.Now) set to each
+// record's historical moment, so a demo file is indistinguishable in form
+// from a real ledger: the event log chains, serials run on per year, and
+// times only move forward.
 //
 // A file is marked as demo data by its community name (Community); Fill
 // writes only to a new file, an empty ledger, or such a demo file.
@@ -72,16 +74,17 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-// batcher is the store-level bulk API proposed for this package: Batch runs
-// fn with a *store.DB whose calls all share one write transaction (one
-// fsync), committed when fn returns nil and rolled back otherwise. While the
-// store lacks it, Fill makes one transaction per call, which on a disk that
-// honours fsync costs milliseconds per call.
-type batcher interface {
-	Batch(fn func(*store.DB) error) error
+// writer is what Fill calls: a *store.Batch (one transaction, one disk
+// sync, for batchActions calls at a time).
+type writer interface {
+	IssueCertificate(store.Operator, store.CertInput, *assets.Catalog, store.IssueOptions) (store.Certificate, error)
+	CorrectCertificate(store.Operator, uint64, store.CertInput, *assets.Catalog, store.IssueOptions) (store.Certificate, error)
+	VoidCertificate(store.Operator, uint64, string) (store.Certificate, error)
+	RecordPrint(store.Operator, uint64, int) (store.Certificate, error)
+	AddRefusal(store.Operator, store.RefusalInput) (store.Refusal, error)
 }
 
-// batchActions is how many store calls share a transaction under Batch.
+// batchActions is how many store calls share a transaction.
 const batchActions = 2000
 
 // Fill writes demo data to the ledger at path: the demo profile (if the
@@ -107,6 +110,11 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 		limit = day.Add(24*time.Hour - time.Second)
 	}
 	from := day.AddDate(0, -opt.Months, 1)
+	// Check the plan is possible before Open creates a file.
+	tl := newTimeline(from, limit)
+	if err := roomFor(tl, opt.Records, time.Time{}); err != nil {
+		return sum, err
+	}
 	cat, err := assets.LoadCatalog()
 	if err != nil {
 		return sum, err
@@ -124,6 +132,7 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 		return sum, err
 	}
 	if !newest.IsZero() {
+		// Appending: the new records come after the newest one.
 		sum.Appended = true
 		if after := newest.Add(time.Minute).Truncate(time.Second); after.After(from) {
 			from = after
@@ -131,17 +140,10 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 		if clk.t.Before(newest) {
 			clk.t = newest
 		}
-	}
-	tl := newTimeline(from, limit)
-	switch {
-	case tl.desk == 0 && sum.Appended:
-		return sum, fmt.Errorf("演示文件中最新的记录已到 %s %s，截止时间之前没有剩下的办公时间可以追加。请换一个新文件名，例如 --db demo2.db。",
-			store.ChineseDate(newest), newest.Format("15:04"))
-	case tl.desk == 0:
-		return sum, errors.New("所选时间段内没有工作日。请加大 --months。")
-	case tl.desk/float64(opt.Records) < minDeskSeconds:
-		return sum, fmt.Errorf("所选时间段只有 %d 个工作日，开具 %d 份证明平均每份不到 %d 秒，不像真实台账。请加大 --months 或减小 --records。",
-			tl.days, opt.Records, minDeskSeconds)
+		tl = newTimeline(from, limit)
+		if err := roomFor(tl, opt.Records, newest); err != nil {
+			return sum, err
+		}
 	}
 
 	if _, err := db.Profile(); errors.Is(err, store.ErrNoProfile) {
@@ -159,14 +161,11 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 
 	r := rand.New(rand.NewPCG(uint64(opt.Seed), 0x7a68616e67)) // "zhang"
 	nRefusals := max(opt.Records/20, min(opt.Records, len(store.RefusalReasons)))
-	pl, err := makePlan(r, opt.Records, nRefusals, tl, limit)
-	if err != nil {
-		return sum, err
-	}
+	pl := makePlan(r, opt.Records, nRefusals, tl, limit)
 
 	ids := make([]uint64, len(pl.slots))
 	done := 0
-	run := func(w *store.DB, acts []action) error {
+	run := func(w writer, acts []action) error {
 		for _, a := range acts {
 			clk.t = a.at
 			op := ops[a.op]
@@ -201,20 +200,11 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 		}
 		return nil
 	}
-	b, batched := any(db).(batcher)
 	for start := 0; start < len(pl.actions); start += batchActions {
 		acts := pl.actions[start:min(start+batchActions, len(pl.actions))]
 		before := done
-		if batched {
-			err = b.Batch(func(w *store.DB) error { return run(w, acts) })
-		} else {
-			err = run(db, acts)
-		}
-		if err != nil {
-			if batched {
-				done = before // the batch was rolled back
-			}
-			sum.Certificates = done
+		if err := db.Batch(func(b *store.Batch) error { return run(b, acts) }); err != nil {
+			sum.Certificates = before // the failed batch wrote nothing
 			return sum, err
 		}
 	}
@@ -226,6 +216,22 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 	sum.Residents = pl.residents
 	sum.From, sum.To = pl.actions[0].at, pl.actions[len(pl.actions)-1].at
 	return sum, db.Close()
+}
+
+// roomFor checks that the timeline has office time for n certificates at a
+// plausible pace. newest is the newest record of a demo file appended to.
+func roomFor(tl *timeline, n int, newest time.Time) error {
+	switch {
+	case tl.desk == 0 && !newest.IsZero():
+		return fmt.Errorf("演示文件中最新的记录已到 %s %s，之后到截止时间没有剩下的办公时间可以追加。请换一个新文件名，例如 --db demo2.db。",
+			store.ChineseDate(newest), newest.Format("15:04"))
+	case tl.desk == 0:
+		return errors.New("所选时间段内没有工作日。请加大 --months。")
+	case tl.desk/float64(n) < minDeskSeconds:
+		return fmt.Errorf("所选时间段只有 %d 个工作日，开具 %d 份证明平均每份不到 %d 秒，不像真实台账。请加大 --months 或减小 --records。",
+			tl.days, n, minDeskSeconds)
+	}
+	return nil
 }
 
 // errStop ends a walk over the event log early.

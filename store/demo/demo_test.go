@@ -3,6 +3,7 @@ package demo
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -307,9 +308,13 @@ func TestFillUsesEmptyLedger(t *testing.T) {
 }
 
 func TestFillRefusesImplausibleDensity(t *testing.T) {
-	_, err := Fill(filepath.Join(t.TempDir(), "d.db"), Options{Records: 100000, Months: 1, End: end}, nil)
+	path := filepath.Join(t.TempDir(), "d.db")
+	_, err := Fill(path, Options{Records: 100000, Months: 1, End: end}, nil)
 	if err == nil || !strings.Contains(err.Error(), "--months") {
 		t.Errorf("err = %v", err)
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a refused fill left a file behind: %v", err)
 	}
 	for _, o := range []Options{{Records: 0, Months: 1}, {Records: 1, Months: 0}} {
 		if _, err := Fill(filepath.Join(t.TempDir(), "d.db"), o, nil); err == nil {

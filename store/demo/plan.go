@@ -171,7 +171,9 @@ var guaranteed = []struct {
 	{"查", "建军", true, 1968},
 }
 
-func makePlan(r *rand.Rand, n, nRefusals int, tl *timeline, limit time.Time) (*plan, error) {
+// makePlan invents n certificates and nRefusals refusals at moments of the
+// timeline, none after limit, and orders every store call they take.
+func makePlan(r *rand.Rand, n, nRefusals int, tl *timeline, limit time.Time) *plan {
 	times := tl.draw(r, n)
 	ps := newPeople(r)
 	pl := &plan{slots: make([]slot, n)}
@@ -340,7 +342,7 @@ func makePlan(r *rand.Rand, n, nRefusals int, tl *timeline, limit time.Time) (*p
 		}
 		return a.kind - b.kind
 	})
-	return pl, nil
+	return pl
 }
 
 // roundShare is pct percent of n, at least 1 when n ≥ 20.
