@@ -69,7 +69,8 @@ type Model struct {
 	index    *search.Index // built once in the background, then kept current
 	indexing bool
 	query    textinput.Model
-	hits     []store.CertRow
+	hits     []uint64 // ids of the matches, newest first
+	hitRows  map[uint64]store.CertRow
 	hitTotal int
 	results  listview.Model
 
@@ -155,7 +156,7 @@ type (
 	}
 	searchDone struct {
 		query string
-		rows  []store.CertRow
+		ids   []uint64
 		total int
 	}
 	certLoaded struct {
@@ -194,11 +195,25 @@ func addRow(ix *search.Index, r store.CertRow) {
 		search.Field{Text: r.Serial, Kind: search.Code})
 }
 
-// searchLimit caps how many hits are listed; the count says how many matched.
-const searchLimit = 500
+// hitRow is a match's list row, read from the store the first time it is
+// drawn: a search that matches 30,000 certificates reads only the screenful
+// shown.
+func (m *Model) hitRow(i int) store.CertRow {
+	id := m.hits[i]
+	if r, ok := m.hitRows[id]; ok {
+		return r
+	}
+	c, err := m.ctx.Store.Certificate(id)
+	if err != nil {
+		return store.CertRow{ID: id, Serial: "?"}
+	}
+	r := store.CertRowOf(c)
+	m.hitRows[id] = r
+	return r
+}
 
 func (m *Model) runSearch() tea.Cmd {
-	q, ix, db := m.query.Value(), m.index, m.ctx.Store
+	q, ix := m.query.Value(), m.index
 	if ix == nil || q == "" {
 		m.hits, m.hitTotal = nil, 0
 		m.results.SetLen(0)
@@ -206,14 +221,11 @@ func (m *Model) runSearch() tea.Cmd {
 	}
 	return func() tea.Msg {
 		hits := ix.Search(q, 0)
-		rows := make([]store.CertRow, 0, min(len(hits), searchLimit))
-		// Newest first: hits come in insertion order.
-		for i := len(hits) - 1; i >= 0 && len(rows) < searchLimit; i-- {
-			if c, err := db.Certificate(hits[i].ID); err == nil {
-				rows = append(rows, store.CertRowOf(c))
-			}
+		ids := make([]uint64, len(hits))
+		for i, h := range hits { // newest first: hits come in insertion order
+			ids[len(hits)-1-i] = h.ID
 		}
-		return searchDone{q, rows, len(hits)}
+		return searchDone{q, ids, len(hits)}
 	}
 }
 
@@ -253,7 +265,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, nil
 	case searchDone:
 		if msg.query == m.query.Value() { // a stale answer is dropped
-			m.hits, m.hitTotal = msg.rows, msg.total
+			m.hits, m.hitTotal, m.hitRows = msg.ids, msg.total, map[uint64]store.CertRow{}
 			m.results.SetLen(len(m.hits))
 			m.results.Select(0)
 		}
@@ -340,7 +352,7 @@ func (m *Model) searchKey(km tea.KeyMsg) tea.Cmd {
 		return nil
 	case "enter":
 		if len(m.hits) > 0 {
-			return m.openCert(m.hits[m.results.Cursor()].ID)
+			return m.openCert(m.hits[m.results.Cursor()])
 		}
 		return nil
 	}

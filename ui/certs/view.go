@@ -82,14 +82,11 @@ func (m *Model) searchView() string {
 	case m.hitTotal == 0:
 		b.WriteString(s.Warn.Render(common.Truncate("没有找到。检查拼写，或按 Esc 回到按月查看。", m.width)))
 	default:
-		line := fmt.Sprintf("找到 %d 份", m.hitTotal)
-		if m.hitTotal > len(m.hits) {
-			line += fmt.Sprintf("，显示最新的 %d 份，请再多输入几个字", len(m.hits))
-		}
+		line := fmt.Sprintf("找到 %d 份（新的在前）", m.hitTotal)
 		b.WriteString(s.Title.Render(common.Truncate(line, m.width)))
 	}
 	b.WriteString("\n" + m.tableHead() + "\n")
-	b.WriteString(m.results.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.hits[i]) }))
+	b.WriteString(m.results.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.hitRow(i)) }))
 	return common.Display(b.String())
 }
 
