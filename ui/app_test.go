@@ -212,3 +212,61 @@ func TestQuitKeys(t *testing.T) {
 	typeText(tm, "q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(2*time.Second))
 }
+
+// Every screen, its help overlay and its forms fit 80×24 with no
+// ambiguous-width characters.
+func TestEveryScreenFits(t *testing.T) {
+	db := newDB(t, true)
+	a := newApp(t, db)
+	var m tea.Model = a
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	send := func(keys ...string) {
+		for _, k := range keys {
+			var msg tea.KeyMsg
+			switch k {
+			case "esc":
+				msg = tea.KeyMsg{Type: tea.KeyEsc}
+			case "ctrl+s":
+				msg = tea.KeyMsg{Type: tea.KeyCtrlS}
+			case "tab":
+				msg = tea.KeyMsg{Type: tea.KeyTab}
+			default:
+				msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+			}
+			var cmd tea.Cmd
+			m, cmd = m.Update(msg)
+			m = drain(m, cmd)
+			checkFrame(t, m.View(), 80, 24)
+		}
+	}
+	for _, screen := range []string{"1", "2", "3", "4", "9"} {
+		send(screen, "?", "x")
+		send("esc", "esc")
+	}
+	send("2", "n", "ctrl+s", "y", "esc", "y", "esc")
+	send("3", "n", "ctrl+s", "esc", "y", "esc")
+	send("4", "开具无犯罪记录证明", "esc", "esc")
+	send("9", "a", "esc", "e", "esc", "esc")
+}
+
+// drain runs the commands an update returned, feeding their messages back.
+func drain(m tea.Model, cmd tea.Cmd) tea.Model {
+	if cmd == nil {
+		return m
+	}
+	msg := cmd()
+	if batch, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range batch {
+			m = drain(m, c)
+		}
+		return m
+	}
+	if msg == nil {
+		return m
+	}
+	if _, quit := msg.(tea.QuitMsg); quit {
+		return m
+	}
+	m, cmd = m.Update(msg)
+	return drain(m, cmd)
+}

@@ -40,12 +40,12 @@ func (m *Model) rowText(r store.CertRow) string {
 	if len(date) == 10 {
 		date = date[5:]
 	}
-	return fmt.Sprintf("%s %s %s %s %s %s", r.Serial, date,
+	return fmt.Sprintf("%s %s %s %s %s %s", common.Pad(r.Serial, 10), date,
 		common.Pad(m.shortType(r.TypeNo), 20), common.Pad(common.Display(r.Name), 10), idcard.Mask(r.IDNumber), status)
 }
 
 func (m *Model) tableHead() string {
-	return m.ctx.Styles.Label.Render(common.Truncate(" 编号      日期  类型                 姓名       身份证号           状态", m.width))
+	return m.ctx.Styles.Label.Render(common.Truncate(" 编号       日期  类型                 姓名       身份证号           状态", m.width))
 }
 
 func (m *Model) ledgerView() string {

@@ -1,0 +1,114 @@
+package admission
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"taizhang/store"
+	"taizhang/ui/common"
+	"taizhang/ui/components/form"
+)
+
+// action is what the small opinion form records.
+type action int
+
+const (
+	actOpinion action = iota // the county's or the city's opinion
+	actApprove
+	actReject
+	actWithdraw
+)
+
+const (
+	fText = "意见"
+	fDate = "日期"
+)
+
+// level is whose opinion comes next.
+func (m *Model) level() string {
+	if m.cur.Effective(m.ctx.Now()) == store.AdmSubmitted {
+		return "县级"
+	}
+	return "市级"
+}
+
+func (m *Model) actionTitle() string {
+	switch m.act {
+	case actApprove:
+		return "准入（同意）"
+	case actReject:
+		return "不予准入"
+	case actWithdraw:
+		return "撤回申请"
+	}
+	if m.level() == "县级" {
+		return "录入县（市、区）社区建设领导机构意见"
+	}
+	return "录入市社区建设领导小组办公室意见"
+}
+
+func (m *Model) startOpinion(act action) {
+	m.act = act
+	label, ph := fText, "按审批表上所签意见照录"
+	switch act {
+	case actApprove, actReject:
+		label, ph = "说明", "如：依据市社区建设领导小组办公室意见准入"
+	case actWithdraw:
+		label, ph = "撤回原因", "如：申请单位来函撤回"
+	}
+	m.opForm = form.New(&m.ctx.Styles,
+		&form.Field{Key: fText, Label: label, Required: true, Kind: form.Area, CharLimit: 500, Placeholder: ph},
+		&form.Field{Key: fDate, Label: fDate, Required: act != actWithdraw, CharLimit: 12, Placeholder: "审批表上的日期，如：2026-12-05"},
+	)
+	m.opForm.SetValue(fDate, m.ctx.Now().Format("2006-01-02"))
+	m.opForm.SetSize(m.width, m.height-4)
+	m.mode = opinion
+}
+
+func (m *Model) opinionKey(km tea.KeyMsg) tea.Cmd {
+	var cmd tea.Cmd
+	m.opForm, cmd = m.opForm.Update(km)
+	switch m.opForm.Outcome() {
+	case form.Cancelled:
+		m.mode = viewing
+		return nil
+	case form.Submitted:
+		v := m.opForm.Values()
+		db, op, id := m.ctx.Store, m.ctx.Operator, m.cur.ID
+		var a store.Admission
+		var err error
+		switch m.act {
+		case actOpinion:
+			a, err = db.RecordOpinion(op, id, m.level(), v[fText], v[fDate])
+		case actApprove, actReject:
+			a, err = db.DecideAdmission(op, id, m.act == actApprove, v[fText], v[fDate])
+		case actWithdraw:
+			a, err = db.WithdrawAdmission(op, id, v[fText])
+		}
+		var fe *store.FieldError
+		switch {
+		case errors.As(err, &fe):
+			key := fText
+			if strings.Contains(fe.Field, "日期") {
+				key = fDate
+			}
+			m.opForm.SetError(key, fe.Msg)
+			return nil
+		case err != nil:
+			m.mode = viewing
+			return common.Fail(err)
+		}
+		return tea.Batch(m.open(a.ID), common.Info(fmt.Sprintf("已记录。申请当前状态：%s。", a.Status)))
+	}
+	return cmd
+}
+
+func (m *Model) opinionView() string {
+	s := m.ctx.Styles
+	head := s.Title.Render(common.Truncate(m.actionTitle(), m.width)) + "\n" +
+		s.Dim.Render(common.Truncate(common.Display("申请："+m.cur.Item+"（"+m.cur.Unit+"）"), m.width)) + "\n\n"
+	return head + m.opForm.View()
+}
