@@ -14,6 +14,7 @@ import (
 
 	"taizhang/assets"
 	"taizhang/store"
+	"taizhang/ui/admission"
 	"taizhang/ui/certs"
 	"taizhang/ui/common"
 	"taizhang/ui/deskcheck"
@@ -52,12 +53,14 @@ func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
 			{Key: "2", Name: "证明", Desc: "开具、查找、打印、作废、更正证明", To: common.CertsScreen},
 			{Key: "3", Name: "拒绝", Desc: "登记拒绝出具的请求", To: common.RefusalsScreen},
 			{Key: "4", Name: "准入核查", Desc: "对方要求的事，社区是否应当承担", To: common.CheckScreen},
+			{Key: "5", Name: "准入审批", Desc: "部门工作进社区准入审批表：起草、报送、意见、打印", To: common.AdmitScreen},
 			{Key: "9", Name: "设置", Desc: "社区信息、经办人", To: common.SettingsScreen},
 		}),
 		common.ListsScreen:    lists.New(ctx),
 		common.CertsScreen:    certs.New(ctx),
 		common.RefusalsScreen: refusals.New(ctx),
 		common.CheckScreen:    deskcheck.New(ctx),
+		common.AdmitScreen:    admission.New(ctx),
 		common.SettingsScreen: settings.New(ctx),
 		common.ProfileScreen:  setup.New(ctx, false),
 	}

@@ -10,10 +10,7 @@
 package printout
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -407,34 +404,7 @@ func SaveCertificate(dir string, p store.Profile, c store.Certificate, t assets.
 		return "", err
 	}
 	defer f.Close()
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", &SaveError{Dir: dir, Err: err}
-	}
-	base := FileBase(c, Title(c, t))
-	for n := 1; n <= 999; n++ {
-		name := base
-		if n > 1 {
-			name += "_" + strconv.Itoa(n)
-		}
-		path := filepath.Join(dir, name+".xlsx")
-		fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", &SaveError{Dir: dir, Err: err}
-		}
-		err = f.Write(fh)
-		if cerr := fh.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(path)
-			return "", &SaveError{Dir: dir, Err: err}
-		}
-		return path, nil
-	}
-	return "", &SaveError{Dir: dir, Err: errors.New("同名文件太多")}
+	return saveNew(dir, FileBase(c, Title(c, t)), f)
 }
 
 // SaveError is a printout that could not be written.

@@ -100,6 +100,10 @@ type Model struct {
 	topError        string
 }
 
+// maxLabelW is the widest label kept beside its field; a longer one (附件5
+// has 划拨给社区的工作经费及相关保障) stands on its own line above the field.
+const maxLabelW = 18
+
 // New builds a form from its fields; values may be preset with SetValue.
 func New(styles *common.Styles, fields ...*Field) Model {
 	m := Model{Keys: defaultKeys(), fields: fields, styles: styles}
@@ -114,7 +118,9 @@ func New(styles *common.Styles, fields ...*Field) Model {
 		if f.Kind == Area {
 			f.area = newArea(f, styles)
 		}
-		m.labelW = max(m.labelW, common.Width(f.Label)+2)
+		if w := common.Width(f.Label) + 2; w <= maxLabelW && f.Kind != Area {
+			m.labelW = max(m.labelW, w)
+		}
 	}
 	m.setFocus(0)
 	return m
@@ -398,7 +404,12 @@ func (m Model) View() string {
 			lines = append(lines, mark+labelStyle.Render(label))
 			lines = append(lines, m.areaView(f, i == m.focus)...)
 		} else {
-			lines = append(lines, mark+labelStyle.Render(common.Pad(label, m.labelW))+m.fieldView(f, i == m.focus))
+			if common.Width(label) > m.labelW {
+				lines = append(lines, mark+labelStyle.Render(label))
+				lines = append(lines, indent+m.fieldView(f, i == m.focus))
+			} else {
+				lines = append(lines, mark+labelStyle.Render(common.Pad(label, m.labelW))+m.fieldView(f, i == m.focus))
+			}
 		}
 		switch {
 		case f.err != "":
