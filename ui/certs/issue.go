@@ -51,6 +51,9 @@ func typeOptions(cat *assets.Catalog, tpl map[int]assets.CertTemplate) ([]form.O
 		ix.Add(uint64(it.No), search.Field{Text: it.Text, Kind: search.Text}, search.Field{Text: tpl[it.No].Short, Kind: search.Text})
 	}
 	match := func(q string, o form.Option) bool {
+		if strings.HasPrefix(o.Value, "a") {
+			return strings.Contains(o.Label, q)
+		}
 		if _, err := strconv.Atoi(q); err == nil {
 			return q == o.Value
 		}
@@ -64,13 +67,32 @@ func typeOptions(cat *assets.Catalog, tpl map[int]assets.CertTemplate) ([]form.O
 	return opts, match
 }
 
+// admissionOptions are the admitted 证明事项 in force: certificate types
+// that are not on 附件4 but may be issued while their admission lasts.
+func admissionOptions(db *store.DB, now time.Time) []form.Option {
+	list, err := db.AdmissionsInForce(now)
+	if err != nil {
+		return nil
+	}
+	var out []form.Option
+	for _, a := range list {
+		if a.Kind == store.KindCertificate {
+			out = append(out, form.Option{Value: admissionValue(a.ID), Label: "准入 " + a.Item + "（至" + a.Until() + "）"})
+		}
+	}
+	return out
+}
+
+func admissionValue(id uint64) string { return "a" + strconv.FormatUint(id, 10) }
+
 // startForm opens the form: empty, or filled from a certificate to correct.
 func (m *Model) startForm(old *store.Certificate) tea.Cmd {
 	if m.ctx.Operator.ID == 0 {
 		return common.Fail(errors.New("还没有选择经办人。请到“设置”中添加或选择经办人。"))
 	}
-	opts, match := typeOptions(m.ctx.Catalog, m.types)
 	now := m.ctx.Now()
+	opts, match := typeOptions(m.ctx.Catalog, m.types)
+	opts = append(opts, admissionOptions(m.ctx.Store, now)...)
 	fields := []*form.Field{
 		{Key: store.FieldCertType, Label: "证明类型", Required: true, Kind: form.Choice, Options: opts, Match: match},
 		{Key: store.FieldName, Label: "姓名", Required: true, CharLimit: 30, Placeholder: "居民姓名（生僻字照录）",
@@ -94,7 +116,11 @@ func (m *Model) startForm(old *store.Certificate) tea.Cmd {
 	f.form = form.New(&m.ctx.Styles, fields...)
 	f.form.SetValue(store.FieldCopies, "1")
 	if old != nil {
-		f.form.SetValue(store.FieldCertType, strconv.Itoa(old.TypeNo))
+		if old.AdmissionID != 0 {
+			f.form.SetValue(store.FieldCertType, admissionValue(old.AdmissionID))
+		} else {
+			f.form.SetValue(store.FieldCertType, strconv.Itoa(old.TypeNo))
+		}
 		f.form.SetValue(store.FieldName, old.Name)
 		f.form.SetValue(store.FieldIDNumber, old.IDNumber)
 		f.form.SetValue(store.FieldAddress, old.Address)
@@ -148,9 +174,13 @@ func (f *issueForm) setSize(w, h int) {
 func (f *issueForm) input() store.CertInput {
 	v := f.form.Values()
 	typ, _ := strconv.Atoi(v[store.FieldCertType])
+	var adm uint64
+	if a, ok := strings.CutPrefix(v[store.FieldCertType], "a"); ok {
+		adm, _ = strconv.ParseUint(a, 10, 64)
+	}
 	copies, _ := strconv.Atoi(strings.TrimSpace(v[store.FieldCopies]))
 	return store.CertInput{
-		TypeNo: typ, Name: v[store.FieldName], IDNumber: v[store.FieldIDNumber], Address: v[store.FieldAddress],
+		TypeNo: typ, AdmissionID: adm, Name: v[store.FieldName], IDNumber: v[store.FieldIDNumber], Address: v[store.FieldAddress],
 		Purpose: v[store.FieldPurpose], Recipient: v[store.FieldRecipient], Verified: v[store.FieldVerified], Copies: copies,
 	}
 }

@@ -346,6 +346,22 @@ func (m *Model) updateArea(f *Field, km tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
+// find is the option a typed query selects: the first whose label holds
+// the query as typed, else the first that Match accepts.
+func (f *Field) find(q string) int {
+	for i, o := range f.Options {
+		if strings.Contains(o.Label, q) {
+			return i
+		}
+	}
+	for i, o := range f.Options {
+		if f.Match != nil && f.Match(q, o) {
+			return i
+		}
+	}
+	return -1
+}
+
 // updateChoice: left/right step through the options; typed text finds one.
 func (m *Model) updateChoice(f *Field, km tea.KeyMsg) tea.Cmd {
 	n := len(f.Options)
@@ -370,11 +386,8 @@ func (m *Model) updateChoice(f *Field, km tea.KeyMsg) tea.Cmd {
 	q := strings.TrimSpace(f.input.Value())
 	if q != before && q != "" {
 		m.dirty = true
-		for i, o := range f.Options {
-			if f.Match != nil && f.Match(q, o) || f.Match == nil && strings.Contains(o.Label, q) {
-				f.choice, f.err = i, ""
-				break
-			}
+		if i := f.find(q); i >= 0 {
+			f.choice, f.err = i, ""
 		}
 	}
 	return cmd
