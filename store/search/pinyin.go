@@ -25,6 +25,7 @@ type Pinyin struct {
 	dense []uint16   // rune-denseLo -> set id
 	other map[rune]uint16
 
+	primary    []uint16            // set id -> set of its first reading only
 	surnames   map[string][]uint16 // surname -> one set per character
 	places     map[rune][]phrase   // first rune -> phrases, longest first
 	setByKey   map[string]uint16   // interning, used only while building
@@ -130,8 +131,30 @@ func NewPinyin(surnames, places map[string][][]string) (*Pinyin, error) {
 			return string(l[i].runes) < string(l[j].runes)
 		})
 	}
+	if err := p.primaries(); err != nil {
+		return nil, err
+	}
 	p.setByKey, p.sylByValue = nil, nil
 	return p, nil
+}
+
+// primaries maps every reading set to the set of its first reading alone:
+// the reading a character has as a surname unless an override says
+// otherwise (邓 is deng, not its rare shan).
+func (p *Pinyin) primaries() error {
+	n := len(p.sets)
+	p.primary = make([]uint16, n)
+	for id := 1; id < n; id++ {
+		pid, err := p.intern(p.sets[id][:1])
+		if err != nil {
+			return err
+		}
+		p.primary[id] = pid
+	}
+	for id := len(p.primary); id < len(p.sets); id++ {
+		p.primary = append(p.primary, uint16(id))
+	}
+	return nil
 }
 
 func (p *Pinyin) overrides(m map[string][][]string) (map[string][]uint16, error) {

@@ -259,6 +259,8 @@ func (ix *Index) readings(kind Kind, rec *fieldRec, fl *filter, runes []rune) {
 		if !done {
 			if o, ok := p.surnames[string(text[:utf8.RuneLen(runes[0])])]; ok && len(o) == 1 {
 				s[0] = o[0]
+			} else if len(runes) >= 2 {
+				s[0] = p.primary[s[0]] // a surname is read its usual way
 			}
 		}
 	} else if len(p.places) > 0 {
