@@ -17,6 +17,7 @@ import (
 	"taizhang/store/search"
 	"taizhang/ui/common"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/searchbox"
 )
 
 type mode int
@@ -68,11 +69,10 @@ type Model struct {
 
 	index    *search.Index // built once in the background, then kept current
 	indexing bool
-	query    textinput.Model
+	search   searchbox.Model
 	hits     []uint64 // ids of the matches, newest first
 	hitRows  map[uint64]store.CertRow
 	hitTotal int
-	results  listview.Model
 
 	cert      store.Certificate // the one in detail
 	history   []store.Event
@@ -88,22 +88,12 @@ type Model struct {
 // New makes the screen; the ledger loads when it is first shown.
 func New(ctx *common.Context) *Model {
 	tpl, _ := assets.CertTemplates()
-	m := &Model{ctx: ctx, keys: newKeys(), types: tpl, list: listview.New(10), results: listview.New(10)}
-	m.results.Keys = listview.ArrowsOnly()
-	m.query = newInput(ctx, "姓名、拼音（zhangs）、身份证号后几位或编号（2026-0042）")
-	m.reason = newInput(ctx, "如：姓名写错、用途有误、居民不再需要")
+	m := &Model{ctx: ctx, keys: newKeys(), types: tpl, list: listview.New(10)}
+	m.search = searchbox.New(ctx.Styles, "姓名、拼音（zhangs）、身份证号后几位或编号（2026-0042）")
+	m.reason = common.NewInput(ctx.Styles, "如：姓名写错、用途有误、居民不再需要")
 	m.reason.CharLimit = 100
 	m.month = monthOf(ctx.Now())
 	return m
-}
-
-func newInput(ctx *common.Context, placeholder string) textinput.Model {
-	in := textinput.New()
-	in.Prompt = ""
-	in.Placeholder = placeholder
-	in.PlaceholderStyle = ctx.Styles.Dim
-	in.SetCursorMode(textinput.CursorStatic)
-	return in
 }
 
 func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.Local) }
@@ -125,8 +115,8 @@ func (m *Model) Capturing() bool {
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.list.SetHeight(h - 3)
-	m.results.SetHeight(h - 3)
-	m.query.Width = max(w-12, 10)
+	m.search.Results.SetHeight(h - 3)
+	m.search.Input.Width = max(w-12, 10)
 	m.reason.Width = max(w-14, 10)
 	if m.form != nil {
 		m.form.setSize(w, h)
@@ -213,10 +203,10 @@ func (m *Model) hitRow(i int) store.CertRow {
 }
 
 func (m *Model) runSearch() tea.Cmd {
-	q, ix := m.query.Value(), m.index
+	q, ix := m.search.Value(), m.index
 	if ix == nil || q == "" {
 		m.hits, m.hitTotal = nil, 0
-		m.results.SetLen(0)
+		m.search.SetResults(0)
 		return nil
 	}
 	return func() tea.Msg {
@@ -264,10 +254,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		return m, nil
 	case searchDone:
-		if msg.query == m.query.Value() { // a stale answer is dropped
+		if msg.query == m.search.Value() { // a stale answer is dropped
 			m.hits, m.hitTotal, m.hitRows = msg.ids, msg.total, map[uint64]store.CertRow{}
-			m.results.SetLen(len(m.hits))
-			m.results.Select(0)
+			m.search.SetResults(len(m.hits))
 		}
 		return m, nil
 	case certLoaded:
@@ -290,7 +279,7 @@ func (m *Model) forwardToInput(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch m.mode {
 	case searching:
-		m.query, cmd = m.query.Update(msg)
+		m.search.Input, cmd = m.search.Input.Update(msg)
 	case voiding:
 		m.reason, cmd = m.reason.Update(msg)
 	case issuing:
@@ -331,7 +320,7 @@ func (m *Model) ledgerKey(km tea.KeyMsg) tea.Cmd {
 		return m.loadMonth()
 	case key.Matches(km, k.Search):
 		m.mode = searching
-		return tea.Batch(m.query.Focus(), m.runSearch())
+		return tea.Batch(m.search.Open(), m.runSearch())
 	case key.Matches(km, k.Open):
 		if len(m.rows) > 0 {
 			return m.openCert(m.rows[m.list.Cursor()].ID)
@@ -343,26 +332,14 @@ func (m *Model) ledgerKey(km tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) searchKey(km tea.KeyMsg) tea.Cmd {
-	switch km.String() {
-	case "esc":
+	act, cmd := m.search.Update(km)
+	switch act {
+	case searchbox.Closed:
 		m.mode = ledger
-		m.query.Blur()
-		m.query.SetValue("")
 		m.hits, m.hitTotal = nil, 0
-		return nil
-	case "enter":
-		if len(m.hits) > 0 {
-			return m.openCert(m.hits[m.results.Cursor()])
-		}
-		return nil
-	}
-	if m.results.Update(km) {
-		return nil
-	}
-	before := m.query.Value()
-	var cmd tea.Cmd
-	m.query, cmd = m.query.Update(km)
-	if m.query.Value() != before {
+	case searchbox.Chosen:
+		return m.openCert(m.hits[m.search.Cursor()])
+	case searchbox.Changed:
 		return tea.Batch(cmd, m.runSearch())
 	}
 	return cmd
@@ -371,9 +348,9 @@ func (m *Model) searchKey(km tea.KeyMsg) tea.Cmd {
 // back leaves the detail for the list it was opened from.
 func (m *Model) back() tea.Cmd {
 	m.reveal = false
-	if m.query.Value() != "" {
+	if m.search.Value() != "" {
 		m.mode = searching
-		return tea.Batch(m.query.Focus(), m.runSearch())
+		return tea.Batch(m.search.Open(), m.runSearch())
 	}
 	m.mode = ledger
 	return m.loadMonth()

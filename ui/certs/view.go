@@ -73,11 +73,11 @@ func (m *Model) ledgerView() string {
 func (m *Model) searchView() string {
 	s := m.ctx.Styles
 	var b strings.Builder
-	b.WriteString(s.Label.Render("查找：") + m.query.View() + "\n")
+	b.WriteString(s.Label.Render("查找：") + m.search.Input.View() + "\n")
 	switch {
 	case m.index == nil:
 		b.WriteString(s.Dim.Render("正在建立查找索引……"))
-	case m.query.Value() == "":
+	case m.search.Value() == "":
 		b.WriteString(s.Dim.Render(common.Truncate("在全部月份中查找：姓名、拼音或首字母、身份证号（或后 4–6 位）、编号", m.width)))
 	case m.hitTotal == 0:
 		b.WriteString(s.Warn.Render(common.Truncate("没有找到。检查拼写，或按 Esc 回到按月查看。", m.width)))
@@ -86,7 +86,7 @@ func (m *Model) searchView() string {
 		b.WriteString(s.Title.Render(common.Truncate(line, m.width)))
 	}
 	b.WriteString("\n" + m.tableHead() + "\n")
-	b.WriteString(m.results.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.hitRow(i)) }))
+	b.WriteString(m.search.Results.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.hitRow(i)) }))
 	return common.Display(b.String())
 }
 

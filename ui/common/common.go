@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 )
 
@@ -125,4 +126,14 @@ func NewHelp(s Styles) help.Model {
 // Bind is a shorthand for a key binding with help text.
 func Bind(help string, desc string, keys ...string) key.Binding {
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}
+
+// NewInput is a one-line text field drawn the same way on every screen.
+func NewInput(s Styles, placeholder string) textinput.Model {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = Display(placeholder)
+	in.PlaceholderStyle = s.Dim
+	in.SetCursorMode(textinput.CursorStatic)
+	return in
 }

@@ -36,12 +36,8 @@ type Model struct {
 func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx, checker: check.New(ctx.Catalog), list: listview.New(5)}
 	m.list.Keys = listview.ArrowsOnly()
-	m.input = textinput.New()
-	m.input.Prompt = ""
-	m.input.Placeholder = "对方要求做什么？如：开具无犯罪记录证明、创卫检查台账、居住证明"
-	m.input.PlaceholderStyle = ctx.Styles.Dim
+	m.input = common.NewInput(ctx.Styles, "对方要求做什么？如：开具无犯罪记录证明、创卫检查台账、居住证明")
 	m.input.CharLimit = 100
-	m.input.SetCursorMode(textinput.CursorStatic)
 	m.keys.Refuse = common.Bind("Ctrl+R", "登记拒绝（带入请求事项）", "ctrl+r")
 	m.keys.Clear = common.Bind("Ctrl+U", "清空", "ctrl+u")
 	m.keys.Back = common.Bind("Esc", "清空/返回", "esc")

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -17,6 +16,7 @@ import (
 	"taizhang/store/search"
 	"taizhang/ui/common"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/searchbox"
 )
 
 type mode int
@@ -62,9 +62,8 @@ type Model struct {
 	entries []entry           // all items of all annexes, in order
 	offsets [4]int            // index of each annex's first entry
 	index   *search.Index
-	query   textinput.Model
+	search  searchbox.Model
 	hits    []search.Hit
-	results listview.Model
 	pager   viewport.Model // full view of an item or the policy
 	width   int
 	height  int
@@ -88,13 +87,7 @@ func New(ctx *common.Context) *Model {
 		m.views[li] = listview.New(5)
 		m.views[li].SetLen(len(l.Items))
 	}
-	m.query = textinput.New()
-	m.query.Prompt = ""
-	m.query.Placeholder = "输入汉字、拼音或首字母，如 jzzm、xiaofang、居住"
-	m.query.PlaceholderStyle = ctx.Styles.Dim
-	m.query.SetCursorMode(textinput.CursorStatic)
-	m.results = listview.New(5)
-	m.results.Keys = listview.ArrowsOnly()
+	m.search = searchbox.New(ctx.Styles, "输入汉字、拼音或首字母，如 jzzm、xiaofang、居住")
 	m.pager = viewport.New(80, 10)
 	return m
 }
@@ -112,8 +105,8 @@ func (m *Model) SetSize(w, h int) {
 	for i := range m.views {
 		m.views[i].SetHeight(lh)
 	}
-	m.results.SetHeight(lh)
-	m.query.Width = max(w-20, 10)
+	m.search.Results.SetHeight(lh)
+	m.search.Input.Width = max(w-20, 10)
 	m.pager.Width, m.pager.Height = w, max(h-2, 1)
 	if m.mode == reading {
 		m.setPager()
@@ -135,7 +128,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	if !ok {
 		if m.mode == searching {
 			var cmd tea.Cmd
-			m.query, cmd = m.query.Update(msg)
+			m.search.Input, cmd = m.search.Input.Update(msg)
 			return m, cmd
 		}
 		return m, nil
@@ -164,7 +157,7 @@ func (m *Model) updateBrowse(km tea.KeyMsg) tea.Cmd {
 		m.mode = searching
 		m.SetSize(m.width, m.height)
 		m.runSearch()
-		return m.query.Focus()
+		return m.search.Open()
 	case key.Matches(km, k.Open):
 		m.open()
 	case m.tab == policyTab:
@@ -184,27 +177,15 @@ func (m *Model) setTab(t int) {
 }
 
 func (m *Model) updateSearch(km tea.KeyMsg) tea.Cmd {
-	switch km.String() {
-	case "esc":
+	act, cmd := m.search.Update(km)
+	switch act {
+	case searchbox.Closed:
 		m.mode = browsing
-		m.query.Blur()
-		m.query.SetValue("")
 		m.hits = nil
 		m.SetSize(m.width, m.height)
-		return nil
-	case "enter":
-		if len(m.hits) > 0 {
-			m.open()
-		}
-		return nil
-	}
-	if m.results.Update(km) {
-		return nil
-	}
-	before := m.query.Value()
-	var cmd tea.Cmd
-	m.query, cmd = m.query.Update(km)
-	if m.query.Value() != before {
+	case searchbox.Chosen:
+		m.open()
+	case searchbox.Changed:
 		m.runSearch()
 	}
 	return cmd
@@ -212,18 +193,17 @@ func (m *Model) updateSearch(km tea.KeyMsg) tea.Cmd {
 
 // runSearch answers the query at once: 66 documents take microseconds.
 func (m *Model) runSearch() {
-	m.hits = m.index.Search(m.query.Value(), 0)
-	m.results.SetLen(len(m.hits))
-	m.results.Select(0)
+	m.hits = m.index.Search(m.search.Value(), 0)
+	m.search.SetResults(len(m.hits))
 }
 
 func (m *Model) updateReading(km tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(km, m.keys.Back), km.String() == "q", km.String() == "enter":
-		if m.query.Value() != "" {
+		if m.search.Value() != "" {
 			m.mode = searching
 			m.SetSize(m.width, m.height)
-			return m.query.Focus()
+			return m.search.Open()
 		}
 		m.mode = browsing
 		m.SetSize(m.width, m.height)
@@ -235,11 +215,11 @@ func (m *Model) updateReading(km tea.KeyMsg) tea.Cmd {
 
 // selected is the entry under the cursor (search result or tab), if any.
 func (m *Model) selected() (entry, bool) {
-	if m.mode == searching || (m.mode == reading && m.query.Value() != "") {
+	if m.mode == searching || (m.mode == reading && m.search.Value() != "") {
 		if len(m.hits) == 0 {
 			return entry{}, false
 		}
-		return m.entries[m.hits[m.results.Cursor()].ID], true
+		return m.entries[m.hits[m.search.Cursor()].ID], true
 	}
 	if m.tab == policyTab {
 		return entry{}, false
@@ -251,7 +231,7 @@ func (m *Model) open() {
 	if _, ok := m.selected(); !ok && m.tab != policyTab {
 		return
 	}
-	m.query.Blur()
+	m.search.Input.Blur()
 	m.mode = reading
 	m.setPager()
 }
@@ -372,13 +352,13 @@ func tabStyle(s common.Styles, active bool) interface{ Render(...string) string 
 
 func (m *Model) searchBar() string {
 	s := m.ctx.Styles
-	return s.Label.Render("搜索：") + m.query.View()
+	return s.Label.Render("搜索：") + m.search.Input.View()
 }
 
 func (m *Model) heading() string {
 	s := m.ctx.Styles
 	if m.mode == searching {
-		if m.query.Value() == "" {
+		if m.search.Value() == "" {
 			return s.Dim.Render(common.Truncate("在四个清单中查找：汉字、全拼或首字母均可", m.width))
 		}
 		if len(m.hits) == 0 {
@@ -395,7 +375,7 @@ func (m *Model) heading() string {
 func (m *Model) listView() string {
 	s := m.ctx.Styles
 	if m.mode == searching {
-		return m.results.View(m.width, s, func(i int, sel bool) string {
+		return m.search.Results.View(m.width, s, func(i int, sel bool) string {
 			h := m.hits[i]
 			e := m.entries[h.ID]
 			tag := fmt.Sprintf("[%s]%2d. ", e.list.Short, e.item.No)

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"taizhang/store"
@@ -17,6 +16,7 @@ import (
 	"taizhang/ui/common"
 	"taizhang/ui/components/form"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/searchbox"
 )
 
 type mode int
@@ -39,25 +39,24 @@ type keyMap struct {
 
 // Model is the refusals screen.
 type Model struct {
-	ctx     *common.Context
-	keys    keyMap
-	mode    mode
-	month   time.Time
-	rows    []store.Refusal
-	list    listview.Model
-	all     []store.Refusal // every refusal, for search (a few thousand at most)
-	index   *search.Index
-	query   textinput.Model
-	hits    []int // indexes into all, newest first
-	results listview.Model
-	form    form.Model
-	width   int
-	height  int
+	ctx    *common.Context
+	keys   keyMap
+	mode   mode
+	month  time.Time
+	rows   []store.Refusal
+	list   listview.Model
+	all    []store.Refusal // every refusal, for search (a few thousand at most)
+	index  *search.Index
+	search searchbox.Model
+	hits   []int // indexes into all, newest first
+	form   form.Model
+	width  int
+	height int
 }
 
 // New makes the screen.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, list: listview.New(10), results: listview.New(10)}
+	m := &Model{ctx: ctx, list: listview.New(10)}
 	m.keys = keyMap{
 		New:       common.Bind("n", "登记拒绝", "n"),
 		PrevMonth: common.Bind("[", "上个月", "["),
@@ -67,12 +66,7 @@ func New(ctx *common.Context) *Model {
 		Back:      common.Bind("Esc", "返回", "esc"),
 		Move:      listview.DefaultKeys(),
 	}
-	m.results.Keys = listview.ArrowsOnly()
-	m.query = textinput.New()
-	m.query.Prompt = ""
-	m.query.Placeholder = "请求方、请求事项、理由（汉字或拼音）"
-	m.query.PlaceholderStyle = ctx.Styles.Dim
-	m.query.SetCursorMode(textinput.CursorStatic)
+	m.search = searchbox.New(ctx.Styles, "请求方、请求事项、理由（汉字或拼音）")
 	m.month = time.Date(ctx.Now().Year(), ctx.Now().Month(), 1, 0, 0, 0, 0, time.Local)
 	return m
 }
@@ -89,8 +83,8 @@ func (m *Model) Capturing() bool { return m.mode == searching || m.mode == addin
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.list.SetHeight(h - 3)
-	m.results.SetHeight(h - 3)
-	m.query.Width = max(w-12, 10)
+	m.search.Results.SetHeight(h - 3)
+	m.search.Input.Width = max(w-12, 10)
 	m.form.SetSize(w, h-2)
 }
 
@@ -160,9 +154,9 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 	case viewing:
 		if km.String() == "esc" || km.String() == "enter" {
 			m.mode = listing
-			if m.query.Value() != "" {
+			if m.search.Value() != "" {
 				m.mode = searching
-				return m.query.Focus()
+				return m.search.Open()
 			}
 		}
 		return nil
@@ -182,7 +176,7 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Search):
 		m.mode = searching
 		m.runSearch()
-		return m.query.Focus()
+		return m.search.Open()
 	case key.Matches(km, k.Open):
 		if len(m.rows) > 0 {
 			m.mode = viewing
@@ -194,26 +188,14 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) searchKey(km tea.KeyMsg) tea.Cmd {
-	switch km.String() {
-	case "esc":
+	act, cmd := m.search.Update(km)
+	switch act {
+	case searchbox.Closed:
 		m.mode = listing
-		m.query.Blur()
-		m.query.SetValue("")
-		return nil
-	case "enter":
-		if len(m.hits) > 0 {
-			m.query.Blur()
-			m.mode = viewing
-		}
-		return nil
-	}
-	if m.results.Update(km) {
-		return nil
-	}
-	var cmd tea.Cmd
-	before := m.query.Value()
-	m.query, cmd = m.query.Update(km)
-	if m.query.Value() != before {
+	case searchbox.Chosen:
+		m.search.Input.Blur()
+		m.mode = viewing
+	case searchbox.Changed:
 		m.runSearch()
 	}
 	return cmd
@@ -221,14 +203,13 @@ func (m *Model) searchKey(km tea.KeyMsg) tea.Cmd {
 
 func (m *Model) runSearch() {
 	m.hits = m.hits[:0]
-	if m.index != nil && m.query.Value() != "" {
-		hits := m.index.Search(m.query.Value(), 0)
+	if m.index != nil && m.search.Value() != "" {
+		hits := m.index.Search(m.search.Value(), 0)
 		for i := len(hits) - 1; i >= 0; i-- {
 			m.hits = append(m.hits, int(hits[i].ID))
 		}
 	}
-	m.results.SetLen(len(m.hits))
-	m.results.Select(0)
+	m.search.SetResults(len(m.hits))
 }
 
 // Form fields.
@@ -306,9 +287,9 @@ func (m *Model) View() string {
 	case viewing:
 		b.WriteString(m.detail())
 	case searching:
-		b.WriteString(s.Label.Render("查找：") + m.query.View() + "\n")
+		b.WriteString(s.Label.Render("查找：") + m.search.Input.View() + "\n")
 		b.WriteString(s.Title.Render(fmt.Sprintf("找到 %d 条", len(m.hits))) + "\n" + head + "\n")
-		b.WriteString(m.results.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.all[m.hits[i]]) }))
+		b.WriteString(m.search.Results.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.all[m.hits[i]]) }))
 	default:
 		b.WriteString(s.Title.Render(fmt.Sprintf("%s  拒绝出具 %d 条", store.ChineseMonth(m.month), len(m.rows))) + "\n" + head + "\n")
 		if len(m.rows) == 0 {
@@ -321,8 +302,8 @@ func (m *Model) View() string {
 }
 
 func (m *Model) selected() store.Refusal {
-	if m.query.Value() != "" && len(m.hits) > 0 {
-		return m.all[m.hits[m.results.Cursor()]]
+	if m.search.Value() != "" && len(m.hits) > 0 {
+		return m.all[m.hits[m.search.Cursor()]]
 	}
 	return m.rows[m.list.Cursor()]
 }

@@ -63,10 +63,8 @@ func newModel(ctx *common.Context, picker bool) *Model {
 		Back:    common.Bind("Esc", "返回", "esc"),
 		Move:    listview.DefaultKeys(),
 	}
-	m.input = textinput.New()
-	m.input.Prompt = ""
+	m.input = common.NewInput(ctx.Styles, "")
 	m.input.CharLimit = 20
-	m.input.SetCursorMode(textinput.CursorStatic)
 	m.reload()
 	return m
 }
