@@ -93,7 +93,7 @@ func wrapLine(s string, w int) []string {
 			carry := ""
 			// Keep a Latin word whole if it began on this line.
 			if isWordPart(cl) {
-				if i := strings.LastIndexFunc(line, func(r rune) bool { return !isWordRune(r) }); i >= 0 && i < len(line)-1 && Width(line[i+1:]) < w/2 {
+				if i := strings.LastIndexFunc(line, func(r rune) bool { return !isWordRune(r) }); i >= 0 && i < len(line)-1 && Width(line[i+1:]) < w {
 					carry = line[i+1:]
 					line = line[:i+1]
 				}
