@@ -264,18 +264,58 @@ func (a *App) fullHelp(scr common.Screen) string {
 	s := a.ctx.Styles
 	groups := scr.FullHelp()
 	groups = append(groups, []key.Binding{a.ctx.Keys.Help, a.ctx.Keys.Back, a.ctx.Keys.Quit, a.ctx.Keys.ForceQuit})
+	w, h := a.bodySize()
+	// One column if it fits, else two side by side.
+	var entries []string
+	for gi, g := range groups {
+		if gi > 0 {
+			entries = append(entries, "")
+		}
+		for _, k := range g {
+			if k.Enabled() && k.Help().Key != "" {
+				entries = append(entries, s.Key.Render(common.Pad(k.Help().Key, 10))+s.Help.Render(k.Help().Desc))
+			}
+		}
+	}
+	room := h - 4
+	cols := 1
+	if len(entries) > room {
+		cols = 2
+	}
+	colW := w/cols - 2
+	left, right := entries, []string(nil)
+	if cols == 2 {
+		// Break between groups, as near the middle as there is one.
+		split := (len(entries) + 1) / 2
+		for d := 0; d < len(entries)/2; d++ {
+			if i := split + d; i < len(entries) && entries[i] == "" {
+				split = i
+				break
+			}
+			if i := split - d; i > 0 && entries[i] == "" {
+				split = i
+				break
+			}
+		}
+		left, right = entries[:split], entries[split:]
+		if len(right) > 0 && right[0] == "" {
+			right = right[1:]
+		}
+	}
 	var b strings.Builder
 	b.WriteString(s.Title.Render(fmt.Sprintf("%s：全部按键（按任意键关闭）", scr.Title())) + "\n\n")
-	for _, g := range groups {
-		for _, k := range g {
-			if !k.Enabled() || k.Help().Key == "" {
-				continue
+	for r := 0; r < max(len(left), len(right)); r++ {
+		line := ""
+		for _, col := range [][]string{left, right} {
+			if r < len(col) {
+				line += "  " + common.Pad(col[r], colW)
+			} else {
+				line += "  " + strings.Repeat(" ", colW)
 			}
-			b.WriteString("  " + s.Key.Render(common.Pad(k.Help().Key, 16)) + s.Help.Render(k.Help().Desc) + "\n")
 		}
-		b.WriteString("\n")
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
-	b.WriteString(s.Dim.Render("  字母快捷键在输入框中不起作用；Ctrl+C 随时退出，已保存的内容不会丢失。"))
+	b.WriteString("\n" + s.Dim.Render(common.Truncate("  字母快捷键在输入框中不起作用；Ctrl+C 随时退出，已保存的内容不会丢失。", w)))
 	return b.String()
 }
 

@@ -145,3 +145,38 @@ func TestOperatorPickerAtStart(t *testing.T) {
 	waitFor(t, tm, "经办人：欧阳明")
 	finalView(t, tm, 80, 24)
 }
+
+// 更正: the form opens filled from the old certificate; saving voids the old
+// one and issues the new one, linked both ways.
+func TestCorrectFlow(t *testing.T) {
+	db := newDB(t, true)
+	op, _ := db.Operator(db.LastOperator())
+	cat := newApp(t, db).ctx.Catalog
+	in := store.CertInput{TypeNo: 3, Name: "张山", IDNumber: validID("14040319900101123"), Address: "潞州区英雄南路12号", Purpose: "办理入学", Copies: 2}
+	old, err := db.IssueCertificate(op, in, cat, store.IssueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "2")
+	waitFor(t, tm, "共 1 份")
+	tm.Send(press(tea.KeyEnter))
+	waitFor(t, tm, "编号 英南证2026-0001")
+	typeText(tm, "c")
+	waitFor(t, tm, "保存后原证明 2026-0001 作废")
+	tm.Send(press(tea.KeyTab)) // to 姓名, filled with 张山
+	tm.Send(press(tea.KeyBackspace))
+	typeText(tm, "三")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	waitFor(t, tm, "更正自")
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "2026-0002") || !strings.Contains(v, "张三") {
+		t.Errorf("after correcting:\n%s", v)
+	}
+	o, _ := db.Certificate(old.ID)
+	n, _ := db.CertificateBySerial("2026-0002")
+	if o.Status != store.Voided || o.ReplacedBy != n.ID || n.Replaces != o.ID || n.Copies != 2 || n.Address != in.Address {
+		t.Errorf("old %+v\nnew %+v", o, n)
+	}
+}
