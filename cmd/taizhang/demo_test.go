@@ -53,7 +53,7 @@ func TestDemoRefusesRealLedger(t *testing.T) {
 
 	var out, errOut bytes.Buffer
 	code := run([]string{"demo", "--db", path, "--records", "50", "--months", "2"}, &out, &errOut)
-	if code == 0 || !strings.Contains(errOut.String(), "该数据文件中已有正式记录，演示数据只能写入新文件或演示文件。请换一个文件名") {
+	if code == 0 || !strings.Contains(errOut.String(), "演示数据只能写入新文件或演示文件。请换一个文件名") {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
 	}
 }

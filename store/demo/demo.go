@@ -41,7 +41,7 @@ func Profile() store.Profile {
 }
 
 // ErrNotDemo: the file holds records of a real community.
-var ErrNotDemo = errors.New("该数据文件中已有正式记录，演示数据只能写入新文件或演示文件。请换一个文件名，例如 --db demo.db。")
+var ErrNotDemo = errors.New("该数据文件是社区的正式台账，演示数据只能写入新文件或演示文件。请换一个文件名，例如 --db demo.db。")
 
 // Options say how much to generate.
 type Options struct {
@@ -241,23 +241,23 @@ var errStop = errors.New("stop")
 // or it is a demo file. For a demo file with records it returns the time
 // of the newest event, after which new records must come.
 func acceptable(db *store.DB) (newest time.Time, err error) {
-	months, err := db.CertMonths()
-	if err != nil {
-		return newest, err
-	}
-	if len(months) == 0 {
-		// No certificates or refusals; any other record (such as an
-		// admission) counts as real data too.
+	// A community's own ledger is never filled with made-up records, even
+	// before its first certificate: only a file without a profile or with
+	// the demo profile is taken.
+	p, err := db.Profile()
+	switch {
+	case errors.Is(err, store.ErrNoProfile):
 		found := false
 		if err := db.Events(func(store.Event) error { found = true; return errStop }); err != nil && !errors.Is(err, errStop) {
 			return newest, err
 		}
-		if !found {
-			return newest, nil
+		if found {
+			return newest, ErrNotDemo
 		}
-	}
-	p, err := db.Profile()
-	if err != nil || p.Community != Community {
+		return newest, nil
+	case err != nil:
+		return newest, err
+	case p.Community != Community:
 		return newest, ErrNotDemo
 	}
 	err = db.Events(func(ev store.Event) error {
