@@ -3,7 +3,6 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -335,6 +334,3 @@ func fit(body string, w, h int) string {
 	}
 	return strings.Join(lines, "\n")
 }
-
-// ErrNoTerminal is returned by Run when standard output is not a terminal.
-var ErrNoTerminal = errors.New("本程序需要在终端（命令提示符、PowerShell 或 Windows 终端）中运行。")
