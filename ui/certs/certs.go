@@ -76,6 +76,7 @@ type Model struct {
 
 	cert      store.Certificate // the one in detail
 	history   []store.Event
+	linked    string
 	reveal    bool
 	lastPrint string // path of the newest printout
 
@@ -152,6 +153,7 @@ type (
 	certLoaded struct {
 		cert    store.Certificate
 		history []store.Event
+		linked  string // serial of the certificate this one corrects or is corrected by
 		err     error
 	}
 	printed struct {
@@ -227,7 +229,13 @@ func (m *Model) openCert(id uint64) tea.Cmd {
 			return certLoaded{err: err}
 		}
 		h, err := db.History(store.EvCertIssue, id)
-		return certLoaded{c, h, err}
+		linked := ""
+		if other := max(c.Replaces, c.ReplacedBy); other != 0 {
+			if o, err := db.Certificate(other); err == nil {
+				linked = o.Serial
+			}
+		}
+		return certLoaded{c, h, linked, err}
 	}
 }
 
@@ -263,7 +271,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Fail(msg.err)
 		}
-		m.cert, m.history, m.mode = msg.cert, msg.history, detail
+		m.cert, m.history, m.linked, m.mode = msg.cert, msg.history, msg.linked, detail
 		return m, nil
 	case printed:
 		return m, m.afterPrint(msg)

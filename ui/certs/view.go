@@ -131,10 +131,10 @@ func (m *Model) detailView() string {
 		add("作废", fmt.Sprintf("%s（%s %s，%s）", c.VoidReason, store.ChineseDate(c.VoidedAt), c.VoidedAt.Format("15:04"), c.VoidedBy))
 	}
 	if c.Replaces != 0 {
-		add("更正自", m.serialOf(c.Replaces)+"（按 l 查看）")
+		add("更正自", m.linked+"（按 l 查看）")
 	}
 	if c.ReplacedBy != 0 {
-		add("已由", m.serialOf(c.ReplacedBy)+" 更正（按 l 查看）")
+		add("已由", m.linked+" 更正（按 l 查看）")
 	}
 	lines = append(lines, s.Label.Render("经过："))
 	for _, ev := range m.history {
@@ -151,12 +151,6 @@ func (m *Model) detailView() string {
 	return strings.Join(lines, "\n")
 }
 
-func (m *Model) serialOf(id uint64) string {
-	if c, err := m.ctx.Store.Certificate(id); err == nil {
-		return c.Serial
-	}
-	return "?"
-}
 
 func orDash(s string) string {
 	if s == "" {
