@@ -151,7 +151,6 @@ func (m *Model) detailView() string {
 	return strings.Join(lines, "\n")
 }
 
-
 func orDash(s string) string {
 	if s == "" {
 		return "（未填）"
