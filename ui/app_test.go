@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -216,10 +217,16 @@ func TestQuitKeys(t *testing.T) {
 // Every screen, its help overlay and its forms fit 80×24 with no
 // ambiguous-width characters.
 func TestEveryScreenFits(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {80, 25}, {120, 40}, {60, 18}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) { everyScreenFits(t, size[0], size[1]) })
+	}
+}
+
+func everyScreenFits(t *testing.T, w, h int) {
 	db := newDB(t, true)
 	a := newApp(t, db)
 	var m tea.Model = a
-	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m, _ = m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	send := func(keys ...string) {
 		for _, k := range keys {
 			var msg tea.KeyMsg
@@ -236,7 +243,7 @@ func TestEveryScreenFits(t *testing.T) {
 			var cmd tea.Cmd
 			m, cmd = m.Update(msg)
 			m = drain(m, cmd)
-			checkFrame(t, m.View(), 80, 24)
+			checkFrame(t, m.View(), w, h)
 		}
 	}
 	for _, screen := range []string{"1", "2", "3", "4", "9"} {
@@ -247,6 +254,7 @@ func TestEveryScreenFits(t *testing.T) {
 	send("3", "n", "ctrl+s", "esc", "y", "esc")
 	send("4", "开具无犯罪记录证明", "esc", "esc")
 	send("9", "a", "esc", "e", "esc", "esc")
+	send("5", "n", "tab", "tab", "tab", "esc", "y", "esc")
 }
 
 // drain runs the commands an update returned, feeding their messages back.

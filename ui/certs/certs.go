@@ -55,6 +55,8 @@ func newKeys() keyMap {
 	}
 }
 
+const reasonHint = "如：姓名写错、用途有误、居民不再需要"
+
 // Model is the 证明 screen.
 type Model struct {
 	ctx   *common.Context
@@ -91,7 +93,7 @@ func New(ctx *common.Context) *Model {
 	tpl, _ := assets.CertTemplates()
 	m := &Model{ctx: ctx, keys: newKeys(), types: tpl, list: listview.New(10)}
 	m.search = searchbox.New(ctx.Styles, "姓名、拼音（zhangs）、身份证号后几位或编号（2026-0042）")
-	m.reason = common.NewInput(ctx.Styles, "如：姓名写错、用途有误、居民不再需要")
+	m.reason = common.NewInput(ctx.Styles, reasonHint)
 	m.reason.CharLimit = 100
 	m.month = monthOf(ctx.Now())
 	return m
@@ -117,8 +119,8 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.list.SetHeight(h - 3)
 	m.search.Results.SetHeight(h - 3)
-	m.search.Input.Width = max(w-12, 10)
-	m.reason.Width = max(w-14, 10)
+	m.search.SetWidth(w - 12)
+	common.SizeInput(&m.reason, w-14, reasonHint)
 	if m.form != nil {
 		m.form.setSize(w, h)
 	}

@@ -137,3 +137,10 @@ func NewInput(s Styles, placeholder string) textinput.Model {
 	in.SetCursorMode(textinput.CursorStatic)
 	return in
 }
+
+// SizeInput sets a field's width and cuts its placeholder to fit, so the
+// field never draws its own ellipsis (…, which consoles disagree on).
+func SizeInput(in *textinput.Model, w int, placeholder string) {
+	in.Width = max(w, 4)
+	in.Placeholder = Truncate(Display(placeholder), in.Width)
+}

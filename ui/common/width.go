@@ -93,9 +93,11 @@ func wrapLine(s string, w int) []string {
 			carry := ""
 			// Keep a Latin word whole if it began on this line.
 			if isWordPart(cl) {
-				if i := strings.LastIndexFunc(line, func(r rune) bool { return !isWordRune(r) }); i >= 0 && i < len(line)-1 && Width(line[i+1:]) < w {
-					carry = line[i+1:]
-					line = line[:i+1]
+				if i := strings.LastIndexFunc(line, func(r rune) bool { return !isWordRune(r) }); i >= 0 {
+					_, size := utf8.DecodeRuneInString(line[i:])
+					if j := i + size; j < len(line) && Width(line[j:]) < w {
+						carry, line = line[j:], line[:j]
+					}
 				}
 			}
 			// A closing mark does not start a line: the character before it

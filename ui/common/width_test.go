@@ -3,6 +3,7 @@ package common
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/mattn/go-runewidth"
@@ -53,6 +54,8 @@ func TestWrap(t *testing.T) {
 		// A Latin word that fits is kept whole.
 		{"编号 2026-0042 已作废", 12, []string{"编号", "2026-0042 已", "作废"}},
 		{"第一段\n第二段", 20, []string{"第一段", "第二段"}},
+		// A number after Chinese text is kept whole without splitting the character before it.
+		{"应当承担附件1-3项", 12, []string{"应当承担附件", "1-3项"}},
 	}
 	for _, c := range cases {
 		got := Wrap(c.in, c.w)
@@ -60,6 +63,9 @@ func TestWrap(t *testing.T) {
 			t.Errorf("Wrap(%q, %d) = %q, want %q", c.in, c.w, got, c.want)
 		}
 		for _, l := range got {
+			if !utf8.ValidString(l) {
+				t.Errorf("Wrap(%q, %d): %q is not valid UTF-8", c.in, c.w, l)
+			}
 			if Width(l) > c.w {
 				t.Errorf("Wrap(%q, %d): %q is %d wide", c.in, c.w, l, Width(l))
 			}
@@ -77,4 +83,23 @@ func TestTruncateAndPad(t *testing.T) {
 	if got := Pad("欧阳明明明", 6); Width(got) != 6 {
 		t.Errorf("pad cut: %q", got)
 	}
+}
+
+func FuzzWrap(f *testing.F) {
+	for _, s := range []string{"居民在社区居住证明", "附件1-3项abc def", "一，二。三", "𠮷祥 2026-0001"} {
+		f.Add(s, 7)
+	}
+	f.Fuzz(func(t *testing.T, s string, w int) {
+		if !utf8.ValidString(s) || w < 2 || w > 200 {
+			return
+		}
+		for _, l := range Wrap(s, w) {
+			if !utf8.ValidString(l) {
+				t.Fatalf("Wrap(%q, %d) gave invalid UTF-8 %q", s, w, l)
+			}
+			if Width(l) > w && Width(l) > 2 {
+				t.Fatalf("Wrap(%q, %d) gave %q, %d wide", s, w, l, Width(l))
+			}
+		}
+	})
 }

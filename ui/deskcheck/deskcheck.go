@@ -19,6 +19,8 @@ import (
 	"taizhang/ui/refusals"
 )
 
+const requestHint = "对方要求做什么？如：开具无犯罪记录证明、创卫检查台账、居住证明"
+
 // Model is the desk-check screen.
 type Model struct {
 	ctx        *common.Context
@@ -36,7 +38,7 @@ type Model struct {
 func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx, checker: check.New(ctx.Catalog), list: listview.New(5)}
 	m.list.Keys = listview.ArrowsOnly()
-	m.input = common.NewInput(ctx.Styles, "对方要求做什么？如：开具无犯罪记录证明、创卫检查台账、居住证明")
+	m.input = common.NewInput(ctx.Styles, requestHint)
 	m.input.CharLimit = 100
 	m.keys.Refuse = common.Bind("Ctrl+R", "登记拒绝（带入请求事项）", "ctrl+r")
 	m.keys.Clear = common.Bind("Ctrl+U", "清空", "ctrl+u")
@@ -49,7 +51,7 @@ func (m *Model) Capturing() bool { return true }
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.input.Width = max(w-14, 10)
+	common.SizeInput(&m.input, w-14, requestHint)
 	m.list.SetHeight(max((h-6)/2, 3))
 }
 

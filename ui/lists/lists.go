@@ -106,7 +106,7 @@ func (m *Model) SetSize(w, h int) {
 		m.views[i].SetHeight(lh)
 	}
 	m.search.Results.SetHeight(lh)
-	m.search.Input.Width = max(w-20, 10)
+	m.search.SetWidth(w - 20)
 	m.pager.Width, m.pager.Height = w, max(h-2, 1)
 	if m.mode == reading {
 		m.setPager()

@@ -84,7 +84,7 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.list.SetHeight(h - 3)
 	m.search.Results.SetHeight(h - 3)
-	m.search.Input.Width = max(w-12, 10)
+	m.search.SetWidth(w - 12)
 	m.form.SetSize(w, h-2)
 }
 

@@ -30,6 +30,8 @@ type keyMap struct {
 	Move                                       listview.Keys
 }
 
+const nameHint = "经办人姓名"
+
 // Model is the settings screen; with picker set it is the start-up
 // "who is at the desk" screen instead.
 type Model struct {
@@ -63,7 +65,7 @@ func newModel(ctx *common.Context, picker bool) *Model {
 		Back:    common.Bind("Esc", "返回", "esc"),
 		Move:    listview.DefaultKeys(),
 	}
-	m.input = common.NewInput(ctx.Styles, "")
+	m.input = common.NewInput(ctx.Styles, nameHint)
 	m.input.CharLimit = 20
 	m.reload()
 	return m
@@ -103,7 +105,7 @@ func (m *Model) Capturing() bool { return m.edit != none }
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.list.SetHeight(max(h-12, 3))
-	m.input.Width = max(w-20, 10)
+	common.SizeInput(&m.input, w-20, nameHint)
 }
 
 // Chosen is sent when the operator at the desk changed.
@@ -132,7 +134,6 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	case key.Matches(km, k.Add):
 		m.edit = adding
 		m.input.SetValue("")
-		m.input.Placeholder = "新经办人的姓名"
 		return m, m.input.Focus()
 	case key.Matches(km, k.Rename) && len(m.ops) > 0 && !m.picker:
 		m.edit = renaming

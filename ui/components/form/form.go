@@ -130,7 +130,7 @@ func New(styles *common.Styles, fields ...*Field) Model {
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	for _, f := range m.fields {
-		f.input.Width = max(m.inputWidth()-1, 4)
+		common.SizeInput(&f.input, m.inputWidth()-1, f.Placeholder)
 		if f.Kind == Area {
 			f.area.SetWidth(max(m.width-4, 10))
 		}

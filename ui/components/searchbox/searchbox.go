@@ -23,16 +23,20 @@ const (
 
 // Model is the field and the results cursor.
 type Model struct {
-	Input   textinput.Model
-	Results listview.Model
+	Input       textinput.Model
+	Results     listview.Model
+	placeholder string
 }
 
 // New makes a search box with a placeholder.
 func New(s common.Styles, placeholder string) Model {
 	r := listview.New(5)
 	r.Keys = listview.ArrowsOnly()
-	return Model{Input: common.NewInput(s, placeholder), Results: r}
+	return Model{Input: common.NewInput(s, placeholder), Results: r, placeholder: placeholder}
 }
+
+// SetWidth sets the field's width (the placeholder is cut to fit).
+func (m *Model) SetWidth(w int) { common.SizeInput(&m.Input, w, m.placeholder) }
 
 // Open focuses the field.
 func (m *Model) Open() tea.Cmd { return m.Input.Focus() }
