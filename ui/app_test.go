@@ -278,3 +278,31 @@ func drain(m tea.Model, cmd tea.Cmd) tea.Model {
 	m, cmd = m.Update(msg)
 	return drain(m, cmd)
 }
+
+// The profile form opened from 设置 shows the saved profile, also right
+// after the first-run setup in the same session.
+func TestEditProfileAfterSetup(t *testing.T) {
+	db := newDB(t, false)
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "首次设置")
+	for _, v := range []string{"太行东街社区", "太行东街街道办事处", "上党", "", "", "李娜"} {
+		typeText(tm, v)
+		tm.Send(press(tea.KeyTab))
+	}
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "9")
+	waitFor(t, tm, "社区信息（按 e 修改）")
+	typeText(tm, "e")
+	waitFor(t, tm, "上党区 140404")
+	for i := 0; i < 4; i++ {
+		tm.Send(press(tea.KeyTab))
+	}
+	typeText(tm, "0355-3021234")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	waitFor(t, tm, "联系电话：0355-3021234")
+	finalView(t, tm, 80, 24)
+	if p, _ := db.Profile(); p.Community != "太行东街社区" || p.Phone != "0355-3021234" || p.CountyCode != "140404" {
+		t.Errorf("profile %+v", p)
+	}
+}

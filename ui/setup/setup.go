@@ -100,7 +100,13 @@ func checker(field string) func(string) error {
 	}
 }
 
-func (m *Model) Init() tea.Cmd { return nil }
+// Init fills the form from the current profile each time it is shown.
+func (m *Model) Init() tea.Cmd {
+	if !m.first {
+		m.reset()
+	}
+	return nil
+}
 
 func (m *Model) Title() string {
 	if m.first {
