@@ -20,3 +20,23 @@ var weekdays = [...]string{"星期日", "星期一", "星期二", "星期三", "
 
 // ChineseWeekday writes 星期日 … 星期六.
 func ChineseWeekday(t time.Time) string { return weekdays[t.Weekday()] }
+
+// ChineseDateOf writes a stored date (2006-01-02) in Chinese form; text
+// that is not such a date is returned as it is.
+func ChineseDateOf(date string) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return ChineseDate(t)
+}
+
+// ChineseMonthOf writes a stored month (2006-01) as 2006年1月; other text
+// is returned as it is.
+func ChineseMonthOf(month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return month
+	}
+	return ChineseMonth(t)
+}

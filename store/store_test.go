@@ -246,3 +246,18 @@ func TestCleanLines(t *testing.T) {
 		t.Errorf("%q", got)
 	}
 }
+
+func TestChineseDateOf(t *testing.T) {
+	if got := ChineseDateOf("2026-03-05"); got != "2026年3月5日" {
+		t.Error(got)
+	}
+	if got := ChineseDateOf("不是日期"); got != "不是日期" {
+		t.Error(got)
+	}
+}
+
+func TestChineseMonthOf(t *testing.T) {
+	if got := ChineseMonthOf("2027-01"); got != "2027年1月" {
+		t.Error(got)
+	}
+}

@@ -295,18 +295,29 @@ func (m *Model) listView() string {
 	b.WriteString(m.cursor.View(m.width, s, func(i int, _ bool) string {
 		a := m.list[i]
 		return fmt.Sprintf("%s %s %s %s", common.Pad(string(a.Effective(now)), 12), common.Pad(common.Display(a.Unit), 20),
-			common.Pad(common.Display(a.Item), 24), termText(a))
+			common.Pad(common.Display(a.Item), 24), shortTerm(a))
 	}))
 	return b.String()
 }
 
-// termText is 临时性 2026-11至2026-12, or 长期 2026-11起.
-func termText(a store.Admission) string {
+// shortTerm is the term as the list shows it: 临时性 2026-11至2026-12.
+func shortTerm(a store.Admission) string {
 	switch {
 	case a.Term == store.TermLong:
 		return "长期 " + a.From + "起"
 	case a.Term != "":
 		return a.Term + " " + a.From + "至" + a.To
+	}
+	return ""
+}
+
+// termText is 临时性，2026年11月至2026年12月, or 长期，2026年11月起.
+func termText(a store.Admission) string {
+	switch {
+	case a.Term == store.TermLong:
+		return "长期，" + store.ChineseMonthOf(a.From) + "起"
+	case a.Term != "":
+		return a.Term + "，" + store.ChineseMonthOf(a.From) + "至" + store.ChineseMonthOf(a.To)
 	}
 	return ""
 }

@@ -194,7 +194,7 @@ func (m *Model) detailLines() []string {
 	field("申请准入社区", a.Scope)
 	field("事项类别", a.Kind)
 	field("申请准入依据", a.Basis)
-	field("申请准入时间", a.AppliedOn)
+	field("申请准入时间", store.ChineseDateOf(a.AppliedOn))
 	field("期限", termText(a))
 	field("下放给社区的权限", a.Powers)
 	field("划拨给社区的工作经费及相关保障", a.Funding)
@@ -204,7 +204,7 @@ func (m *Model) detailLines() []string {
 		op    *store.Opinion
 	}{{"县（市、区）社区建设领导机构意见", a.CountyOpinion}, {"市社区建设领导小组办公室意见", a.CityOpinion}, {"结论", a.Decision}, {"撤回", a.Withdrawal}} {
 		if o.op != nil {
-			field(o.label, fmt.Sprintf("%s（%s，%s录入）", o.op.Text, o.op.Date, o.op.EnteredBy))
+			field(o.label, fmt.Sprintf("%s（%s，%s录入）", o.op.Text, store.ChineseDateOf(o.op.Date), o.op.EnteredBy))
 		}
 	}
 	out = append(out, "", s.Title.Render("申请书"))

@@ -3,7 +3,6 @@ package certs
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"taizhang/store"
 	"taizhang/store/idcard"
@@ -115,13 +114,13 @@ func (m *Model) detailView() string {
 	if m.reveal {
 		id = c.IDNumber
 	}
-	add("姓名", fmt.Sprintf("%s    性别：%s    出生日期：%s", c.Name, c.Sex, chineseDate(c.Birth)))
+	add("姓名", fmt.Sprintf("%s    性别：%s    出生日期：%s", c.Name, c.Sex, store.ChineseDateOf(c.Birth)))
 	add("身份证号", id)
 	add("住址", orDash(c.Address))
 	add("用途", c.Purpose)
 	add("需证明单位", orDash(c.Recipient))
 	add("核实情况", orDash(c.Verified))
-	add("份数", fmt.Sprintf("%d 份    签发日期：%s    经办人：%s", c.Copies, chineseDate(c.IssueDate), c.OperatorName))
+	add("份数", fmt.Sprintf("%d 份    签发日期：%s    经办人：%s", c.Copies, store.ChineseDateOf(c.IssueDate), c.OperatorName))
 	printed := "未打印"
 	if c.Prints > 0 {
 		printed = fmt.Sprintf("已打印 %d 次", c.Prints)
@@ -156,13 +155,4 @@ func orDash(s string) string {
 		return "（未填）"
 	}
 	return s
-}
-
-// chineseDate turns 2006-01-02 into 2006年1月2日.
-func chineseDate(d string) string {
-	t, err := time.Parse(time.DateOnly, d)
-	if err != nil {
-		return d
-	}
-	return store.ChineseDate(t)
 }

@@ -321,7 +321,7 @@ func (m *Model) detail() string {
 			}
 		}
 	}
-	add("日期", r.Date)
+	add("日期", store.ChineseDateOf(r.Date))
 	add("请求方", r.Requester+"（"+r.RequesterKind+"）")
 	add("请求事项", r.Item)
 	add("拒绝理由", string(r.Reason))
