@@ -306,3 +306,18 @@ func TestEditProfileAfterSetup(t *testing.T) {
 		t.Errorf("profile %+v", p)
 	}
 }
+
+// Runes that arrive in one message (an input method committing a word) are
+// taken one key at a time by a screen that is not typing, so "/居住" opens
+// the search and types 居住.
+func TestRunesTogether(t *testing.T) {
+	db := newDB(t, true)
+	var m tea.Model = newApp(t, db)
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = drain(m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("1")} })
+	m = drain(m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/居住")} })
+	v := m.View()
+	if !strings.Contains(v, "搜索：居住") || !strings.Contains(v, "居民在社区居住证明") {
+		t.Errorf("after /居住:\n%s", v)
+	}
+}
