@@ -67,7 +67,6 @@ type Model struct {
 	month     time.Time // first day of the month shown
 	rows      []store.CertRow
 	list      listview.Model
-	loadedFor time.Time
 
 	index    *search.Index // built once in the background, then kept current
 	indexing bool
@@ -250,7 +249,6 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.month.Equal(m.month) {
 			m.rows = msg.rows
 			m.list.SetLen(len(m.rows))
-			m.loadedFor = msg.month
 		}
 		return m, nil
 	case indexBuilt:

@@ -88,36 +88,53 @@ func (m *Model) SetSize(w, h int) {
 	m.form.SetSize(w, h-2)
 }
 
-type loaded struct {
-	month time.Time
-	rows  []store.Refusal
-	all   []store.Refusal
-	err   error
-}
+type (
+	monthLoaded struct {
+		month time.Time
+		rows  []store.Refusal
+		err   error
+	}
+	allLoaded struct {
+		all []store.Refusal
+		err error
+	}
+)
 
-// Init reloads the month and the search list (refusals are few).
-func (m *Model) Init() tea.Cmd {
+// Init reloads the month shown and the search list (refusals are few: a
+// few thousand at most).
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.loadMonth(), m.loadAll()) }
+
+func (m *Model) loadMonth() tea.Cmd {
 	db, month := m.ctx.Store, m.month
 	return func() tea.Msg {
 		rows, err := db.MonthRefusals(month.Year(), month.Month())
-		if err != nil {
-			return loaded{err: err}
-		}
+		return monthLoaded{month, rows, err}
+	}
+}
+
+func (m *Model) loadAll() tea.Cmd {
+	db := m.ctx.Store
+	return func() tea.Msg {
 		var all []store.Refusal
-		err = db.AllRefusals(func(r store.Refusal) { all = append(all, r) })
-		return loaded{month, rows, all, err}
+		err := db.AllRefusals(func(r store.Refusal) { all = append(all, r) })
+		return allLoaded{all, err}
 	}
 }
 
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
-	case loaded:
+	case monthLoaded:
 		if msg.err != nil {
 			return m, common.Fail(msg.err)
 		}
 		if msg.month.Equal(m.month) {
 			m.rows = msg.rows
 			m.list.SetLen(len(m.rows))
+		}
+		return m, nil
+	case allLoaded:
+		if msg.err != nil {
+			return m, common.Fail(msg.err)
 		}
 		m.all = msg.all
 		m.index = search.New(nil)
@@ -169,10 +186,10 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 		m.startForm("")
 	case key.Matches(km, k.PrevMonth):
 		m.month = m.month.AddDate(0, -1, 0)
-		return m.Init()
+		return m.loadMonth()
 	case key.Matches(km, k.NextMonth):
 		m.month = m.month.AddDate(0, 1, 0)
-		return m.Init()
+		return m.loadMonth()
 	case key.Matches(km, k.Search):
 		m.mode = searching
 		m.runSearch()
