@@ -64,9 +64,9 @@ type Model struct {
 	mode  mode
 	types map[int]assets.CertTemplate
 
-	month     time.Time // first day of the month shown
-	rows      []store.CertRow
-	list      listview.Model
+	month time.Time // first day of the month shown
+	rows  []store.CertRow
+	list  listview.Model
 
 	index    *search.Index // built once in the background, then kept current
 	indexing bool
