@@ -201,7 +201,7 @@ func (a *App) show(id common.ScreenID) tea.Cmd {
 	}
 	scr, ok := a.screens[id]
 	if !ok {
-		a.status = common.Status{Text: "该功能尚未开放。", Err: true}
+		a.status = common.Status{Text: fmt.Sprintf("找不到界面 %q，已留在当前界面。", id), Err: true}
 		return nil
 	}
 	a.active = id
