@@ -94,7 +94,8 @@ func (m *Model) startForm(old *store.Certificate) tea.Cmd {
 	opts, match := typeOptions(m.ctx.Catalog, m.types)
 	opts = append(opts, admissionOptions(m.ctx.Store, now)...)
 	fields := []*form.Field{
-		{Key: store.FieldCertType, Label: "证明类型", Required: true, Kind: form.Choice, Options: opts, Match: match},
+		{Key: store.FieldCertType, Label: "证明类型", Required: true, Kind: form.Choice, Options: opts, Match: match,
+			Hint: m.verifyHint},
 		{Key: store.FieldName, Label: "姓名", Required: true, CharLimit: 30, Placeholder: "居民姓名（生僻字照录）",
 			Check: func(v string) error { _, err := store.CheckName(v); return plain(err) }},
 		{Key: store.FieldIDNumber, Label: "身份证号", Required: true, CharLimit: 24, Placeholder: "18位，末位 X 大小写均可",
@@ -133,6 +134,18 @@ func (m *Model) startForm(old *store.Certificate) tea.Cmd {
 	m.form = f
 	m.mode = issuing
 	return nil
+}
+
+// verifyHint says, under the chosen type, what 核实情况 should record for it.
+func (m *Model) verifyHint(value string) string {
+	no, err := strconv.Atoi(value)
+	if err != nil {
+		no = 0 // an admitted type: the generic template
+	}
+	if t, ok := m.types[no]; ok && t.Hint != "" {
+		return "核实情况：" + t.Hint
+	}
+	return ""
 }
 
 // plain strips the field name a store FieldError carries (the form shows

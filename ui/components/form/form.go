@@ -431,7 +431,13 @@ func (m Model) View() string {
 			}
 		case f.Hint != nil && f.Value() != "":
 			if h := f.Hint(f.Value()); h != "" {
-				lines = append(lines, indent+s.Dim.Render(common.Truncate(h, m.width-m.labelW-2)))
+				hl := common.Wrap(common.Display(h), max(m.width-m.labelW-2, 10))
+				if len(hl) > 2 {
+					hl = append(hl[:1:1], common.Truncate(strings.Join(hl[1:], ""), max(m.width-m.labelW-2, 10)))
+				}
+				for _, l := range hl {
+					lines = append(lines, indent+s.Dim.Render(l))
+				}
 			}
 		}
 	}
@@ -456,7 +462,7 @@ func (m Model) fieldView(f *Field, focused bool) string {
 		}
 		typed := ""
 		if f.input.Value() != "" {
-			typed = "  查找：" + f.input.View()
+			typed = "  查找：" + f.input.Value()
 		}
 		return "< " + cur + " >" + typed
 	}
