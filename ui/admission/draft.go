@@ -1,7 +1,6 @@
 package admission
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -124,10 +123,8 @@ func (m *Model) draftKey(km tea.KeyMsg) tea.Cmd {
 			base = m.cur
 		}
 		a, err := m.ctx.Store.SaveAdmissionDraft(m.ctx.Operator, fromValues(base, m.draft.Values()))
-		var fe *store.FieldError
 		switch {
-		case errors.As(err, &fe):
-			m.draft.SetError(fe.Field, fe.Msg)
+		case m.draft.ShowStoreError(err):
 			return nil
 		case err != nil:
 			return common.Fail(err)

@@ -239,12 +239,10 @@ func (f *issueForm) save() tea.Cmd {
 	} else {
 		c, err = f.ctx.Store.IssueCertificate(f.ctx.Operator, f.input(), f.ctx.Catalog, f.opt)
 	}
-	var fe *store.FieldError
 	var cb *store.ClockBehindError
 	var de *store.DuplicateError
 	switch {
-	case errors.As(err, &fe):
-		f.form.SetError(fe.Field, fe.Msg)
+	case f.form.ShowStoreError(err):
 		return nil
 	case errors.As(err, &cb), errors.As(err, &de):
 		f.warning = err

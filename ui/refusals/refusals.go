@@ -3,7 +3,6 @@
 package refusals
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -270,10 +269,8 @@ func (m *Model) formKey(km tea.KeyMsg) tea.Cmd {
 			Requester: v[store.FieldRequester], RequesterKind: v[fKind], Item: v[store.FieldItem],
 			Reason: store.RefusalReason(v[store.FieldReason]), Detail: v[store.FieldDetail],
 		})
-		var fe *store.FieldError
 		switch {
-		case errors.As(err, &fe):
-			m.form.SetError(fe.Field, fe.Msg)
+		case m.form.ShowStoreError(err):
 			return nil
 		case err != nil:
 			return common.Fail(err)

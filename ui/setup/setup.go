@@ -153,10 +153,8 @@ func (m *Model) save() tea.Cmd {
 	} else {
 		_, err = m.ctx.Store.SaveProfile(p, true)
 	}
-	var fe *store.FieldError
 	switch {
-	case errors.As(err, &fe):
-		m.form.SetError(fe.Field, fe.Msg)
+	case m.form.ShowStoreError(err):
 		return nil
 	case err != nil:
 		return common.Fail(err)

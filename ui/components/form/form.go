@@ -7,6 +7,7 @@
 package form
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
@@ -16,6 +17,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"taizhang/store"
 	"taizhang/ui/common"
 )
 
@@ -207,6 +209,17 @@ func (m *Model) SetError(key, msg string) {
 		}
 	}
 	m.topError = msg
+}
+
+// ShowStoreError puts a field error the store returned under its field and
+// reports whether err was one; any other error is left to the caller.
+func (m *Model) ShowStoreError(err error) bool {
+	var fe *store.FieldError
+	if !errors.As(err, &fe) {
+		return false
+	}
+	m.SetError(fe.Field, fe.Msg)
+	return true
 }
 
 // Outcome of the last Update.

@@ -2,11 +2,13 @@ package form
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"taizhang/store"
 	"taizhang/ui/common"
 )
 
@@ -126,5 +128,18 @@ func TestSetErrorFocusesField(t *testing.T) {
 	m = keys(m, typed("1")...)
 	if m.Values()["n"] != "1" || !strings.Contains(m.View(), "> 份数") {
 		t.Errorf("focus not on 份数:\n%s", m.View())
+	}
+}
+
+func TestShowStoreError(t *testing.T) {
+	m := newForm()
+	if m.ShowStoreError(errors.New("disk full")) {
+		t.Error("a plain error was taken as a field error")
+	}
+	if !m.ShowStoreError(fmt.Errorf("save: %w", &store.FieldError{Field: "份数", Msg: "份数太多。"})) {
+		t.Fatal("a wrapped field error was not shown")
+	}
+	if !strings.Contains(m.View(), "份数太多。") || !strings.Contains(m.View(), "> 份数") {
+		t.Errorf("view:\n%s", m.View())
 	}
 }
