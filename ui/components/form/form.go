@@ -198,11 +198,11 @@ func (m Model) Values() map[string]string {
 	return out
 }
 
-// SetError shows an error under a field (e.g. one the store found on save)
-// and moves the focus there.
+// SetError shows an error under a field, named by its key or by its label
+// as the store's field errors name it, and moves the focus there.
 func (m *Model) SetError(key, msg string) {
 	for i, f := range m.fields {
-		if f.Key == key {
+		if f.Key == key || f.Label == key {
 			f.err = msg
 			m.setFocus(i)
 			return
