@@ -13,6 +13,7 @@ import (
 
 	"taizhang/assets"
 	"taizhang/store"
+	check "taizhang/store/deskcheck"
 	"taizhang/ui/admission"
 	"taizhang/ui/certs"
 	"taizhang/ui/common"
@@ -42,7 +43,7 @@ func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
 		now = time.Now
 	}
 	ctx := &common.Context{
-		Store: db, Catalog: cat, Styles: common.DefaultStyles(), Keys: common.DefaultGlobalKeys(), Now: now,
+		Store: db, Catalog: cat, Checker: check.New(cat), Styles: common.DefaultStyles(), Keys: common.DefaultGlobalKeys(), Now: now,
 	}
 	a := &App{ctx: ctx, help: common.NewHelp(ctx.Styles), width: 80, height: 24}
 	first := a.reload() != nil

@@ -51,14 +51,13 @@ type Model struct {
 	act      action // what the opinion form records
 	opForm   form.Model
 	findings []check.Finding
-	checker  *check.Checker
 	width    int
 	height   int
 }
 
 // New makes the screen.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, cursor: listview.New(10), checker: check.New(ctx.Catalog), pager: viewport.New(80, 10)}
+	m := &Model{ctx: ctx, cursor: listview.New(10), pager: viewport.New(80, 10)}
 	m.keys = keyMap{
 		New:      common.Bind("n", "新建申请", "n"),
 		Open:     common.Bind("Enter", "详情", "enter"),
@@ -193,7 +192,7 @@ func (m *Model) viewKey(km tea.KeyMsg) tea.Cmd {
 		if err := store.ValidateAdmission(a); err != nil {
 			return m.fixField(a, err)
 		}
-		m.findings = m.checker.Review(a)
+		m.findings = m.ctx.Checker.Review(a)
 		m.mode = confirming
 		m.setPager()
 	case key.Matches(km, k.Opinion) && (st == store.AdmSubmitted || st == store.AdmCounty && a.UnitLevel == store.UnitCityLevel):

@@ -8,6 +8,7 @@ import (
 
 	"taizhang/assets"
 	"taizhang/store"
+	"taizhang/store/deskcheck"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -36,6 +37,7 @@ const (
 type Context struct {
 	Store    *store.DB
 	Catalog  *assets.Catalog
+	Checker  *deskcheck.Checker // the lists prepared for 准入核查, built once
 	Styles   Styles
 	Keys     GlobalKeys
 	Now      func() time.Time

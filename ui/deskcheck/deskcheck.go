@@ -24,7 +24,6 @@ const requestHint = "对方要求做什么？如：开具无犯罪记录证明�
 // Model is the desk-check screen.
 type Model struct {
 	ctx        *common.Context
-	checker    *check.Checker
 	admissions []store.Admission
 	input      textinput.Model
 	result     check.Result
@@ -36,7 +35,7 @@ type Model struct {
 
 // New makes the screen.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, checker: check.New(ctx.Catalog), list: listview.New(5)}
+	m := &Model{ctx: ctx, list: listview.New(5)}
 	m.list.Keys = listview.ArrowsOnly()
 	m.input = common.NewInput(ctx.Styles, requestHint)
 	m.input.CharLimit = 100
@@ -106,7 +105,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 // run checks the request as typed: 66 items and a few admissions, so it is
 // done on every key.
 func (m *Model) run() {
-	m.result = m.checker.Check(m.input.Value(), m.admissions, m.ctx.Now())
+	m.result = m.ctx.Checker.Check(m.input.Value(), m.admissions, m.ctx.Now())
 	m.list.SetLen(len(m.result.Matches))
 	m.list.Select(0)
 }
