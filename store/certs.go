@@ -23,8 +23,8 @@ const DuplicateDays = 30
 type ClockBehindError struct{ Now, Newest time.Time }
 
 func (e *ClockBehindError) Error() string {
-	return fmt.Sprintf("电脑时间（%s %s）早于台账中最新一条记录的时间（%s %s）。请先核对电脑的日期和时间；确认无误再保存。",
-		ChineseDate(e.Now), e.Now.Format("15:04"), ChineseDate(e.Newest), e.Newest.Format("15:04"))
+	return fmt.Sprintf("电脑时间（%s）早于台账中最新一条记录的时间（%s）。请先核对电脑的日期和时间；确认无误再保存。",
+		StampText(e.Now), StampText(e.Newest))
 }
 
 // DuplicateError: the same person got the same type recently.
@@ -294,7 +294,7 @@ func getCert(tx *bolt.Tx, id uint64) (Certificate, error) {
 
 func newestTime(tx *bolt.Tx) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, string(tx.Bucket(bucketMeta).Get(keyNewest)))
-	return t
+	return t.In(Beijing)
 }
 
 // findDuplicate looks for a valid certificate of the same type for the same

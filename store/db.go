@@ -27,7 +27,8 @@ type DB struct {
 
 // Options tune Open; the zero value is right for the program.
 type Options struct {
-	// Now is the clock; nil means time.Now. Tests and the demo generator set it.
+	// Now is the clock; nil means the PC's. Whatever it returns is read in
+	// Beijing time (see clock.go). Tests and the demo generator set it.
 	Now func() time.Time
 	// ReadOnly opens without a write lock (for listing and verifying).
 	ReadOnly bool
@@ -37,9 +38,7 @@ type Options struct {
 // not exist, and brings its schema up to date. An existing file that is empty
 // or not a taizhang ledger is refused and left as it is.
 func Open(path string, opt Options) (*DB, error) {
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
+	opt.Now = beijingClock(opt.Now)
 	fresh, err := checkFile(path)
 	if err != nil {
 		return nil, err
@@ -105,7 +104,7 @@ func checkFile(path string) (fresh bool, err error) {
 // Path is the file the ledger lives in.
 func (db *DB) Path() string { return db.path }
 
-// Now is the ledger's clock.
+// Now is the ledger's clock, in Beijing time.
 func (db *DB) Now() time.Time { return db.now() }
 
 // Close releases the file.

@@ -40,3 +40,7 @@ func ChineseMonthOf(month string) string {
 	}
 	return ChineseMonth(t)
 }
+
+// StampText writes a stored moment (an event's time, when a record was
+// saved) as 2006-01-02 15:04 in Beijing time, whatever zone it was saved in.
+func StampText(t time.Time) string { return t.In(Beijing).Format("2006-01-02 15:04") }

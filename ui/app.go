@@ -37,11 +37,14 @@ type App struct {
 	height   int
 }
 
-// New wires the screens. now may be nil (time.Now).
+// New wires the screens. now may be nil (the ledger's clock); either way
+// the screens read Beijing time.
 func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
 	if now == nil {
-		now = time.Now
+		now = db.Now
 	}
+	clock := now
+	now = func() time.Time { return clock().In(store.Beijing) }
 	ctx := &common.Context{
 		Store: db, Catalog: cat, Checker: check.New(cat), Styles: common.DefaultStyles(), Keys: common.DefaultGlobalKeys(), Now: now,
 	}

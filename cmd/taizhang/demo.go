@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"taizhang/store"
 	"taizhang/store/demo"
 )
 
@@ -34,7 +35,7 @@ func runDemo(args []string, out, errOut io.Writer) error {
 		return usageError{"--months 请填 1 到 120 之间的数字。"}
 	}
 
-	sum, err := demo.Fill(*db, demo.Options{Records: *records, Months: *months, Seed: *seed}, progressPrinter(errOut, *records, time.Now))
+	sum, err := demo.Fill(*db, demo.Options{Records: *records, Months: *months, Seed: *seed}, progressPrinter(errOut, *records, store.Clock))
 	if err != nil {
 		return err
 	}

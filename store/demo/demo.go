@@ -102,7 +102,7 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 	}
 	end := opt.End
 	if end.IsZero() {
-		end = time.Now()
+		end = store.Clock()
 	}
 	limit := end
 	day := time.Date(end.Year(), end.Month(), end.Day(), 0, 0, 0, 0, end.Location())

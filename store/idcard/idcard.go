@@ -194,7 +194,8 @@ func mainlandProvince(p string) bool {
 // Parse validates input and returns the parsed ID. The input is normalised
 // first (see Normalize). A 15-digit legacy number is converted to 18 digits.
 // today is used to reject birth dates in the future; only its calendar date
-// (in its own location) matters. A zero today means time.Now().
+// (in its own location) matters: pass the ledger's clock (Beijing time).
+// A zero today accepts any birth date up to the end of the year 9999.
 //
 // On failure the error is an *Error with a Chinese message.
 func Parse(input string, today time.Time) (ID, error) {
@@ -286,7 +287,7 @@ func parseBirth(s string, kind Kind, today time.Time) (time.Time, error) {
 	y, m, d := num(s[:4]), num(s[4:6]), num(s[6:8])
 
 	if today.IsZero() {
-		today = time.Now()
+		today = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 	}
 	ty, tm, td := today.Date()
 	todayUTC := time.Date(ty, tm, td, 0, 0, 0, 0, time.UTC)

@@ -213,7 +213,7 @@ func (m *Model) detailLines() []string {
 	field("赋予社区的权限", a.LetterPowers)
 	out = append(out, "", s.Title.Render("经过"))
 	for _, ev := range m.history {
-		out = append(out, common.Truncate(common.Display("  "+ev.Time.Format("2006-01-02 15:04")+"  "+ev.Operator+"  "+ev.Describe()), w))
+		out = append(out, common.Truncate(common.Display("  "+store.StampText(ev.Time)+"  "+ev.Operator+"  "+ev.Describe()), w))
 	}
 	return out
 }

@@ -98,7 +98,7 @@ func New(ctx *common.Context) *Model {
 	return m
 }
 
-func monthOf(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.Local) }
+func monthOf(t time.Time) time.Time { return store.MonthStart(t) }
 
 func (m *Model) Title() string {
 	switch m.mode {

@@ -127,7 +127,7 @@ func (m *Model) detailView() string {
 	}
 	add("打印", printed)
 	if c.Status == store.Voided {
-		add("作废", fmt.Sprintf("%s（%s %s，%s）", c.VoidReason, store.ChineseDate(c.VoidedAt), c.VoidedAt.Format("15:04"), c.VoidedBy))
+		add("作废", fmt.Sprintf("%s（%s，%s）", c.VoidReason, store.StampText(c.VoidedAt), c.VoidedBy))
 	}
 	if c.Replaces != 0 {
 		add("更正自", m.linked+"（按 l 查看）")
@@ -137,7 +137,7 @@ func (m *Model) detailView() string {
 	}
 	lines = append(lines, s.Label.Render("经过："))
 	for _, ev := range m.history {
-		lines = append(lines, common.Truncate("  "+ev.Time.Format("2006-01-02 15:04")+"  "+ev.Operator+"  "+ev.Describe(), m.width))
+		lines = append(lines, common.Truncate("  "+store.StampText(ev.Time)+"  "+ev.Operator+"  "+ev.Describe(), m.width))
 	}
 	if m.mode == voiding {
 		lines = append(lines, "", s.Warn.Render("作废原因：")+m.reason.View(),

@@ -66,7 +66,7 @@ func New(ctx *common.Context) *Model {
 		Move:      listview.DefaultKeys(),
 	}
 	m.search = searchbox.New(ctx.Styles, "请求方、请求事项、理由（汉字或拼音）")
-	m.month = time.Date(ctx.Now().Year(), ctx.Now().Month(), 1, 0, 0, 0, 0, time.Local)
+	m.month = store.MonthStart(ctx.Now())
 	return m
 }
 
@@ -276,7 +276,7 @@ func (m *Model) formKey(km tea.KeyMsg) tea.Cmd {
 			return common.Fail(err)
 		}
 		m.mode = listing
-		m.month = time.Date(m.ctx.Now().Year(), m.ctx.Now().Month(), 1, 0, 0, 0, 0, time.Local)
+		m.month = store.MonthStart(m.ctx.Now())
 		return tea.Batch(m.Init(), common.Info(fmt.Sprintf("已登记：拒绝%s的请求“%s”。", r.Requester, r.Item)))
 	}
 	return cmd
@@ -343,7 +343,7 @@ func (m *Model) detail() string {
 		add("说明", r.Detail)
 	}
 	add("经办人", r.OperatorName)
-	add("登记时间", r.Created.Format("2006-01-02 15:04"))
+	add("登记时间", store.StampText(r.Created))
 	return strings.Join(lines, "\n")
 }
 
