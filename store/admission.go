@@ -163,7 +163,7 @@ func (db *DB) SaveAdmissionDraft(op Operator, a Admission) (Admission, error) {
 		}
 		a.Status, a.Updated = AdmDraft, now
 		a.CountyOpinion, a.CityOpinion, a.Decision, a.Withdrawal = nil, nil, nil, nil
-		_, err := appendEvent(tx, op, now, EvAdmissionSave, a.ID, a)
+		_, err := db.appendEvent(tx, op, now, EvAdmissionSave, a.ID, a)
 		return err
 	})
 	return a, err

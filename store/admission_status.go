@@ -184,7 +184,7 @@ func (db *DB) transition(op Operator, id uint64, decide func(a Admission, now ti
 		if d.Opinion != nil {
 			d.Opinion.EnteredBy, d.Opinion.Entered = op.Name, now
 		}
-		if _, err := appendEvent(tx, op, now, EvAdmissionStatus, id, d); err != nil {
+		if _, err := db.appendEvent(tx, op, now, EvAdmissionStatus, id, d); err != nil {
 			return err
 		}
 		out, err = getAdmission(tx, id)

@@ -488,7 +488,7 @@ func TestAdmissionEvents(t *testing.T) {
 		}
 	}
 	n, _, err := db.VerifyChain()
-	if err != nil || n != 8 {
+	if err != nil || n != setupEvents+8 {
 		t.Fatalf("chain: %d %v", n, err)
 	}
 	h, err := db.History(EvAdmissionSave, a.ID)

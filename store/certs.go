@@ -18,15 +18,6 @@ import (
 // DuplicateDays is how far back the duplicate warning looks.
 const DuplicateDays = 30
 
-// ClockBehindError: the PC clock is earlier than the newest record, so the
-// date or the serial year may be wrong. The user must confirm before saving.
-type ClockBehindError struct{ Now, Newest time.Time }
-
-func (e *ClockBehindError) Error() string {
-	return fmt.Sprintf("电脑时间（%s）早于台账中最新一条记录的时间（%s）。请先核对电脑的日期和时间；确认无误再保存。",
-		StampText(e.Now), StampText(e.Newest))
-}
-
 // DuplicateError: the same person got the same type recently.
 type DuplicateError struct{ Earlier Certificate }
 
@@ -155,6 +146,7 @@ func (db *DB) issue(op Operator, in CertInput, cat *assets.Catalog, opt IssueOpt
 }
 
 func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalog, opt IssueOptions, replaces uint64) (Certificate, error) {
+	db = db.accepting(opt.AcceptClock)
 	now := db.now()
 	c, err := in.Validate(cat, now)
 	if err != nil {
@@ -164,8 +156,8 @@ func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalo
 		return c, &FieldError{"经办人", "请先选择经办人。"}
 	}
 	err = func() error {
-		if newest := newestTime(tx); !opt.AcceptClock && now.Before(newest) {
-			return &ClockBehindError{Now: now, Newest: newest}
+		if err := db.checkClock(tx, now); err != nil {
+			return err
 		}
 		if replaces != 0 {
 			old, err := getCert(tx, replaces)
@@ -199,11 +191,11 @@ func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalo
 		c.IssueDate = now.Format(time.DateOnly)
 		c.Issued, c.OperatorID, c.OperatorName = now, op.ID, op.Name
 		c.Status, c.Replaces = Valid, replaces
-		if _, err := appendEvent(tx, op, now, EvCertIssue, id, c); err != nil {
+		if _, err := db.appendEvent(tx, op, now, EvCertIssue, id, c); err != nil {
 			return err
 		}
 		if replaces != 0 {
-			_, err := appendEvent(tx, op, now, EvCertVoid, replaces, voidData{Reason: "更正：由 " + c.Serial + " 取代", ReplacedBy: id})
+			_, err := db.appendEvent(tx, op, now, EvCertVoid, replaces, voidData{Reason: "更正：由 " + c.Serial + " 取代", ReplacedBy: id})
 			return err
 		}
 		return nil
@@ -233,7 +225,7 @@ func (db *DB) voidTx(tx *bolt.Tx, op Operator, id uint64, reason string) (Certif
 	if old.Status == Voided {
 		return old, fmt.Errorf("证明 %s 已经作废。", old.Serial)
 	}
-	if _, err := appendEvent(tx, op, db.now(), EvCertVoid, id, voidData{Reason: reason}); err != nil {
+	if _, err := db.appendEvent(tx, op, db.now(), EvCertVoid, id, voidData{Reason: reason}); err != nil {
 		return old, err
 	}
 	return getCert(tx, id)
@@ -253,7 +245,7 @@ func (db *DB) printTx(tx *bolt.Tx, op Operator, id uint64, copies int) (Certific
 	if _, err := getCert(tx, id); err != nil {
 		return Certificate{}, err
 	}
-	if _, err := appendEvent(tx, op, db.now(), EvCertPrint, id, printData{Copies: copies}); err != nil {
+	if _, err := db.appendEvent(tx, op, db.now(), EvCertPrint, id, printData{Copies: copies}); err != nil {
 		return Certificate{}, err
 	}
 	return getCert(tx, id)
@@ -290,11 +282,6 @@ func getCert(tx *bolt.Tx, id uint64) (Certificate, error) {
 		return c, ErrNotFound
 	}
 	return c, json.Unmarshal(v, &c)
-}
-
-func newestTime(tx *bolt.Tx) time.Time {
-	t, _ := time.Parse(time.RFC3339Nano, string(tx.Bucket(bucketMeta).Get(keyNewest)))
-	return t.In(Beijing)
 }
 
 // findDuplicate looks for a valid certificate of the same type for the same
@@ -345,6 +332,9 @@ func applyEvent(tx *bolt.Tx, ev Event) error {
 		if err := tx.Bucket(bucketCertPerson).Put(append([]byte(c.IDNumber), u64(c.ID)...), nil); err != nil {
 			return err
 		}
+		if err := raiseSequence(tx.Bucket(bucketCerts), c.ID); err != nil {
+			return err
+		}
 		return putCert(tx, c)
 	case EvCertPrint:
 		return updateCert(tx, ev.Subject, func(c *Certificate) error {
@@ -366,18 +356,44 @@ func applyEvent(tx *bolt.Tx, ev Event) error {
 		if err := json.Unmarshal(ev.Data, &r); err != nil {
 			return err
 		}
-		return putJSON(tx.Bucket(bucketRefusals), monthKey(r.Date, r.ID), r)
+		bk := tx.Bucket(bucketRefusals)
+		if err := raiseSequence(bk, r.ID); err != nil {
+			return err
+		}
+		return putJSON(bk, monthKey(r.Date, r.ID), r)
 	}
 	return applyOther(tx, ev)
 }
 
-// applyOther is where later record kinds hook in.
-var applyOther = func(tx *bolt.Tx, ev Event) error {
+// applyOther applies the events of the records other than certificates
+// and refusals.
+func applyOther(tx *bolt.Tx, ev Event) error {
 	switch ev.Kind {
 	case EvAdmissionSave, EvAdmissionStatus:
 		return applyAdmission(tx, ev)
+	case EvProfile:
+		return tx.Bucket(bucketProfile).Put(keyProfile, ev.Data)
+	case EvOperatorAdd, EvOperatorSet:
+		var o Operator
+		if err := json.Unmarshal(ev.Data, &o); err != nil {
+			return err
+		}
+		bk := tx.Bucket(bucketOperators)
+		if err := raiseSequence(bk, o.ID); err != nil {
+			return err
+		}
+		return putJSON(bk, u64(o.ID), o)
 	}
 	return fmt.Errorf("未知的事件类型 %q", ev.Kind)
+}
+
+// raiseSequence keeps a bucket's NextSequence ahead of the ids in it, so a
+// replay into an empty bucket gives the same sequence as the live one.
+func raiseSequence(bk *bolt.Bucket, id uint64) error {
+	if bk.Sequence() >= id {
+		return nil
+	}
+	return bk.SetSequence(id)
 }
 
 func updateCert(tx *bolt.Tx, id uint64, change func(*Certificate) error) error {

@@ -1,6 +1,11 @@
 package store
 
-import "time"
+import (
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
 
 // Beijing is China Standard Time, a fixed UTC+8 with no daylight saving, so
 // no time-zone database is needed (Windows PCs often have none, and many
@@ -27,4 +32,70 @@ func Clock() time.Time { return beijingClock(nil)() }
 func MonthStart(t time.Time) time.Time {
 	t = t.In(Beijing)
 	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, Beijing)
+}
+
+// ClockBehindError: the PC clock is earlier than the newest record, so the
+// date or the serial year may be wrong. The user must confirm before saving.
+type ClockBehindError struct{ Now, Newest time.Time }
+
+func (e *ClockBehindError) Error() string {
+	return fmt.Sprintf("电脑时间（%s）比台账中最新一条记录（%s）早了%s，日期或编号年份可能会错。请先核对电脑的日期和时间；确认无误再保存。",
+		StampText(e.Now), StampText(e.Newest), spanText(e.Newest.Sub(e.Now)))
+}
+
+// spanText says how long d is in the words a worker would use.
+func spanText(d time.Duration) string {
+	days := int(d / (24 * time.Hour))
+	hours := int(d % (24 * time.Hour) / time.Hour)
+	minutes := int(d % time.Hour / time.Minute)
+	switch {
+	case days >= 365:
+		return fmt.Sprintf(" %d 年 %d 天", days/365, days%365)
+	case days > 0:
+		return fmt.Sprintf(" %d 天 %d 小时", days, hours)
+	case hours > 0:
+		return fmt.Sprintf(" %d 小时 %d 分钟", hours, minutes)
+	case minutes > 0:
+		return fmt.Sprintf(" %d 分钟", minutes)
+	}
+	return "不到 1 分钟"
+}
+
+// newestTime is the time of the newest event (meta/newest), zero in a new file.
+func newestTime(tx *bolt.Tx) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, string(tx.Bucket(bucketMeta).Get(keyNewest)))
+	return t.In(Beijing)
+}
+
+// raiseNewest moves meta/newest forward to t; it never moves back, so a
+// save made with the clock behind (and confirmed) does not hide the newest
+// record's time from the next check.
+func raiseNewest(tx *bolt.Tx, t time.Time) error {
+	if !t.After(newestTime(tx)) {
+		return nil
+	}
+	return tx.Bucket(bucketMeta).Put(keyNewest, []byte(t.Format(time.RFC3339Nano)))
+}
+
+// checkClock refuses a write whose time is earlier than the newest record
+// unless the worker has confirmed it (AcceptClockBehind).
+func (db *DB) checkClock(tx *bolt.Tx, now time.Time) error {
+	if newest := newestTime(tx); now.Before(newest) && !db.clockAccepted {
+		return &ClockBehindError{Now: now, Newest: newest}
+	}
+	return nil
+}
+
+// AcceptClockBehind is the ledger for one save the worker confirmed after a
+// ClockBehindError: the same file, with the clock check waived. Use it for
+// that save only and keep using db for the next one, which asks again.
+func (db *DB) AcceptClockBehind() *DB { return db.accepting(true) }
+
+func (db *DB) accepting(ok bool) *DB {
+	if !ok || db.clockAccepted {
+		return db
+	}
+	c := *db
+	c.clockAccepted = true
+	return &c
 }

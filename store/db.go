@@ -23,6 +23,9 @@ type DB struct {
 	bolt *bolt.DB
 	path string
 	now  func() time.Time
+	// clockAccepted waives the clock check for one confirmed save (see
+	// AcceptClockBehind); never set on the DB that Open returns.
+	clockAccepted bool
 }
 
 // Options tune Open; the zero value is right for the program.

@@ -15,11 +15,14 @@ import (
 // Event kinds. Every change to a record is one event; the record buckets
 // are what the events add up to, kept so the screens need not replay.
 const (
-	EvCertIssue   = "cert.issue"  // Data: Certificate as issued
-	EvCertPrint   = "cert.print"  // Data: printData
-	EvCertVoid    = "cert.void"   // Data: voidData
-	EvRefusal     = "refusal.add" // Data: Refusal
-	EvAdmission   = "admission"   // family of the approval-form events below (for History)
+	EvCertIssue   = "cert.issue"   // Data: Certificate as issued
+	EvCertPrint   = "cert.print"   // Data: printData
+	EvCertVoid    = "cert.void"    // Data: voidData
+	EvRefusal     = "refusal.add"  // Data: Refusal
+	EvAdmission   = "admission"    // family of the approval-form events below (for History)
+	EvProfile     = "profile.set"  // Data: the whole Profile after the change; subject 0
+	EvOperatorAdd = "operator.add" // Data: the new Operator; subject its id
+	EvOperatorSet = "operator.set" // Data: the Operator after a rename, retirement or return
 	genesisDigest = "0000000000000000000000000000000000000000000000000000000000000000"
 )
 
@@ -77,9 +80,19 @@ func (e Event) digest() (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// appendEvent chains a new event onto the log inside tx and applies it to
-// the record buckets.
-func appendEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject uint64, data any) (Event, error) {
+// appendEvent checks the clock (see checkClock) and chains a new event onto
+// the log inside tx, applying it to the record buckets. Every change a
+// worker makes goes through here.
+func (db *DB) appendEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject uint64, data any) (Event, error) {
+	if err := db.checkClock(tx, now); err != nil {
+		return Event{}, err
+	}
+	return chainEvent(tx, op, now, kind, subject, data)
+}
+
+// chainEvent appends an event without the clock check: for the migration
+// that records the state a file already had.
+func chainEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject uint64, data any) (Event, error) {
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return Event{}, err
@@ -104,14 +117,17 @@ func appendEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject u
 	if err := putJSON(bk, u64(seq), ev); err != nil {
 		return Event{}, err
 	}
-	subj := append(append([]byte{subjectGroup(kind)}, u64(subject)...), u64(seq)...)
-	if err := appendOnly(tx, bucketSubjects).Put(subj, nil); err != nil {
+	if err := appendOnly(tx, bucketSubjects).Put(subjectKey(kind, subject, seq), nil); err != nil {
 		return Event{}, err
 	}
-	if err := tx.Bucket(bucketMeta).Put(keyNewest, []byte(now.Format(time.RFC3339Nano))); err != nil {
+	if err := raiseNewest(tx, now); err != nil {
 		return Event{}, err
 	}
 	return ev, applyEvent(tx, ev)
+}
+
+func subjectKey(kind string, subject, seq uint64) []byte {
+	return append(append([]byte{subjectGroup(kind)}, u64(subject)...), u64(seq)...)
 }
 
 // ChainError says where the event log stops adding up.
@@ -176,6 +192,10 @@ func subjectGroup(kind string) byte {
 		return 'c'
 	case strings.HasPrefix(kind, "refusal."):
 		return 'r'
+	case strings.HasPrefix(kind, "profile."):
+		return 'p'
+	case strings.HasPrefix(kind, "operator."):
+		return 'o'
 	default:
 		return 'a'
 	}
@@ -221,6 +241,21 @@ func (e Event) Describe() string {
 		return "作废：" + d.Reason
 	case EvRefusal:
 		return "拒绝出具登记"
+	case EvProfile:
+		var p Profile
+		_ = json.Unmarshal(e.Data, &p)
+		return "社区信息：" + p.Community
+	case EvOperatorAdd, EvOperatorSet:
+		var o Operator
+		_ = json.Unmarshal(e.Data, &o)
+		verb := "添加经办人 "
+		if e.Kind == EvOperatorSet {
+			verb = "经办人改为 "
+			if o.Retired {
+				verb = "经办人停用 "
+			}
+		}
+		return verb + o.Name
 	case EvAdmissionSave:
 		return "保存草稿"
 	case EvAdmissionStatus:

@@ -36,13 +36,20 @@ func (db *DB) Operators() ([]Operator, error) {
 func (db *DB) Operator(id uint64) (Operator, error) {
 	var o Operator
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketOperators).Get(u64(id))
-		if v == nil {
-			return ErrNotFound
-		}
-		return json.Unmarshal(v, &o)
+		var err error
+		o, err = getOperator(tx, id)
+		return err
 	})
 	return o, err
+}
+
+func getOperator(tx *bolt.Tx, id uint64) (Operator, error) {
+	var o Operator
+	v := tx.Bucket(bucketOperators).Get(u64(id))
+	if v == nil {
+		return o, ErrNotFound
+	}
+	return o, json.Unmarshal(v, &o)
 }
 
 func validOperatorName(name string) (string, error) {
@@ -51,31 +58,37 @@ func validOperatorName(name string) (string, error) {
 }
 
 // AddOperator adds an operator; names must be unique among active operators.
-func (db *DB) AddOperator(name string) (Operator, error) {
+// by is the operator at the desk who makes the change (zero at first run).
+func (db *DB) AddOperator(by Operator, name string) (Operator, error) {
+	var o Operator
+	err := db.bolt.Update(func(tx *bolt.Tx) (err error) {
+		o, err = db.addOperatorTx(tx, by, name)
+		return err
+	})
+	return o, err
+}
+
+func (db *DB) addOperatorTx(tx *bolt.Tx, by Operator, name string) (Operator, error) {
 	name, err := validOperatorName(name)
 	if err != nil {
 		return Operator{}, err
 	}
-	o := Operator{Name: name, Added: db.now()}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		bk := tx.Bucket(bucketOperators)
-		if err := uniqueOperator(bk, 0, name); err != nil {
-			return err
-		}
-		id, err := bk.NextSequence()
-		if err != nil {
-			return err
-		}
-		o.ID = id
-		return putJSON(bk, u64(id), o)
-	})
+	bk := tx.Bucket(bucketOperators)
+	if err := uniqueOperator(bk, 0, name); err != nil {
+		return Operator{}, err
+	}
+	o := Operator{ID: bk.Sequence() + 1, Name: name, Added: db.now()}
+	if by.ID == 0 {
+		by = o // the first operator adds themself
+	}
+	_, err = db.appendEvent(tx, by, o.Added, EvOperatorAdd, o.ID, o)
 	return o, err
 }
 
 // RenameOperator changes an operator's name (records keep the id, and the
 // name they were stamped with).
-func (db *DB) RenameOperator(id uint64, name string) (Operator, error) {
-	return db.updateOperator(id, func(bk *bolt.Bucket, o *Operator) error {
+func (db *DB) RenameOperator(by Operator, id uint64, name string) (Operator, error) {
+	return db.updateOperator(by, id, func(bk *bolt.Bucket, o *Operator) error {
 		n, err := validOperatorName(name)
 		if err != nil {
 			return err
@@ -89,28 +102,25 @@ func (db *DB) RenameOperator(id uint64, name string) (Operator, error) {
 }
 
 // SetOperatorRetired retires an operator (or brings one back).
-func (db *DB) SetOperatorRetired(id uint64, retired bool) (Operator, error) {
-	return db.updateOperator(id, func(_ *bolt.Bucket, o *Operator) error {
+func (db *DB) SetOperatorRetired(by Operator, id uint64, retired bool) (Operator, error) {
+	return db.updateOperator(by, id, func(_ *bolt.Bucket, o *Operator) error {
 		o.Retired = retired
 		return nil
 	})
 }
 
-func (db *DB) updateOperator(id uint64, change func(*bolt.Bucket, *Operator) error) (Operator, error) {
+func (db *DB) updateOperator(by Operator, id uint64, change func(*bolt.Bucket, *Operator) error) (Operator, error) {
 	var o Operator
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		bk := tx.Bucket(bucketOperators)
-		v := bk.Get(u64(id))
-		if v == nil {
-			return ErrNotFound
-		}
-		if err := json.Unmarshal(v, &o); err != nil {
+		var err error
+		if o, err = getOperator(tx, id); err != nil {
 			return err
 		}
-		if err := change(bk, &o); err != nil {
+		if err := change(tx.Bucket(bucketOperators), &o); err != nil {
 			return err
 		}
-		return putJSON(bk, u64(id), o)
+		_, err = db.appendEvent(tx, by, db.now(), EvOperatorSet, id, o)
+		return err
 	})
 	return o, err
 }
@@ -138,8 +148,13 @@ func (db *DB) LastOperator() uint64 {
 	return id
 }
 
-// SetLastOperator remembers who is at the desk.
+// SetLastOperator remembers who is at the desk. It is desk state, not a
+// record, so it is not an event; choosing the same operator again writes
+// nothing.
 func (db *DB) SetLastOperator(id uint64) error {
+	if db.LastOperator() == id {
+		return nil
+	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(keyLastOperator, u64(id))
 	})

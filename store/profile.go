@@ -171,25 +171,26 @@ func (db *DB) Profile() (Profile, error) {
 	return p, err
 }
 
-// SaveProfile validates and stores the profile. With overwrite false an
+// SaveProfile validates and stores the profile (an event, so the ledger
+// can show when it changed and who changed it). With overwrite false an
 // existing profile is not replaced (ProfileExistsError).
-func (db *DB) SaveProfile(p Profile, overwrite bool) (Profile, error) {
+func (db *DB) SaveProfile(op Operator, p Profile, overwrite bool) (Profile, error) {
 	p = p.Normalize()
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
-	b, err := json.Marshal(p)
-	if err != nil {
-		return p, err
-	}
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		bk := tx.Bucket(bucketProfile)
-		if old := bk.Get(keyProfile); old != nil && !overwrite {
-			var cur Profile
-			_ = json.Unmarshal(old, &cur)
-			return &ProfileExistsError{Community: cur.Community}
-		}
-		return bk.Put(keyProfile, b)
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		return db.saveProfileTx(tx, op, p, overwrite)
 	})
 	return p, err
+}
+
+func (db *DB) saveProfileTx(tx *bolt.Tx, op Operator, p Profile, overwrite bool) error {
+	if old := tx.Bucket(bucketProfile).Get(keyProfile); old != nil && !overwrite {
+		var cur Profile
+		_ = json.Unmarshal(old, &cur)
+		return &ProfileExistsError{Community: cur.Community}
+	}
+	_, err := db.appendEvent(tx, op, db.now(), EvProfile, 0, p)
+	return err
 }

@@ -72,7 +72,7 @@ func (db *DB) refuseTx(tx *bolt.Tx, op Operator, in RefusalInput) (Refusal, erro
 		return r, err
 	}
 	r.ID = id
-	_, err = appendEvent(tx, op, now, EvRefusal, id, r)
+	_, err = db.appendEvent(tx, op, now, EvRefusal, id, r)
 	return r, err
 }
 

@@ -191,36 +191,36 @@ func TestSetupAndForce(t *testing.T) {
 
 func TestOperators(t *testing.T) {
 	db := openTemp(t)
-	a, err := db.AddOperator("张敏")
+	a, err := db.AddOperator(Operator{}, "张敏")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var fe *FieldError
-	if _, err := db.AddOperator(" 张敏 "); !errors.As(err, &fe) {
+	if _, err := db.AddOperator(Operator{}, " 张敏 "); !errors.As(err, &fe) {
 		t.Errorf("duplicate name accepted: %v", err)
 	}
-	if _, err := db.AddOperator(""); !errors.As(err, &fe) {
+	if _, err := db.AddOperator(Operator{}, ""); !errors.As(err, &fe) {
 		t.Errorf("empty name accepted: %v", err)
 	}
-	b, _ := db.AddOperator("𠮷祥")
+	b, _ := db.AddOperator(Operator{}, "𠮷祥")
 	if b.Name != "𠮷祥" || b.ID != a.ID+1 {
 		t.Errorf("second operator %+v", b)
 	}
-	if _, err := db.RenameOperator(b.ID, "张敏"); !errors.As(err, &fe) {
+	if _, err := db.RenameOperator(a, b.ID, "张敏"); !errors.As(err, &fe) {
 		t.Errorf("rename onto existing name: %v", err)
 	}
-	if _, err := db.SetOperatorRetired(a.ID, true); err != nil {
+	if _, err := db.SetOperatorRetired(a, a.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	// A retired name may be taken again.
-	if _, err := db.RenameOperator(b.ID, "张敏"); err != nil {
+	if _, err := db.RenameOperator(a, b.ID, "张敏"); err != nil {
 		t.Errorf("rename onto retired name: %v", err)
 	}
 	ops, _ := db.Operators()
 	if len(ops) != 2 || !ops[0].Retired {
 		t.Errorf("operators %+v", ops)
 	}
-	if _, err := db.RenameOperator(99, "x"); !errors.Is(err, ErrNotFound) {
+	if _, err := db.RenameOperator(a, 99, "x"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown id: %v", err)
 	}
 }

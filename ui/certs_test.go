@@ -135,7 +135,7 @@ func TestRefusalFlow(t *testing.T) {
 
 func TestOperatorPickerAtStart(t *testing.T) {
 	db := newDB(t, true)
-	if _, err := db.AddOperator("欧阳明"); err != nil {
+	if _, err := db.AddOperator(store.Operator{}, "欧阳明"); err != nil {
 		t.Fatal(err)
 	}
 	tm := start(t, newApp(t, db), 80, 24)

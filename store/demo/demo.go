@@ -100,8 +100,8 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 	if opt.Months < 1 {
 		return sum, errors.New("时间跨度至少为 1 个月，请用 --months 指定。")
 	}
-	end := opt.End
-	if end.IsZero() {
+	end := opt.End.In(store.Beijing) // office hours are Beijing hours
+	if opt.End.IsZero() {
 		end = store.Clock()
 	}
 	limit := end
@@ -147,7 +147,7 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 	}
 
 	if _, err := db.Profile(); errors.Is(err, store.ErrNoProfile) {
-		if _, err := db.SaveProfile(Profile(), false); err != nil {
+		if _, _, err := db.Setup(Profile(), Operators[0], false); err != nil {
 			return sum, err
 		}
 	} else if err != nil {
@@ -274,20 +274,23 @@ func ensureOperators(db *store.DB) ([]store.Operator, error) {
 		return nil, err
 	}
 	var out []store.Operator
+	var by store.Operator
 	for _, name := range Operators {
 		found := false
 		for _, o := range have {
 			if o.Name == name && !o.Retired {
 				out, found = append(out, o), true
+				by = o
 				break
 			}
 		}
 		if !found {
-			o, err := db.AddOperator(name)
+			o, err := db.AddOperator(by, name)
 			if err != nil {
 				return nil, err
 			}
 			out = append(out, o)
+			by = o
 		}
 	}
 	if db.LastOperator() == 0 {

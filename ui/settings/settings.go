@@ -170,7 +170,7 @@ func (m *Model) toggleRetired() tea.Cmd {
 		m.err = "不能停用当前经办人。请先把别人设为当前经办人。"
 		return nil
 	}
-	o, err := m.ctx.Store.SetOperatorRetired(o.ID, !o.Retired)
+	o, err := m.ctx.Store.SetOperatorRetired(m.ctx.Operator, o.ID, !o.Retired)
 	if err != nil {
 		m.err = err.Error()
 		return nil
@@ -193,9 +193,9 @@ func (m *Model) editKey(km tea.KeyMsg) tea.Cmd {
 		var o store.Operator
 		var err error
 		if m.edit == adding {
-			o, err = m.ctx.Store.AddOperator(m.input.Value())
+			o, err = m.ctx.Store.AddOperator(m.ctx.Operator, m.input.Value())
 		} else {
-			o, err = m.ctx.Store.RenameOperator(m.ops[m.list.Cursor()].ID, m.input.Value())
+			o, err = m.ctx.Store.RenameOperator(m.ctx.Operator, m.ops[m.list.Cursor()].ID, m.input.Value())
 		}
 		var fe *store.FieldError
 		if errors.As(err, &fe) {

@@ -151,7 +151,7 @@ func (m *Model) save() tea.Cmd {
 	if m.first {
 		_, _, err = m.ctx.Store.Setup(p, v[fOperator], false)
 	} else {
-		_, err = m.ctx.Store.SaveProfile(p, true)
+		_, err = m.ctx.Store.SaveProfile(m.ctx.Operator, p, true)
 	}
 	switch {
 	case m.form.ShowStoreError(err):
