@@ -191,6 +191,12 @@ func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalo
 		c.IssueDate = now.Format(time.DateOnly)
 		c.Issued, c.OperatorID, c.OperatorName = now, op.ID, op.Name
 		c.Status, c.Replaces = Valid, replaces
+		p, err := profileTx(tx)
+		if err != nil {
+			return err
+		}
+		iss := IssuerOf(p)
+		c.Issuer = &iss
 		if _, err := db.appendEvent(tx, op, now, EvCertIssue, id, c); err != nil {
 			return err
 		}

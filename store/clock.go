@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -43,22 +44,38 @@ func (e *ClockBehindError) Error() string {
 		StampText(e.Now), StampText(e.Newest), spanText(e.Newest.Sub(e.Now)))
 }
 
-// spanText says how long d is in the words a worker would use.
+// spanText says how long d is in the words a worker would use: to the
+// minute under a day, to the hour above.
 func spanText(d time.Duration) string {
+	if d >= 24*time.Hour {
+		d = d.Round(time.Hour)
+	} else {
+		d = d.Round(time.Minute)
+	}
 	days := int(d / (24 * time.Hour))
 	hours := int(d % (24 * time.Hour) / time.Hour)
 	minutes := int(d % time.Hour / time.Minute)
+	var parts []string
+	add := func(n int, unit string) {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, unit))
+		}
+	}
 	switch {
 	case days >= 365:
-		return fmt.Sprintf(" %d 年 %d 天", days/365, days%365)
+		add(days/365, "年")
+		add(days%365, "天")
 	case days > 0:
-		return fmt.Sprintf(" %d 天 %d 小时", days, hours)
-	case hours > 0:
-		return fmt.Sprintf(" %d 小时 %d 分钟", hours, minutes)
-	case minutes > 0:
-		return fmt.Sprintf(" %d 分钟", minutes)
+		add(days, "天")
+		add(hours, "小时")
+	default:
+		add(hours, "小时")
+		add(minutes, "分钟")
 	}
-	return "不到 1 分钟"
+	if len(parts) == 0 {
+		return "不到 1 分钟"
+	}
+	return " " + strings.Join(parts, " ")
 }
 
 // newestTime is the time of the newest event (meta/newest), zero in a new file.

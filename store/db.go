@@ -153,14 +153,18 @@ func (db *DB) migrate(readOnly bool) error {
 		}
 		return v, nil
 	}
-	if readOnly {
-		return db.bolt.View(func(tx *bolt.Tx) error {
-			v, err := identify(tx)
-			if err == nil && v < CurrentSchema() {
-				err = fmt.Errorf("数据文件 %s 需要先升级格式，请不带只读方式打开一次", db.path)
-			}
-			return err
-		})
+	var have uint64
+	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+		have, err = identify(tx)
+		return err
+	})
+	switch {
+	case err != nil:
+		return err
+	case have == CurrentSchema():
+		return nil // nothing to do: opening writes nothing
+	case readOnly:
+		return fmt.Errorf("数据文件 %s 需要先升级格式，请不带只读方式打开一次", db.path)
 	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		v, err := identify(tx)

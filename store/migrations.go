@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -20,6 +21,7 @@ var migrations = []migration{
 	{1, "meta, profile and operators", migrateV1},
 	{2, "event log, certificates and refusals", migrateV2},
 	{3, "approval forms (admissions)", migrateV3},
+	{4, "profile and operators in the event log", migrateV4},
 }
 
 // CurrentSchema is the version a file has after Open.
@@ -72,4 +74,49 @@ func migrateV2(tx *bolt.Tx, _ time.Time) error {
 // migrateV3 adds the approval forms (admissions).
 func migrateV3(tx *bolt.Tx, _ time.Time) error {
 	return createBuckets(tx, bucketAdmissions)
+}
+
+// migrateV4 records the profile and operators a file already has as events,
+// so that from now on every change to them is in the log and replaying the
+// log rebuilds them. The events carry the stored bytes as they are, and the
+// clock check is skipped: opening a file must not depend on the PC clock.
+func migrateV4(tx *bolt.Tx, now time.Time) error {
+	var by Operator
+	if id := fromU64(tx.Bucket(bucketMeta).Get(keyLastOperator)); id != 0 {
+		by, _ = getOperator(tx, id)
+	}
+	type stored struct {
+		id  uint64
+		raw []byte
+	}
+	var ops []stored
+	err := tx.Bucket(bucketOperators).ForEach(func(k, v []byte) error {
+		ops = append(ops, stored{fromU64(k), append([]byte(nil), v...)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Until now meta/newest was the last event's time, which a clock set
+	// back could lower; from now on it is the newest of them all.
+	err = tx.Bucket(bucketEvents).ForEach(func(_, v []byte) error {
+		var ev Event
+		if err := json.Unmarshal(v, &ev); err != nil {
+			return err
+		}
+		return raiseNewest(tx, ev.Time)
+	})
+	if err != nil {
+		return err
+	}
+	for _, o := range ops {
+		if _, err := chainEvent(tx, by, now, EvOperatorAdd, o.id, json.RawMessage(o.raw)); err != nil {
+			return err
+		}
+	}
+	if v := tx.Bucket(bucketProfile).Get(keyProfile); v != nil {
+		_, err := chainEvent(tx, by, now, EvProfile, 0, json.RawMessage(append([]byte(nil), v...)))
+		return err
+	}
+	return nil
 }

@@ -161,14 +161,20 @@ func Invisible(r rune) bool {
 // Profile returns the community profile, or ErrNoProfile.
 func (db *DB) Profile() (Profile, error) {
 	var p Profile
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketProfile).Get(keyProfile)
-		if v == nil {
-			return ErrNoProfile
-		}
-		return json.Unmarshal(v, &p)
+	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+		p, err = profileTx(tx)
+		return err
 	})
 	return p, err
+}
+
+func profileTx(tx *bolt.Tx) (Profile, error) {
+	var p Profile
+	v := tx.Bucket(bucketProfile).Get(keyProfile)
+	if v == nil {
+		return p, ErrNoProfile
+	}
+	return p, json.Unmarshal(v, &p)
 }
 
 // SaveProfile validates and stores the profile (an event, so the ledger

@@ -40,6 +40,11 @@ type Certificate struct {
 
 	Prints int `json:"prints,omitempty"` // how many times a printout was made
 
+	// Issuer is the committee as the profile named it when the certificate
+	// was issued, so a reprint prints what was issued. Absent on
+	// certificates issued before schema 4.
+	Issuer *Issuer `json:"issuer,omitempty"`
+
 	Status     Status    `json:"status"`
 	VoidReason string    `json:"void_reason,omitempty"`
 	VoidedAt   time.Time `json:"voided_at,omitzero"`
@@ -48,8 +53,29 @@ type Certificate struct {
 	ReplacedBy uint64    `json:"replaced_by,omitempty"` // the certificate that corrects this one
 }
 
+// Issuer is what a certificate prints about the committee that issued it.
+type Issuer struct {
+	Committee string `json:"committee"`        // 社区居民委员会 full name, above the date
+	Prefix    string `json:"prefix,omitempty"` // serial prefix, before 2026-0001
+	Phone     string `json:"phone,omitempty"`  // 联系电话 in the footer
+}
+
+// IssuerOf is the profile's issuer (for a certificate being issued now).
+func IssuerOf(p Profile) Issuer {
+	return Issuer{Committee: p.CommitteeName(), Prefix: p.SerialPrefix, Phone: p.Phone}
+}
+
+// IssuedBy is the issuer the certificate was issued under; for one issued
+// before schema 4, which did not keep it, the profile p as it is now.
+func (c Certificate) IssuedBy(p Profile) Issuer {
+	if c.Issuer != nil {
+		return *c.Issuer
+	}
+	return IssuerOf(p)
+}
+
 // FullSerial is the serial as printed: prefix + 2026-0001.
-func (c Certificate) FullSerial(p Profile) string { return p.SerialPrefix + c.Serial }
+func (c Certificate) FullSerial(p Profile) string { return c.IssuedBy(p).Prefix + c.Serial }
 
 // RefusalReason is why a request was refused.
 type RefusalReason string

@@ -36,6 +36,17 @@
 //	              admission.status events; 已到期 is never stored, it is
 //	              derived from the end month when read)
 //
+// Version 4 puts the profile and the operators in the event log: bucket
+// profile and operators are written only by applyEvent from the
+// profile.set, operator.add and operator.set events (subjects group 'p' and
+// 'o'); the migration records the state a file already had as such events
+// and raises meta/newest to the newest event time, which from then on only
+// moves forward. Certificates keep the issuer (committee name, serial
+// prefix, phone) they were issued under.
+//
+// Which buckets are derived from the events, and how check proves it, is in
+// check.go.
+//
 // Keys that are numbers are big-endian uint64 so that cursors walk them in
 // order. Values are JSON so a record read back by a later version keeps the
 // fields it does not know. Every schema change is a migration in

@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-var testNow = time.Date(2026, 11, 29, 9, 30, 0, 0, time.Local)
+var testNow = time.Date(2026, 11, 29, 9, 30, 0, 0, Beijing)
 
 func openTemp(t testing.TB) *DB {
 	t.Helper()

@@ -129,7 +129,7 @@ func Body(p store.Profile, c store.Certificate, t assets.CertTemplate) (string, 
 		Purpose:   trimSentence(c.Purpose),
 		Recipient: trimSentence(c.Recipient),
 		Verified:  trimSentence(c.Verified),
-		Committee: p.CommitteeName(),
+		Committee: c.IssuedBy(p).Committee,
 		TypeName:  typeName,
 	})
 }
@@ -192,7 +192,7 @@ func Certificate(p store.Profile, c store.Certificate, t assets.CertTemplate) (*
 	}
 	w.text(Closing, w.st.para, bodySize, 1, 0)
 	w.merged("（盖章）", w.st.seal, sealSpace)
-	w.text(p.CommitteeName(), w.st.sign, bodySize, 1, 0)
+	w.text(c.IssuedBy(p).Committee, w.st.sign, bodySize, 1, 0)
 	w.text(store.ChineseDate(issued), w.st.sign, bodySize, 1, 0)
 	w.space(28)
 	w.details(c)
@@ -212,7 +212,7 @@ func Certificate(p store.Profile, c store.Certificate, t assets.CertTemplate) (*
 	props := &excelize.DocProperties{
 		Title:       title + " " + c.FullSerial(p),
 		Subject:     c.TypeName,
-		Creator:     p.CommitteeName(),
+		Creator:     c.IssuedBy(p).Committee,
 		Category:    "证明",
 		Keywords:    "证明;" + c.FullSerial(p),
 		Description: "台账程序生成的证明打印件",
@@ -237,8 +237,8 @@ func footer(p store.Profile, c store.Certificate) string {
 		op = "—"
 	}
 	parts := []string{"经办人：" + op}
-	if p.Phone != "" {
-		parts = append(parts, "联系电话："+p.Phone)
+	if phone := c.IssuedBy(p).Phone; phone != "" {
+		parts = append(parts, "联系电话："+phone)
 	}
 	copies := max(c.Copies, 1)
 	parts = append(parts, "本证明共 "+strconv.Itoa(copies)+" 份", "涂改无效")
