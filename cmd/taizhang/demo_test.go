@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"io"
 	"path/filepath"
 	"strings"
@@ -50,11 +51,15 @@ func TestDemoRefusesRealLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
+	before, _ := os.ReadFile(path)
 
 	var out, errOut bytes.Buffer
 	code := run([]string{"demo", "--db", path, "--records", "50", "--months", "2"}, &out, &errOut)
 	if code == 0 || !strings.Contains(errOut.String(), "演示数据只能写入新文件或演示文件。请换一个文件名") {
 		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("a refused demo changed the ledger file")
 	}
 }
 
