@@ -75,18 +75,14 @@ func writeLists(out io.Writer, lists []assets.List, width int) {
 		for _, it := range l.Items {
 			head := fmt.Sprintf("%2d. ", it.No)
 			text := it.Text
-			if it.Category != "" {
-				text = "【" + it.Category + "】" + text
+			if c := it.CategoryLabel(); c != "" {
+				text = "【" + c + "】" + text
 			}
-			writeWrapped(out, head, text, width)
-			for _, b := range it.Basis {
-				writeWrapped(out, "    依据：", b, width)
-			}
-			if it.Reading != "" {
-				writeWrapped(out, "    原件所印：", it.Reading, width)
-			}
-			if it.NoteZh != "" {
-				writeWrapped(out, "    整理说明：", it.NoteZh, width)
+			writeWrapped(out, head, common.ItemMark(&it)+text, width)
+			for _, sec := range common.ItemSections(&it) {
+				for _, t := range sec.Texts {
+					writeWrapped(out, "    "+sec.Label, t, width)
+				}
 			}
 		}
 	}

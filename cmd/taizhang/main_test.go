@@ -56,7 +56,8 @@ func TestListsText(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"附件1", "附件2", "附件3", "附件4", "共16项", "共34项", "共4项", "共12项", "依据：", "原件所印：", "整理说明："} {
+	for _, want := range []string{"附件1", "附件2", "附件3", "附件4", "共16项", "共34项", "共4项", "共12项", "依据：", "原件所印：", "整理说明：",
+		"13. [注] 依法做好残疾人工作\n", "14. 【教育（推定）】加强对未成年人的校外教育工作\n", "20. [注] 【防灾减灾（推定）】", " 1. 【社会治安】维护社会治安\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("lists lacks %q", want)
 		}
@@ -97,6 +98,34 @@ func TestListsJSON(t *testing.T) {
 	}
 	if one.Items[9].Reading == "" || one.Items[9].Note == "" {
 		t.Error("reading/note not carried in JSON")
+	}
+	// Both forms say which categories are inferred.
+	for _, args := range [][]string{{"lists", "--json"}, {"lists", "assist", "--json"}} {
+		code, out, _ := runCmd(args...)
+		var assist struct {
+			Items []struct {
+				No               int    `json:"no"`
+				Category         string `json:"category"`
+				CategoryInferred bool   `json:"category_inferred"`
+				NoteZh           string `json:"note_zh"`
+			} `json:"items"`
+		}
+		var all struct {
+			Lists []json.RawMessage `json:"lists"`
+		}
+		b := []byte(out)
+		if json.Unmarshal(b, &all) == nil && len(all.Lists) == 4 {
+			b = all.Lists[1]
+		}
+		if code != 0 || json.Unmarshal(b, &assist) != nil || len(assist.Items) != 34 {
+			t.Fatalf("%v: %d %s", args, code, out)
+		}
+		if it := assist.Items[13]; it.No != 14 || it.Category != "教育" || !it.CategoryInferred {
+			t.Errorf("%v: item 14 %+v", args, it)
+		}
+		if it := assist.Items[12]; it.CategoryInferred || it.NoteZh == "" {
+			t.Errorf("%v: item 13 %+v", args, it)
+		}
 	}
 }
 

@@ -18,6 +18,7 @@ package deskcheck
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -62,6 +63,7 @@ const Threshold = 0.6
 
 // Checker holds the lists, prepared once.
 type Checker struct {
+	cat     *assets.Catalog
 	entries []entry
 	index   *search.Index
 }
@@ -74,7 +76,7 @@ type entry struct {
 
 // New prepares the lists of cat.
 func New(cat *assets.Catalog) *Checker {
-	c := &Checker{index: search.New(nil)}
+	c := &Checker{cat: cat, index: search.New(nil)}
 	for _, id := range assets.ListOrder {
 		l := cat.List(id)
 		for i := range l.Items {
@@ -213,6 +215,39 @@ func (c *Checker) checkPinyin(res *Result, q string, asks bool) {
 	}
 }
 
+// Grounds are the policy's sentences that let the committee refuse a
+// request it found nothing for: for a certificate, that departments' own
+// certificates may not be asked of the committee and that one not on 附件4
+// needs an admission; for work, that it needs an admission.
+func (c *Checker) Grounds(asksCertificate bool) []assets.Citation {
+	if asksCertificate {
+		return []assets.Citation{c.cat.Cite(assets.RuleDepartmentDuty), c.cat.Cite(assets.RuleUnlistedCertificate)}
+	}
+	return []assets.Citation{c.cat.Cite(assets.RuleUnapprovedWork)}
+}
+
+// RefusalSource names the clauses that ground any refusal, as
+// 长民发〔2017〕124号 三、四.
+func (c *Checker) RefusalSource() string {
+	var refs []string
+	for _, g := range append(c.Grounds(true), c.Grounds(false)...) {
+		if !slices.Contains(refs, g.Ref) {
+			refs = append(refs, g.Ref)
+		}
+	}
+	return assets.DocNo + " " + strings.Join(refs, "、")
+}
+
+// ItemRef names a list item in a sentence: 附件2（协助政府）第13项“…”, with
+// assets.NoteMark after an item whose printed wording was changed or remarked on.
+func ItemRef(l *assets.List, it *assets.Item) string {
+	s := fmt.Sprintf("附件%d（%s）第%d项“%s”", l.Annex, l.Short, it.No, it.Text)
+	if it.Annotated() {
+		s += assets.NoteMark
+	}
+	return s
+}
+
 func verdictOf(l *assets.List) Verdict {
 	if l.ID == assets.Certificates {
 		return CanIssue
@@ -273,7 +308,8 @@ func (c *Checker) Review(a store.Admission) []Finding {
 		if nothing(a.Funding) {
 			missing = append(missing, "未划拨经费")
 		}
-		out = append(out, Finding{true, "不符合“权随责走、费随事转”（" + strings.Join(missing, "、") + "）：委托社区承接的事务应同时下放权限并提供经费保障或实行购买服务。"})
+		out = append(out, Finding{true, "不符合“权随责走、费随事转”（" + strings.Join(missing, "、") + "）：委托社区承接的事务应同时下放权限并提供经费保障或实行购买服务（" +
+			c.cat.Cite(assets.RulePowersAndFunds).Source() + "）。"})
 	}
 	res := c.Check(a.Item, nil, time.Time{})
 	for _, m := range res.Matches {
@@ -282,9 +318,9 @@ func (c *Checker) Review(a store.Admission) []Finding {
 		}
 		switch {
 		case m.Verdict == MustDo && a.Kind == store.KindWork:
-			out = append(out, Finding{true, fmt.Sprintf("已在清单内，无需准入：附件%d（%s）第%d项“%s”。", m.List.Annex, m.List.Short, m.Item.No, m.Item.Text)})
+			out = append(out, Finding{true, "已在清单内，无需准入：" + ItemRef(m.List, m.Item) + "。"})
 		case m.Verdict == CanIssue && a.Kind == store.KindCertificate:
-			out = append(out, Finding{true, fmt.Sprintf("已在证明清单内：附件4第%d项“%s”，无需准入即可出具。", m.Item.No, m.Item.Text)})
+			out = append(out, Finding{true, "已在证明清单内：" + ItemRef(m.List, m.Item) + "，无需准入即可出具。"})
 		}
 	}
 	if a.UnitLevel != "" {

@@ -114,6 +114,34 @@ func TestReview(t *testing.T) {
 	}
 }
 
+// Refusals and reviews cite the clause the embedded rules give, and an
+// annotated item is marked where a finding names it.
+func TestCitationsAndMarks(t *testing.T) {
+	c := checker(t)
+	g := c.Grounds(true)
+	if len(g) != 2 || g[0].Ref != "三" || !contains(g[0].Sentence, "社区居民委员会也有权拒绝") ||
+		g[1].Ref != "四" || !contains(g[1].Sentence, "未列入清单但需出具证明的事项") {
+		t.Errorf("certificate grounds %+v", g)
+	}
+	if g := c.Grounds(false); len(g) != 1 || g[0].Ref != "四" || !contains(g[0].Sentence, "未经批准的工作事项一律不得进入社区") {
+		t.Errorf("work grounds %+v", g)
+	}
+	if got := c.RefusalSource(); got != "长民发〔2017〕124号 三、四" {
+		t.Errorf("refusal source %q", got)
+	}
+
+	f := c.Review(store.Admission{Item: "依法做好残疾人工作", Kind: store.KindWork, UnitLevel: store.UnitCityLevel, Powers: "无", Funding: "无"})
+	var cited, marked, plain bool
+	for _, x := range f {
+		cited = cited || contains(x.Text, "权随责走") && contains(x.Text, "（长民发〔2017〕124号 四）")
+		marked = marked || contains(x.Text, "附件1（依法履职）第13项“依法做好残疾人工作”[注]")
+		plain = plain || contains(x.Text, "附件2（协助政府）第30项“做好社区残疾人工作”。")
+	}
+	if !cited || !marked || !plain {
+		t.Errorf("findings (cited %v, annotated item marked %v, plain item unmarked %v) %+v", cited, marked, plain, f)
+	}
+}
+
 func BenchmarkCheck(b *testing.B) {
 	cat, _ := assets.LoadCatalog()
 	c := New(cat)

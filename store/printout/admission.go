@@ -73,9 +73,9 @@ func (e *FormError) Error() string {
 //
 // 一式三份: excelize cannot set a copy count that Excel, WPS and LibreOffice
 // all honour (pageSetup@copies is not exposed and is widely ignored), so the
-// file asks for nothing more than one printed copy. The form says "本表一式三份"
-// in its last line (and 备注3 repeats it), and the screen that prints it tells
-// the worker to print Copies copies.
+// file asks for nothing more than one printed copy. The form's 备注3 says
+// 本表连同申请书一式三份, and the screen that prints it tells the worker to
+// print Copies copies.
 func Admission(p store.Profile, a store.Admission) (*excelize.File, error) {
 	cat, err := assets.LoadCatalog()
 	if err != nil {
@@ -145,7 +145,7 @@ func Admission(p store.Profile, a store.Admission) (*excelize.File, error) {
 var chineseDigits = [...]string{"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
 
 // form writes the approval form: 附件5, the title, the grid of the
-// catalog's rows in the catalog's order, the notes and the copy line.
+// catalog's rows in the catalog's order, and the notes.
 func (w *sheetWriter) form(p store.Profile, a store.Admission, form assets.ApprovalForm) error {
 	last := len(w.widths)
 	if form.Annex > 0 {
@@ -162,11 +162,10 @@ func (w *sheetWriter) form(p store.Profile, a store.Admission, form assets.Appro
 	value := func(s string, h float64) gridRow {
 		return gridRow{min: h, cells: []gridCell{{2, last, s, w.style(stValue, "LRTB")}}}
 	}
-	seen := map[string]bool{}
 	for _, fd := range form.Fields {
 		var rows []gridRow
 		switch fd.Label {
-		case "申请单位（盖章）":
+		case assets.FormUnit:
 			unit := store.CleanText(a.Unit)
 			if code := strings.TrimSpace(a.CreditCode); code != "" {
 				unit += "\n统一社会信用代码：" + code
@@ -175,51 +174,41 @@ func (w *sheetWriter) form(p store.Profile, a store.Admission, form assets.Appro
 				{min: 28, cells: []gridCell{{2, last, unit, w.style(stValue, "LRT")}}},
 				{min: 32, cells: []gridCell{{2, last, "（盖章）", w.style(stRight, "LRB")}}},
 			}
-		case "申请准入社区":
+		case assets.FormScope:
 			rows = []gridRow{value(scopeText(p, a.Scope), 28)}
-		case "申请准入事务或工作项目":
+		case assets.FormItem:
 			item := store.CleanText(a.Item)
 			if a.Kind != "" {
 				item += "（" + a.Kind + "）"
 			}
 			rows = []gridRow{value(item, 28)}
-		case "申请准入依据":
+		case assets.FormBasis:
 			rows = []gridRow{value(store.CleanText(a.Basis), 32)}
-		case "申请准入时间":
+		case assets.FormApplied:
 			rows = []gridRow{value(dateText(a.AppliedOn), 28)}
-		case "期限类型", "期限":
+		case assets.FormTerm:
 			rows = w.termRows(a)
-			seen["期限"] = true
-		case "下放给社区的权限":
+		case assets.FormPowers:
 			rows = []gridRow{value(store.CleanText(a.Powers), 32)}
-		case "划拨给社区的工作经费及相关保障":
+		case assets.FormFunding:
 			rows = []gridRow{value(store.CleanText(a.Funding), 32)}
-		case "县（市、区）社区建设领导机构意见":
+		case assets.FormCountyOpinion:
 			rows = w.opinionRows(a.CountyOpinion)
-		case "市社区建设领导小组办公室意见":
+		case assets.FormCityOpinion:
 			rows = w.opinionRows(a.CityOpinion)
 		default:
 			return &FormError{Label: fd.Label}
 		}
-		seen[fd.Label] = true
 		w.labelled(fd.Label, rows)
 	}
-	for _, l := range []string{"申请单位（盖章）", "申请准入社区", "申请准入事务或工作项目", "申请准入依据", "申请准入时间",
-		"期限", "下放给社区的权限", "划拨给社区的工作经费及相关保障", "县（市、区）社区建设领导机构意见", "市社区建设领导小组办公室意见"} {
-		if !seen[l] {
-			return &FormError{Label: l}
-		}
-	}
 
+	// The notes as printed; 备注3 already says 本表连同申请书一式三份.
 	w.height(w.row, 6)
 	w.row++
 	w.text("备注：", w.style(stNote, ""), formNoteSize)
 	for i, n := range form.Notes {
 		w.text(strconv.Itoa(i+1)+"．"+n, w.style(stNote, ""), formNoteSize)
 	}
-	w.height(w.row, 6)
-	w.row++
-	w.text("本表一式"+chineseDigits[Copies]+"份，连同申请书一并报送。", w.style(stFooter, ""), formNoteSize)
 	return nil
 }
 
@@ -609,7 +598,6 @@ const (
 	stRight
 	stBox
 	stNote
-	stFooter
 	stLetterTitle
 	stLetter
 	stLetterHead
@@ -651,8 +639,6 @@ func (w *sheetWriter) style(kind styleKind, sides string) int {
 		s = excelize.Style{Font: font(formBodySize, false, ""), Alignment: align("left", "center", 1)}
 	case stNote:
 		s = excelize.Style{Font: font(formNoteSize, false, ""), Alignment: align("left", "top", 0)}
-	case stFooter:
-		s = excelize.Style{Font: font(formNoteSize, false, "595959"), Alignment: align("left", "center", 0)}
 	case stLetterTitle:
 		s = excelize.Style{Font: font(formTitleSize, true, ""), Alignment: align("center", "center", 0)}
 	case stLetter:

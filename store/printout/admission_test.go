@@ -148,7 +148,7 @@ func TestAdmissionForm(t *testing.T) {
 		"下放给社区的权限":         a.Powers,
 		"划拨给社区的工作经费及相关保障":  a.Funding,
 		"县（市、区）社区建设领导机构意见": "同意，报市社区建设领导小组办公室审批。",
-		"市社区建设领导小组办公室意见":   "同意准入。",
+		"长治市社区建设领导小组办公室意见": "同意准入。",
 	}
 	prev := tr
 	for _, fd := range cat.ApprovalForm.Fields {
@@ -206,7 +206,7 @@ func TestAdmissionForm(t *testing.T) {
 	}
 
 	// Opinions: text, seal, date in Chinese form.
-	for label, date := range map[string]string{"县（市、区）社区建设领导机构意见": "2026年12月5日", "市社区建设领导小组办公室意见": "2026年12月8日"} {
+	for label, date := range map[string]string{"县（市、区）社区建设领导机构意见": "2026年12月5日", "长治市社区建设领导小组办公室意见": "2026年12月8日"} {
 		_, r := s.at(1, label)
 		if s.get(2, r+1) != "（盖章）" || s.get(2, r+2) != date {
 			t.Errorf("%s: seal %q, date %q, want %q", label, s.get(2, r+1), s.get(2, r+2), date)
@@ -239,7 +239,13 @@ func TestAdmissionForm(t *testing.T) {
 		t.Errorf("value style %+v %+v", st.Alignment, st.Font)
 	}
 
-	// Notes verbatim, after the grid; the copy line last.
+	// The labels are the reference's, not the seed's 长沙 nor a shortened 市….
+	if c, _ := s.at(1, "市社区建设领导小组办公室意见"); c != 0 {
+		t.Error("city opinion row labelled 市社区建设领导小组办公室意见")
+	}
+
+	// The notes as the catalog gives them, after the grid, and nothing after
+	// them: no footer repeating 备注3.
 	nc, nr := s.at(1, "备注：")
 	if nc == 0 || nr <= prev {
 		t.Errorf("备注 at row %d, grid ends at %d", nr, prev)
@@ -250,11 +256,20 @@ func TestAdmissionForm(t *testing.T) {
 			t.Errorf("note %d at row %d, want %d: %q", i+1, r, nr+1+i, want)
 		}
 	}
-	if len(cat.ApprovalForm.Notes) != 3 || !strings.Contains(cat.ApprovalForm.Notes[2], "一式三份") {
+	if len(cat.ApprovalForm.Notes) != 3 || !strings.HasSuffix(cat.ApprovalForm.Notes[2], "本表连同申请书一式三份。") {
 		t.Errorf("catalog notes %q", cat.ApprovalForm.Notes)
 	}
-	if _, v := find(s.cells, func(v string) bool { return strings.HasPrefix(v, "本表一式三份") }); v == "" {
-		t.Error("no 本表一式三份 line")
+	copies := 0
+	for k, v := range s.cells {
+		if strings.Contains(v, "一式三份") {
+			copies++
+		}
+		if _, r, _ := excelize.CellNameToCoordinates(k); r > nr+len(cat.ApprovalForm.Notes) {
+			t.Errorf("%s after the notes: %q", k, v)
+		}
+	}
+	if copies != 1 {
+		t.Errorf("一式三份 printed %d times, want once (备注3)", copies)
 	}
 
 	// Page: A4 portrait, one page wide and tall.
@@ -364,7 +379,7 @@ func TestAdmissionDraftLongTerm(t *testing.T) {
 	if v := s.get(2, tr); v != "" {
 		t.Errorf("empty 申请准入时间 printed as %q", v)
 	}
-	for _, label := range []string{"县（市、区）社区建设领导机构意见", "市社区建设领导小组办公室意见"} {
+	for _, label := range []string{"县（市、区）社区建设领导机构意见", "长治市社区建设领导小组办公室意见"} {
 		_, r := s.at(1, label)
 		if r == 0 {
 			t.Fatalf("no %s", label)
@@ -404,7 +419,7 @@ func TestBalanceLabels(t *testing.T) {
 		"申请单位（盖章）":         "申请单位（盖章）",
 		"申请准入事务或工作项目":      "申请准入事务\n或工作项目",
 		"县（市、区）社区建设领导机构意见": "县（市、区）社区\n建设领导机构意见",
-		"市社区建设领导小组办公室意见":   "市社区建设领导\n小组办公室意见",
+		"长治市社区建设领导小组办公室意见": "长治市社区建设领\n导小组办公室意见",
 	} {
 		if got := balance(in, width); got != want {
 			t.Errorf("balance(%q) = %q, want %q", in, got, want)

@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"taizhang/assets"
 	"taizhang/store"
 	"taizhang/store/creditcode"
 	"taizhang/ui/common"
@@ -199,7 +200,7 @@ func (m *Model) detailLines() []string {
 	for _, o := range []struct {
 		label string
 		op    *store.Opinion
-	}{{"县（市、区）社区建设领导机构意见", a.CountyOpinion}, {"市社区建设领导小组办公室意见", a.CityOpinion}, {"结论", a.Decision}, {"撤回", a.Withdrawal}} {
+	}{{assets.FormCountyOpinion, a.CountyOpinion}, {assets.FormCityOpinion, a.CityOpinion}, {"结论", a.Decision}, {"撤回", a.Withdrawal}} {
 		if o.op != nil {
 			field(o.label, fmt.Sprintf("%s（%s，%s录入）", o.op.Text, store.ChineseDateOf(o.op.Date), o.op.EnteredBy))
 		}

@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"taizhang/assets"
 	"taizhang/store"
 	"taizhang/ui/common"
 	"taizhang/ui/components/form"
@@ -45,9 +46,9 @@ func (m *Model) actionTitle() string {
 		return "撤回申请"
 	}
 	if m.level() == "县级" {
-		return "录入县（市、区）社区建设领导机构意见"
+		return "录入" + assets.FormCountyOpinion
 	}
-	return "录入市社区建设领导小组办公室意见"
+	return "录入" + assets.FormCityOpinion
 }
 
 func (m *Model) startOpinion(act action) {
@@ -55,7 +56,7 @@ func (m *Model) startOpinion(act action) {
 	label, ph := fText, "按审批表上所签意见照录"
 	switch act {
 	case actApprove, actReject:
-		label, ph = "说明", "如：依据市社区建设领导小组办公室意见准入"
+		label, ph = "说明", "如：依据"+assets.FormCityOpinion+"准入"
 	case actWithdraw:
 		label, ph = "撤回原因", "如：申请单位来函撤回"
 	}

@@ -128,18 +128,18 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.WriteString(s.Label.Render("请求事项：") + m.input.View() + "\n\n")
 	if strings.TrimSpace(m.input.Value()) == "" {
-		for _, l := range common.Wrap(common.Display("输入对方要求社区做的事或开的证明，立即显示：应当承担（附件1–3）、可以出具（附件4）、已准入（准入审批在有效期内），或未准入，可依法拒绝（长民发〔2017〕124号 四）。"), m.width-2) {
+		for _, l := range common.Wrap(common.Display("输入对方要求社区做的事或开的证明，立即显示：应当承担（附件1–3）、可以出具（附件4）、已准入（准入审批在有效期内），或未准入，可依法拒绝（"+m.ctx.Checker.RefusalSource()+"）。"), m.width-2) {
 			b.WriteString(" " + s.Dim.Render(l) + "\n")
 		}
 		return b.String()
 	}
 	b.WriteString(m.verdictLine() + "\n")
 	if len(m.result.Matches) == 0 {
-		lines := []string{
-			"附件1–4清单中没有这一事项，也没有在有效期内的准入审批。",
-			"依据长民发〔2017〕124号 四：未经批准的工作事项一律不得进入社区；各职能部门职责范围内的证明事项不得要求社区出具，社区居民委员会有权拒绝。",
-			"按 Ctrl+R 登记拒绝（请求事项已带入）。",
+		lines := []string{"附件1–4清单中没有这一事项，也没有在有效期内的准入审批。"}
+		for _, g := range m.ctx.Checker.Grounds(m.result.AsksFor) {
+			lines = append(lines, "依据"+g.Source()+"："+g.Sentence)
 		}
+		lines = append(lines, "按 Ctrl+R 登记拒绝（请求事项已带入）。")
 		for _, l := range lines {
 			for _, w := range common.Wrap(common.Display(l), m.width-2) {
 				b.WriteString(" " + w + "\n")
@@ -149,7 +149,9 @@ func (m *Model) View() string {
 	}
 	b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string { return m.matchText(m.result.Matches[i]) }) + "\n")
 	b.WriteString(s.Dim.Render(strings.Repeat("-", m.width)) + "\n")
-	b.WriteString(strings.Join(m.detail(m.result.Matches[m.list.Cursor()]), "\n"))
+	detail := m.detail(m.result.Matches[m.list.Cursor()])
+	detail = common.ClipDetail(detail, m.height-4-m.list.Height(), s.Dim.Render(common.Truncate("（未完，全文见清单）", m.width)))
+	b.WriteString(strings.Join(detail, "\n"))
 	return b.String()
 }
 
@@ -171,7 +173,7 @@ func (m *Model) matchText(x check.Match) string {
 	if x.Admission != nil {
 		return common.Display(fmt.Sprintf("[已准入] %s（%s，至%s）", x.Admission.Item, x.Admission.Unit, x.Admission.Until()))
 	}
-	return common.Display(fmt.Sprintf("[%s]%2d. %s", x.List.Short, x.Item.No, x.Item.Text))
+	return common.Display(fmt.Sprintf("[%s]%2d. %s%s", x.List.Short, x.Item.No, common.ItemMark(x.Item), x.Item.Text))
 }
 
 func (m *Model) detail(x check.Match) []string {
@@ -195,8 +197,13 @@ func (m *Model) detail(x check.Match) []string {
 		return out
 	}
 	wrap(fmt.Sprintf("附件%d 第%d项：", x.List.Annex, x.Item.No), x.Item.Text)
-	for _, b := range x.Item.Basis {
-		wrap("依据：", b)
+	if c := x.Item.CategoryLabel(); c != "" {
+		wrap("类别：", c)
+	}
+	for _, sec := range common.ItemSections(x.Item) {
+		for _, t := range sec.Texts {
+			wrap(sec.Label, t)
+		}
 	}
 	return out
 }

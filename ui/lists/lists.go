@@ -253,31 +253,21 @@ func (m *Model) detail(e entry, w int) []string {
 	s := m.ctx.Styles
 	it := e.item
 	head := fmt.Sprintf("附件%d  第%d项", e.list.Annex, it.No)
-	if it.Category != "" {
-		head += "  类别：" + it.Category
-		if it.CategoryInferred {
-			head += "（推定）"
-		}
+	if c := it.CategoryLabel(); c != "" {
+		head += "  类别：" + c
 	}
-	out := []string{s.Title.Render(head)}
+	if it.Annotated() {
+		head += "  " + assets.NoteMark + " 见整理说明"
+	}
+	out := []string{s.Title.Render(common.Truncate(head, w))}
 	out = append(out, common.Wrap(common.Display(it.Text), w)...)
-	section := func(label string, texts ...string) {
-		if len(texts) == 0 {
-			return
-		}
-		out = append(out, s.Label.Render(label))
-		for _, t := range texts {
+	for _, sec := range common.ItemSections(it) {
+		out = append(out, s.Label.Render(sec.Label))
+		for _, t := range sec.Texts {
 			for _, l := range common.Wrap(common.Display(t), w-2) {
 				out = append(out, "  "+l)
 			}
 		}
-	}
-	section("依据：", it.Basis...)
-	if it.Reading != "" {
-		section("原件所印：", it.Reading)
-	}
-	if it.NoteZh != "" {
-		section("整理说明：", it.NoteZh)
 	}
 	if it.CategoryInferred {
 		out = append(out, s.Dim.Render(common.Truncate("类别系推定：原件此行未印类别。", w)))
@@ -322,10 +312,7 @@ func (m *Model) View() string {
 	dh := m.height - 3 - m.listHeight()
 	if ok && dh > 0 {
 		lines := m.detail(e, m.width)
-		if len(lines) > dh {
-			lines = lines[:dh]
-			lines[dh-1] = m.ctx.Styles.Dim.Render(common.Truncate("（未完，按 Enter 查看全文）", m.width))
-		}
+		lines = common.ClipDetail(lines, dh, m.ctx.Styles.Dim.Render(common.Truncate("（未完，按 Enter 查看全文）", m.width)))
 		b.WriteByte('\n')
 		b.WriteString(strings.Join(lines, "\n"))
 	}
@@ -378,7 +365,7 @@ func (m *Model) listView() string {
 		return m.search.Results.View(m.width, s, func(i int, sel bool) string {
 			h := m.hits[i]
 			e := m.entries[h.ID]
-			tag := fmt.Sprintf("[%s]%2d. ", e.list.Short, e.item.No)
+			tag := fmt.Sprintf("[%s]%2d. ", e.list.Short, e.item.No) + common.ItemMark(e.item)
 			text := e.item.Text
 			if h.Field != 0 {
 				text = e.item.Text + " —— " + fieldText(e.item, h.Field)
@@ -393,9 +380,9 @@ func (m *Model) listView() string {
 	l := m.ctx.Catalog.Lists[m.tab]
 	return m.views[m.tab].View(m.width, s, func(i int, _ bool) string {
 		it := l.Items[i]
-		row := fmt.Sprintf("%2d. ", it.No)
-		if it.Category != "" {
-			row += "[" + it.Category + "] "
+		row := fmt.Sprintf("%2d. ", it.No) + common.ItemMark(&it)
+		if c := it.CategoryLabel(); c != "" {
+			row += "[" + c + "] "
 		}
 		return row + common.Display(it.Text)
 	})
@@ -404,7 +391,7 @@ func (m *Model) listView() string {
 func fieldText(it *assets.Item, field int) string {
 	switch field {
 	case 1:
-		return it.Category
+		return it.CategoryLabel()
 	case 2:
 		return strings.Join(it.Basis, "；")
 	}

@@ -296,7 +296,7 @@ func (m *Model) View() string {
 	head := s.Label.Render(common.Truncate(" 日期  请求方         理由         请求事项", m.width))
 	switch m.mode {
 	case adding:
-		b.WriteString(s.Dim.Render(common.Truncate(common.Display(fmt.Sprintf("经办人：%s    日期：%s    依据：长民发〔2017〕124号 四", m.ctx.Operator.Name, store.ChineseDate(m.ctx.Now()))), m.width)))
+		b.WriteString(s.Dim.Render(common.Truncate(common.Display(fmt.Sprintf("经办人：%s    日期：%s    依据：%s", m.ctx.Operator.Name, store.ChineseDate(m.ctx.Now()), m.ctx.Checker.RefusalSource())), m.width)))
 		b.WriteString("\n\n" + m.form.View())
 	case viewing:
 		b.WriteString(m.detail())
