@@ -116,3 +116,13 @@ func (db *DB) accepting(ok bool) *DB {
 	c.clockAccepted = true
 	return &c
 }
+
+// Newest is the time of the newest record in the ledger (zero when empty).
+func (db *DB) Newest() time.Time {
+	var t time.Time
+	_ = db.bolt.View(func(tx *bolt.Tx) error {
+		t = newestTime(tx)
+		return nil
+	})
+	return t
+}
