@@ -115,7 +115,7 @@ func (in CertInput) Validate(cat *assets.Catalog, today time.Time) (Certificate,
 		max      int
 		required bool
 	}{
-		{FieldAddress, &c.Address, in.Address, 60, false},
+		{FieldAddress, &c.Address, in.Address, 60, true}, // every template prints it
 		{FieldPurpose, &c.Purpose, in.Purpose, 60, true},
 		{FieldRecipient, &c.Recipient, in.Recipient, 40, false},
 		{FieldVerified, &c.Verified, in.Verified, 200, false},
@@ -126,10 +126,27 @@ func (in CertInput) Validate(cat *assets.Catalog, today time.Time) (Certificate,
 			return c, err
 		}
 	}
+	if err := checkFinding(c); err != nil {
+		return c, err
+	}
 	if c.Copies < 1 || c.Copies > 9 {
 		return c, &FieldError{FieldCopies, "请填 1 到 9 之间的数字。"}
 	}
 	return c, nil
+}
+
+// checkFinding requires 核实情况 for a type whose template marks it a
+// finding: such a certificate prints what the worker checked and nothing else.
+func checkFinding(c Certificate) error {
+	tpl, err := assets.CertTemplates()
+	if err != nil {
+		return err
+	}
+	t, ok := tpl[c.TypeNo]
+	if !ok || !t.Finding || c.Verified != "" {
+		return nil
+	}
+	return &FieldError{FieldVerified, fmt.Sprintf("%s必须填写核实情况：请%s。", t.Short, t.Hint)}
 }
 
 // IssueCertificate validates and saves a certificate, allocating its serial

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -54,7 +55,7 @@ func ledger(t testing.TB) (*DB, Operator, *clock) {
 }
 
 func input(name, id string, typ int) CertInput {
-	return CertInput{TypeNo: typ, Name: name, IDNumber: id, Address: "潞州区英雄南路12号", Purpose: "办理入学", Recipient: "长治市第一中学", Copies: 1}
+	return CertInput{TypeNo: typ, Name: name, IDNumber: id, Address: "潞州区英雄南路12号", Purpose: "办理入学", Recipient: "长治市第一中学", Verified: "经查验户口簿，情况属实", Copies: 1}
 }
 
 func TestIssueAllocatesSerials(t *testing.T) {
@@ -230,6 +231,9 @@ func TestCertValidation(t *testing.T) {
 		{FieldName, func(in *CertInput) { in.Name = "张三<" }},
 		{FieldIDNumber, func(in *CertInput) { in.IDNumber = "140403199001011230" }},
 		{FieldPurpose, func(in *CertInput) { in.Purpose = "" }},
+		{FieldAddress, func(in *CertInput) { in.Address = " " }},
+		{FieldVerified, func(in *CertInput) { in.TypeNo, in.Verified = 4, "" }},
+		{FieldVerified, func(in *CertInput) { in.TypeNo, in.Verified = 12, "　" }},
 		{FieldCopies, func(in *CertInput) { in.Copies = 10 }},
 	}
 	for _, c := range cases {
@@ -247,6 +251,44 @@ func TestCertValidation(t *testing.T) {
 	c, err := db.IssueCertificate(op, input(" 𠮷祥 ", "１４０４０３１９９００１０１１２３"+string(idcard.CheckDigit("14040319900101123")), 3), cat, IssueOptions{})
 	if err != nil || c.Name != "𠮷祥" || c.IDNumber != validID("14040319900101123") {
 		t.Errorf("rare name / full-width id: %+v %v", c, err)
+	}
+}
+
+// TestCertRequiredByTemplate: every type needs the address its text prints,
+// and a type that certifies a finding needs 核实情况, asked for by what to
+// write; the others do not.
+func TestCertRequiredByTemplate(t *testing.T) {
+	cat := catalog(t)
+	tpls, err := assets.CertTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := 0
+	for no := 0; no <= 12; no++ {
+		in := input("张三", validID("14040319900101123"), no)
+		if no == 0 {
+			in.AdmissionID = 1 // a type issued under an admission
+		}
+		noAddress := in
+		noAddress.Address = ""
+		if _, err := noAddress.Validate(cat, testNow); fieldOf(err) != FieldAddress {
+			t.Errorf("type %d without address: %v", no, err)
+		}
+		in.Verified = ""
+		_, err := in.Validate(cat, testNow)
+		if !tpls[no].Finding {
+			if err != nil {
+				t.Errorf("type %d without 核实情况: %v", no, err)
+			}
+			continue
+		}
+		findings++
+		if fieldOf(err) != FieldVerified || !strings.Contains(err.Error(), tpls[no].Short+"必须填写核实情况：请写明") || !strings.Contains(err.Error(), "例如：") {
+			t.Errorf("type %d without 核实情况: %v", no, err)
+		}
+	}
+	if findings < 5 {
+		t.Errorf("%d types require 核实情况, want at least the five that certify a finding", findings)
 	}
 }
 
