@@ -70,7 +70,7 @@ func BuildBenchLedger(path string, n, perMonth int) error {
 				in := CertInput{TypeNo: 1 + done%12, Name: name, IDNumber: id + string(idCheck(id)), Address: "潞州区英雄南路12号",
 					Purpose: "办理入学", Recipient: "长治市潞州区教育局", Verified: "经查验户口簿，情况属实", Copies: 1}
 				clk.set(clk.t.Add(4 * time.Minute))
-				if _, err := bt.IssueCertificate(op, in, cat, IssueOptions{AcceptDuplicate: true}); err != nil {
+				if _, err := bt.IssueCertificate(op, in, cat, IssueOptions{AcceptDuplicate: true, AcceptPersonName: true}); err != nil {
 					return err
 				}
 			}

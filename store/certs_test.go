@@ -292,6 +292,61 @@ func TestCertRequiredByTemplate(t *testing.T) {
 	}
 }
 
+func TestPersonNameWarning(t *testing.T) {
+	db, op, _ := ledger(t)
+	cat := catalog(t)
+	id := validID("14040319900101123")
+	first, err := db.IssueCertificate(op, input("张三", id, 3), cat, IssueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.IssueCertificate(op, input("张山", id, 5), cat, IssueOptions{})
+	var pe *PersonNameError
+	if !errors.As(err, &pe) || pe.Earlier.Serial != first.Serial {
+		t.Fatalf("err = %v, want PersonNameError naming %s", err, first.Serial)
+	}
+	for _, want := range []string{"张三", "张山", first.Serial, id} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("warning lacks %q: %v", want, err)
+		}
+	}
+	if db.CertCount() != 1 {
+		t.Error("saved before the worker confirmed")
+	}
+	// Confirming the name does not confirm a duplicate as well.
+	if _, err := db.IssueCertificate(op, input("张山", id, 3), cat, IssueOptions{AcceptPersonName: true}); !errors.As(err, new(*DuplicateError)) {
+		t.Errorf("same type, other name, confirmed name: %v", err)
+	}
+	second, err := db.IssueCertificate(op, input("张山", id, 5), cat, IssueOptions{AcceptPersonName: true})
+	if err != nil {
+		t.Fatalf("confirmed: %v", err)
+	}
+	// The misspelt name again is no warning; the right one is, naming the
+	// latest certificate under the other name.
+	third, err := db.IssueCertificate(op, input("张山", id, 6), cat, IssueOptions{})
+	if err != nil {
+		t.Errorf("same name again: %v", err)
+	}
+	if _, err := db.IssueCertificate(op, input("张三", id, 7), cat, IssueOptions{}); !errors.As(err, &pe) || pe.Earlier.Serial != third.Serial {
+		t.Errorf("first name after the second: %v", err)
+	}
+	// Another person's number is no warning.
+	if _, err := db.IssueCertificate(op, input("张山", validID("14040319900101131"), 5), cat, IssueOptions{}); err != nil {
+		t.Errorf("other number: %v", err)
+	}
+	// A voided certificate does not count, nor does the one a correction
+	// replaces.
+	if _, err := db.VoidCertificate(op, third.ID, "姓名写错"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CorrectCertificate(op, second.ID, input("张三", id, 5), cat, IssueOptions{}); err != nil {
+		t.Errorf("correcting the name: %v", err)
+	}
+	if _, err := db.IssueCertificate(op, input("张三", id, 8), cat, IssueOptions{}); err != nil {
+		t.Errorf("after the correction: %v", err)
+	}
+}
+
 func TestRefusals(t *testing.T) {
 	db, op, _ := ledger(t)
 	_, err := db.AddRefusal(op, RefusalInput{Requester: "某物业公司", RequesterKind: "单位", Item: "开具无犯罪记录证明", Reason: OtherReason})

@@ -209,3 +209,47 @@ func TestFindingTypeRequiresVerified(t *testing.T) {
 		t.Error("a death certificate was saved without 核实情况")
 	}
 }
+
+// nameWarning issues 张三 under id in the ledger, then types 张山 with the
+// same number into the form and saves: the name warning is showing.
+func nameWarning(t *testing.T, db *store.DB, id string) *teatest.TestModel {
+	t.Helper()
+	op, _ := db.Operator(db.LastOperator())
+	cat := newApp(t, db).ctx.Catalog
+	in := store.CertInput{TypeNo: 5, Name: "张三", IDNumber: id, Address: "潞州区英雄南路12号", Purpose: "办理社保", Copies: 1}
+	if _, err := db.IssueCertificate(op, in, cat, store.IssueOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tm := openCertForm(t, db, "共 1 份")
+	fillCertForm(tm, "jzzm", "张山", id)
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	waitFor(t, tm, "按 Y 仍然保存")
+	return tm
+}
+
+// One ID number is one person: another name for it asks first, and only Y
+// saves (Enter does not).
+func TestPersonNameAsks(t *testing.T) {
+	id := validID("14040319900101123")
+	db := newDB(t, true)
+	tm := nameWarning(t, db, id)
+	tm.Send(press(tea.KeyEnter))
+	v := finalView(t, tm, 80, 24)
+	for _, want := range []string{"张三", "张山", "2026-0001", "按 Y 仍然保存"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("warning lacks %q:\n%s", want, v)
+		}
+	}
+	if db.CertCount() != 1 {
+		t.Fatal("Enter saved past the name warning")
+	}
+
+	db = newDB(t, true)
+	tm = nameWarning(t, db, id)
+	typeText(tm, "y")
+	waitFor(t, tm, "已保存，编号 英南证2026-0002")
+	finalView(t, tm, 80, 24)
+	if c, err := db.CertificateBySerial("2026-0002"); err != nil || c.Name != "张山" || c.IDNumber != id {
+		t.Errorf("saved %+v %v", c, err)
+	}
+}

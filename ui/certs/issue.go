@@ -23,7 +23,7 @@ type issueForm struct {
 	form    form.Model
 	old     *store.Certificate
 	opt     store.IssueOptions
-	warning error // a ClockBehindError or DuplicateError waiting for Y/N
+	warning error // a ClockBehindError, PersonNameError or DuplicateError waiting for Y/N
 	types   map[int]assets.CertTemplate
 	width   int
 	height  int
@@ -224,9 +224,13 @@ func (f *issueForm) update(msg tea.Msg) tea.Cmd {
 		switch km.String() {
 		case "y", "Y":
 			var cb *store.ClockBehindError
-			if errors.As(f.warning, &cb) {
+			var pe *store.PersonNameError
+			switch {
+			case errors.As(f.warning, &cb):
 				f.opt.AcceptClock = true
-			} else {
+			case errors.As(f.warning, &pe):
+				f.opt.AcceptPersonName = true
+			default:
 				f.opt.AcceptDuplicate = true
 			}
 			f.warning = nil
@@ -261,11 +265,12 @@ func (f *issueForm) save() tea.Cmd {
 		c, err = f.ctx.Store.IssueCertificate(f.ctx.Operator, f.input(), f.ctx.Catalog, f.opt)
 	}
 	var cb *store.ClockBehindError
+	var pe *store.PersonNameError
 	var de *store.DuplicateError
 	switch {
 	case f.form.ShowStoreError(err):
 		return nil
-	case errors.As(err, &cb), errors.As(err, &de):
+	case errors.As(err, &cb), errors.As(err, &pe), errors.As(err, &de):
 		f.warning = err
 		return nil
 	}
