@@ -3,6 +3,7 @@ package assets
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"text/template"
 )
 
@@ -12,12 +13,15 @@ const certTemplatesFile = "data/templates/certificates.json"
 // 附件4 item number (0 for the generic template used under an approved
 // admission), Short the title printed on the certificate and shown in lists,
 // Body a text/template over CertFields, and Hint what the worker should write
-// in 核实情况 for this type.
+// in 核实情况 for this type. Finding marks a type that certifies what the
+// committee found (a death, hardship, a family's situation): its body states
+// no conclusion of its own, so 核实情况 is required and printed as written.
 type CertTemplate struct {
-	No    int    `json:"no"`
-	Short string `json:"short"`
-	Body  string `json:"body"`
-	Hint  string `json:"hint,omitempty"`
+	No      int    `json:"no"`
+	Short   string `json:"short"`
+	Body    string `json:"body"`
+	Finding bool   `json:"finding,omitempty"`
+	Hint    string `json:"hint,omitempty"`
 }
 
 // CertFields are the values a body template may use.
@@ -54,10 +58,22 @@ func (t CertTemplate) parse() (*template.Template, error) {
 	return tpl, nil
 }
 
+var (
+	certTplOnce sync.Once
+	certTpl     map[int]CertTemplate
+	certTplErr  error
+)
+
 // CertTemplates returns the body templates keyed by 附件4 item number; key 0
 // is the generic template for a type issued under an approved admission.
-// Every 附件4 item has one, and every body parses.
+// Every 附件4 item has one, and every body parses. The map is parsed once
+// and shared: read it, never change it.
 func CertTemplates() (map[int]CertTemplate, error) {
+	certTplOnce.Do(func() { certTpl, certTplErr = loadCertTemplates() })
+	return certTpl, certTplErr
+}
+
+func loadCertTemplates() (map[int]CertTemplate, error) {
 	var doc struct {
 		Templates []CertTemplate `json:"templates"`
 	}
@@ -74,6 +90,9 @@ func CertTemplates() (map[int]CertTemplate, error) {
 		}
 		if _, err := t.parse(); err != nil {
 			return nil, err
+		}
+		if t.Finding && !strings.Contains(t.Hint, "例如") {
+			return nil, fmt.Errorf("assets: %s: template %d requires 核实情况 but its hint gives no example", certTemplatesFile, t.No)
 		}
 		m[t.No] = t
 	}

@@ -1,9 +1,11 @@
 package assets
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"text/template"
+	"text/template/parse"
 )
 
 func TestCertTemplates(t *testing.T) {
@@ -92,9 +94,9 @@ func TestCertTemplates(t *testing.T) {
 		}
 	}
 	phrases := map[int]string{
-		0: full.TypeName, 1: "参加社区实践活动", 2: "经济确有困难", 3: "现居住在", 4: "在家中正常死亡",
-		6: "《就业失业登记证》", 7: "公共租赁住房", 8: "婚育", 9: "《独生子女父母光荣证》",
-		10: "计划生育奖励", 11: "住所（经营场所）", 12: "同意其应征入伍",
+		0: full.TypeName, 1: "同学", 3: "现居住在", 4: "生前住",
+		6: "《就业失业登记证》", 7: "公共租赁住房", 8: "流动人口", 9: "《独生子女父母光荣证》",
+		10: "计划生育奖励", 11: "住所（经营场所）", 12: "报名应征入伍",
 	}
 	for no, want := range phrases {
 		if s, _ := m[no].Render(full); !strings.Contains(s, want) {
@@ -107,5 +109,89 @@ func TestCertTemplateRenderUnknownField(t *testing.T) {
 	tp := CertTemplate{No: 99, Short: "x", Body: "{{.Nmae}}"}
 	if _, err := tp.Render(CertFields{}); err == nil {
 		t.Fatal("unknown field accepted")
+	}
+}
+
+// TestCertTemplateSlots: a body prints a field outside an {{if}} on it only
+// when every certificate has it (the issue form requires it or the ledger
+// knows it), so no body leaves an empty slot; 核实情况 stays behind its
+// guard, for certificates issued before it was required.
+func TestCertTemplateSlots(t *testing.T) {
+	m, err := CertTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	always := []string{"Name", "Sex", "IDNumber", "Address", "Purpose", "Committee", "TypeName"}
+	for no, tp := range m {
+		tpl, err := tp.parse()
+		if err != nil {
+			t.Fatal(err)
+		}
+		bare := map[string]bool{}
+		slots(tpl.Tree.Root, nil, bare)
+		for f := range bare {
+			if !slices.Contains(always, f) {
+				t.Errorf("template %d prints .%s even when it is empty", no, f)
+			}
+		}
+		if !bare["Address"] {
+			t.Errorf("template %d does not print the address, yet the form requires it for every type", no)
+		}
+	}
+}
+
+// slots records the fields n prints outside an {{if}} on that field.
+func slots(n parse.Node, guarded []string, bare map[string]bool) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			slots(c, guarded, bare)
+		}
+	case *parse.ActionNode:
+		for _, f := range fieldsOf(n.Pipe) {
+			if !slices.Contains(guarded, f) {
+				bare[f] = true
+			}
+		}
+	case *parse.IfNode:
+		slots(n.List, append(slices.Clone(guarded), fieldsOf(n.Pipe)...), bare)
+		slots(n.ElseList, guarded, bare)
+	}
+}
+
+func fieldsOf(p *parse.PipeNode) []string {
+	var out []string
+	for _, c := range p.Cmds {
+		for _, a := range c.Args {
+			if f, ok := a.(*parse.FieldNode); ok {
+				out = append(out, strings.Join(f.Ident, "."))
+			}
+		}
+	}
+	return out
+}
+
+// TestFindingTypes: the types the issue names as certifying a finding
+// require 核实情况, and their hint is what the missing-field message asks for.
+func TestFindingTypes(t *testing.T) {
+	m, err := CertTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, no := range []int{2, 4, 7, 10, 12} { // 经济困难, 死亡, 住房保障核实, 计生家庭情况核实, 应征入伍政审
+		if !m[no].Finding {
+			t.Errorf("template %d (%s) certifies a finding but does not require 核实情况", no, m[no].Short)
+		}
+	}
+	for no, tp := range m {
+		if tp.Finding && (!strings.HasPrefix(tp.Hint, "写明") || !strings.Contains(tp.Hint, "例如：")) {
+			t.Errorf("template %d: hint %q should read 写明…，例如：…", no, tp.Hint)
+		}
+	}
+	if m[0].Finding {
+		t.Error("the generic template cannot know what a type issued under an admission certifies")
 	}
 }

@@ -68,9 +68,9 @@ func BuildBenchLedger(path string, n, perMonth int) error {
 				name := string(surnames[done%len(surnames)]) + string(given[(done/7)%len(given)]) + string(given[(done/3)%len(given)])
 				id := fmt.Sprintf("1404%02d%04d%02d%02d%03d", 3+done%4, 1940+done%70, 1+done%12, 1+done%28, done%1000)
 				in := CertInput{TypeNo: 1 + done%12, Name: name, IDNumber: id + string(idCheck(id)), Address: "潞州区英雄南路12号",
-					Purpose: "办理入学", Recipient: "长治市潞州区教育局", Copies: 1}
+					Purpose: "办理入学", Recipient: "长治市潞州区教育局", Verified: "经查验户口簿，情况属实", Copies: 1}
 				clk.set(clk.t.Add(4 * time.Minute))
-				if _, err := bt.IssueCertificate(op, in, cat, IssueOptions{AcceptDuplicate: true}); err != nil {
+				if _, err := bt.IssueCertificate(op, in, cat, IssueOptions{AcceptDuplicate: true, AcceptPersonName: true}); err != nil {
 					return err
 				}
 			}

@@ -26,10 +26,23 @@ func (e *DuplicateError) Error() string {
 		e.Earlier.Name, DuplicateDays, e.Earlier.Serial, e.Earlier.IssueDate)
 }
 
+// PersonNameError: the ledger holds the ID number under another name, so
+// the name or the number may be mistyped. The user must confirm before saving.
+type PersonNameError struct {
+	Name    string      // as typed now
+	Earlier Certificate // the newest valid certificate for the number
+}
+
+func (e *PersonNameError) Error() string {
+	return fmt.Sprintf("身份证号 %s 在台账中登记的姓名是「%s」（编号 %s），这次填的是「%s」。同一身份证号只能是同一人：请核对姓名和身份证号是否有错字。确认无误再保存。",
+		e.Earlier.IDNumber, e.Earlier.Name, e.Earlier.Serial, e.Name)
+}
+
 // IssueOptions are the confirmations a user gave after a warning.
 type IssueOptions struct {
-	AcceptClock     bool // saving although the clock is behind the newest record
-	AcceptDuplicate bool // saving although a like certificate was issued recently
+	AcceptClock      bool // saving although the clock is behind the newest record
+	AcceptDuplicate  bool // saving although a like certificate was issued recently
+	AcceptPersonName bool // saving although the ID number is on record under another name
 }
 
 // CertInput is what the worker typed.
@@ -106,7 +119,7 @@ func (in CertInput) Validate(cat *assets.Catalog, today time.Time) (Certificate,
 		max      int
 		required bool
 	}{
-		{FieldAddress, &c.Address, in.Address, 60, false},
+		{FieldAddress, &c.Address, in.Address, 60, true}, // every template prints it
 		{FieldPurpose, &c.Purpose, in.Purpose, 60, true},
 		{FieldRecipient, &c.Recipient, in.Recipient, 40, false},
 		{FieldVerified, &c.Verified, in.Verified, 200, false},
@@ -117,16 +130,34 @@ func (in CertInput) Validate(cat *assets.Catalog, today time.Time) (Certificate,
 			return c, err
 		}
 	}
+	if err := checkFinding(c); err != nil {
+		return c, err
+	}
 	if c.Copies < 1 || c.Copies > 9 {
 		return c, &FieldError{FieldCopies, "请填 1 到 9 之间的数字。"}
 	}
 	return c, nil
 }
 
+// checkFinding requires 核实情况 for a type whose template marks it a
+// finding: such a certificate prints what the worker checked and nothing else.
+func checkFinding(c Certificate) error {
+	tpl, err := assets.CertTemplates()
+	if err != nil {
+		return err
+	}
+	t, ok := tpl[c.TypeNo]
+	if !ok || !t.Finding || c.Verified != "" {
+		return nil
+	}
+	return &FieldError{FieldVerified, fmt.Sprintf("%s必须填写核实情况：请%s。", t.Short, t.Hint)}
+}
+
 // IssueCertificate validates and saves a certificate, allocating its serial
-// in the same transaction. A clock behind the newest record or a like
-// certificate in the last 30 days stops the save with ClockBehindError or
-// DuplicateError unless opt accepts it.
+// in the same transaction. A clock behind the newest record, an ID number
+// on record under another name or a like certificate in the last 30 days
+// stops the save with ClockBehindError, PersonNameError or DuplicateError
+// unless opt accepts it.
 func (db *DB) IssueCertificate(op Operator, in CertInput, cat *assets.Catalog, opt IssueOptions) (Certificate, error) {
 	return db.issue(op, in, cat, opt, 0)
 }
@@ -174,6 +205,11 @@ func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalo
 				return err
 			}
 			c.TypeName = a.Item
+		}
+		if !opt.AcceptPersonName {
+			if other, ok := findOtherName(tx, c, replaces); ok {
+				return &PersonNameError{Name: c.Name, Earlier: other}
+			}
 		}
 		if !opt.AcceptDuplicate {
 			if dup, ok := findDuplicate(tx, c, now, replaces); ok {
@@ -293,9 +329,26 @@ func getCert(tx *bolt.Tx, id uint64) (Certificate, error) {
 // findDuplicate looks for a valid certificate of the same type for the same
 // ID number issued within DuplicateDays.
 func findDuplicate(tx *bolt.Tx, c Certificate, now time.Time, except uint64) (Certificate, bool) {
-	cur := tx.Bucket(bucketCertPerson).Cursor()
-	prefix := []byte(c.IDNumber)
 	since := now.AddDate(0, 0, -DuplicateDays)
+	return lastPersonCert(tx, c.IDNumber, except, func(old Certificate) bool {
+		return old.TypeNo == c.TypeNo && old.AdmissionID == c.AdmissionID && !old.Issued.Before(since)
+	})
+}
+
+// findOtherName returns the newest valid certificate for the same ID number
+// when it names someone else: the name the ledger now holds for the number.
+// A voided one does not count (it may have been voided for that very typo),
+// and once a new name was confirmed, the next certificate under it is quiet.
+func findOtherName(tx *bolt.Tx, c Certificate, except uint64) (Certificate, bool) {
+	last, ok := lastPersonCert(tx, c.IDNumber, except, func(Certificate) bool { return true })
+	return last, ok && last.Name != c.Name
+}
+
+// lastPersonCert is the newest valid certificate for the ID number, other
+// than except, that match accepts.
+func lastPersonCert(tx *bolt.Tx, idNumber string, except uint64, match func(Certificate) bool) (Certificate, bool) {
+	cur := tx.Bucket(bucketCertPerson).Cursor()
+	prefix := []byte(idNumber)
 	var found Certificate
 	ok := false
 	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
@@ -304,7 +357,7 @@ func findDuplicate(tx *bolt.Tx, c Certificate, now time.Time, except uint64) (Ce
 			continue
 		}
 		old, err := getCert(tx, id)
-		if err != nil || old.Status != Valid || old.TypeNo != c.TypeNo || old.AdmissionID != c.AdmissionID || old.Issued.Before(since) {
+		if err != nil || old.Status != Valid || !match(old) {
 			continue
 		}
 		found, ok = old, true

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -58,7 +59,7 @@ func ledger(t testing.TB) (*DB, Operator, *clock) {
 const setupEvents = 2
 
 func input(name, id string, typ int) CertInput {
-	return CertInput{TypeNo: typ, Name: name, IDNumber: id, Address: "潞州区英雄南路12号", Purpose: "办理入学", Recipient: "长治市第一中学", Copies: 1}
+	return CertInput{TypeNo: typ, Name: name, IDNumber: id, Address: "潞州区英雄南路12号", Purpose: "办理入学", Recipient: "长治市第一中学", Verified: "经查验户口簿，情况属实", Copies: 1}
 }
 
 func TestIssueAllocatesSerials(t *testing.T) {
@@ -234,6 +235,9 @@ func TestCertValidation(t *testing.T) {
 		{FieldName, func(in *CertInput) { in.Name = "张三<" }},
 		{FieldIDNumber, func(in *CertInput) { in.IDNumber = "140403199001011230" }},
 		{FieldPurpose, func(in *CertInput) { in.Purpose = "" }},
+		{FieldAddress, func(in *CertInput) { in.Address = " " }},
+		{FieldVerified, func(in *CertInput) { in.TypeNo, in.Verified = 4, "" }},
+		{FieldVerified, func(in *CertInput) { in.TypeNo, in.Verified = 12, "　" }},
 		{FieldCopies, func(in *CertInput) { in.Copies = 10 }},
 	}
 	for _, c := range cases {
@@ -251,6 +255,99 @@ func TestCertValidation(t *testing.T) {
 	c, err := db.IssueCertificate(op, input(" 𠮷祥 ", "１４０４０３１９９００１０１１２３"+string(idcard.CheckDigit("14040319900101123")), 3), cat, IssueOptions{})
 	if err != nil || c.Name != "𠮷祥" || c.IDNumber != validID("14040319900101123") {
 		t.Errorf("rare name / full-width id: %+v %v", c, err)
+	}
+}
+
+// TestCertRequiredByTemplate: every type needs the address its text prints,
+// and a type that certifies a finding needs 核实情况, asked for by what to
+// write; the others do not.
+func TestCertRequiredByTemplate(t *testing.T) {
+	cat := catalog(t)
+	tpls, err := assets.CertTemplates()
+	if err != nil {
+		t.Fatal(err)
+	}
+	findings := 0
+	for no := 0; no <= 12; no++ {
+		in := input("张三", validID("14040319900101123"), no)
+		if no == 0 {
+			in.AdmissionID = 1 // a type issued under an admission
+		}
+		noAddress := in
+		noAddress.Address = ""
+		if _, err := noAddress.Validate(cat, testNow); fieldOf(err) != FieldAddress {
+			t.Errorf("type %d without address: %v", no, err)
+		}
+		in.Verified = ""
+		_, err := in.Validate(cat, testNow)
+		if !tpls[no].Finding {
+			if err != nil {
+				t.Errorf("type %d without 核实情况: %v", no, err)
+			}
+			continue
+		}
+		findings++
+		if fieldOf(err) != FieldVerified || !strings.Contains(err.Error(), tpls[no].Short+"必须填写核实情况：请写明") || !strings.Contains(err.Error(), "例如：") {
+			t.Errorf("type %d without 核实情况: %v", no, err)
+		}
+	}
+	if findings < 5 {
+		t.Errorf("%d types require 核实情况, want at least the five that certify a finding", findings)
+	}
+}
+
+func TestPersonNameWarning(t *testing.T) {
+	db, op, _ := ledger(t)
+	cat := catalog(t)
+	id := validID("14040319900101123")
+	first, err := db.IssueCertificate(op, input("张三", id, 3), cat, IssueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.IssueCertificate(op, input("张山", id, 5), cat, IssueOptions{})
+	var pe *PersonNameError
+	if !errors.As(err, &pe) || pe.Earlier.Serial != first.Serial {
+		t.Fatalf("err = %v, want PersonNameError naming %s", err, first.Serial)
+	}
+	for _, want := range []string{"张三", "张山", first.Serial, id} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("warning lacks %q: %v", want, err)
+		}
+	}
+	if db.CertCount() != 1 {
+		t.Error("saved before the worker confirmed")
+	}
+	// Confirming the name does not confirm a duplicate as well.
+	if _, err := db.IssueCertificate(op, input("张山", id, 3), cat, IssueOptions{AcceptPersonName: true}); !errors.As(err, new(*DuplicateError)) {
+		t.Errorf("same type, other name, confirmed name: %v", err)
+	}
+	second, err := db.IssueCertificate(op, input("张山", id, 5), cat, IssueOptions{AcceptPersonName: true})
+	if err != nil {
+		t.Fatalf("confirmed: %v", err)
+	}
+	// The misspelt name again is no warning; the right one is, naming the
+	// latest certificate under the other name.
+	third, err := db.IssueCertificate(op, input("张山", id, 6), cat, IssueOptions{})
+	if err != nil {
+		t.Errorf("same name again: %v", err)
+	}
+	if _, err := db.IssueCertificate(op, input("张三", id, 7), cat, IssueOptions{}); !errors.As(err, &pe) || pe.Earlier.Serial != third.Serial {
+		t.Errorf("first name after the second: %v", err)
+	}
+	// Another person's number is no warning.
+	if _, err := db.IssueCertificate(op, input("张山", validID("14040319900101131"), 5), cat, IssueOptions{}); err != nil {
+		t.Errorf("other number: %v", err)
+	}
+	// A voided certificate does not count, nor does the one a correction
+	// replaces.
+	if _, err := db.VoidCertificate(op, third.ID, "姓名写错"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CorrectCertificate(op, second.ID, input("张三", id, 5), cat, IssueOptions{}); err != nil {
+		t.Errorf("correcting the name: %v", err)
+	}
+	if _, err := db.IssueCertificate(op, input("张三", id, 8), cat, IssueOptions{}); err != nil {
+		t.Errorf("after the correction: %v", err)
 	}
 }
 

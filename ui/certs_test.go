@@ -22,14 +22,22 @@ func fillCertForm(tm *teatest.TestModel, typ, name, id string) {
 	}
 }
 
-func TestIssueCertificateFlow(t *testing.T) {
-	db := newDB(t, true)
+// openCertForm starts the program, goes to 证明, waits for the ledger to
+// show listed and opens the form to issue a certificate.
+func openCertForm(t *testing.T, db *store.DB, listed string) *teatest.TestModel {
+	t.Helper()
 	tm := start(t, newApp(t, db), 80, 24)
 	waitFor(t, tm, "按数字键进入")
 	typeText(tm, "2")
-	waitFor(t, tm, "本月还没有开具证明")
+	waitFor(t, tm, listed)
 	typeText(tm, "n")
 	waitFor(t, tm, "证明类型")
+	return tm
+}
+
+func TestIssueCertificateFlow(t *testing.T) {
+	db := newDB(t, true)
+	tm := openCertForm(t, db, "本月还没有开具证明")
 	// A wrong check digit is explained and nothing is saved.
 	fillCertForm(tm, "jzzm", "𠮷祥", "140403199001011237")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
@@ -61,7 +69,7 @@ func TestVoidAndLedgerGolden(t *testing.T) {
 	names := []string{"张三", "单雄信", "欧阳明", "𠮷祥", "曾国强"}
 	for i, n := range names {
 		in := store.CertInput{TypeNo: i*2 + 1, Name: n, IDNumber: validID("14040319900101" + string(rune('1'+i)) + "23"),
-			Address: "潞州区英雄南路12号", Purpose: "办理低保", Copies: 1}
+			Address: "潞州区英雄南路12号", Purpose: "办理低保", Verified: "经查验户口簿，情况属实", Copies: 1}
 		if _, err := db.IssueCertificate(op, in, cat, store.IssueOptions{}); err != nil {
 			t.Fatal(err)
 		}
@@ -91,7 +99,7 @@ func TestLedgerSearchBySurnameReading(t *testing.T) {
 	op, _ := db.Operator(db.LastOperator())
 	cat := newApp(t, db).ctx.Catalog
 	for i, n := range []string{"单雄信", "张三"} {
-		in := store.CertInput{TypeNo: 3, Name: n, IDNumber: validID("1404031990010" + string(rune('1'+i)) + "123"), Purpose: "办理入学", Copies: 1}
+		in := store.CertInput{TypeNo: 3, Name: n, IDNumber: validID("1404031990010" + string(rune('1'+i)) + "123"), Address: "潞州区英雄南路12号", Purpose: "办理入学", Copies: 1}
 		if _, err := db.IssueCertificate(op, in, cat, store.IssueOptions{}); err != nil {
 			t.Fatal(err)
 		}
@@ -178,5 +186,70 @@ func TestCorrectFlow(t *testing.T) {
 	n, _ := db.CertificateBySerial("2026-0002")
 	if o.Status != store.Voided || o.ReplacedBy != n.ID || n.Replaces != o.ID || n.Copies != 2 || n.Address != in.Address {
 		t.Errorf("old %+v\nnew %+v", o, n)
+	}
+}
+
+// A type that certifies a finding marks 核实情况 required and says so under
+// the type; saving without it saves nothing.
+func TestFindingTypeRequiresVerified(t *testing.T) {
+	db := newDB(t, true)
+	tm := openCertForm(t, db, "本月还没有开具证明")
+	typeText(tm, "4")
+	waitFor(t, tm, "核实情况（必填）：写明怎样核实的")
+	for _, v := range []string{"张三", validID("14040319400101123"), "潞州区英雄南路12号", "办理火化手续"} {
+		tm.Send(press(tea.KeyTab))
+		typeText(tm, v)
+	}
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "核实情况*") || !strings.Contains(v, "必须填写") {
+		t.Errorf("核实情况 not asked for:\n%s", v)
+	}
+	if db.CertCount() != 0 {
+		t.Error("a death certificate was saved without 核实情况")
+	}
+}
+
+// nameWarning issues 张三 under id in the ledger, then types 张山 with the
+// same number into the form and saves: the name warning is showing.
+func nameWarning(t *testing.T, db *store.DB, id string) *teatest.TestModel {
+	t.Helper()
+	op, _ := db.Operator(db.LastOperator())
+	cat := newApp(t, db).ctx.Catalog
+	in := store.CertInput{TypeNo: 5, Name: "张三", IDNumber: id, Address: "潞州区英雄南路12号", Purpose: "办理社保", Copies: 1}
+	if _, err := db.IssueCertificate(op, in, cat, store.IssueOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tm := openCertForm(t, db, "共 1 份")
+	fillCertForm(tm, "jzzm", "张山", id)
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	waitFor(t, tm, "按 Y 仍然保存")
+	return tm
+}
+
+// One ID number is one person: another name for it asks first, and only Y
+// saves (Enter does not).
+func TestPersonNameAsks(t *testing.T) {
+	id := validID("14040319900101123")
+	db := newDB(t, true)
+	tm := nameWarning(t, db, id)
+	tm.Send(press(tea.KeyEnter))
+	v := finalView(t, tm, 80, 24)
+	for _, want := range []string{"张三", "张山", "2026-0001", "按 Y 仍然保存"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("warning lacks %q:\n%s", want, v)
+		}
+	}
+	if db.CertCount() != 1 {
+		t.Fatal("Enter saved past the name warning")
+	}
+
+	db = newDB(t, true)
+	tm = nameWarning(t, db, id)
+	typeText(tm, "y")
+	waitFor(t, tm, "已保存，编号 英南证2026-0002")
+	finalView(t, tm, 80, 24)
+	if c, err := db.CertificateBySerial("2026-0002"); err != nil || c.Name != "张山" || c.IDNumber != id {
+		t.Errorf("saved %+v %v", c, err)
 	}
 }

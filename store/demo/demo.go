@@ -173,7 +173,9 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 			switch a.kind {
 			case actIssue:
 				s := pl.slots[a.slot]
-				opts := store.IssueOptions{AcceptDuplicate: true}
+				// The planned slips (a misspelt name) went past the name
+				// warning, as a hurried worker's do.
+				opts := store.IssueOptions{AcceptDuplicate: true, AcceptPersonName: true}
 				var c store.Certificate
 				if s.replaces >= 0 {
 					c, err = w.CorrectCertificate(op, ids[s.replaces], s.in, cat, opts)

@@ -273,7 +273,7 @@ func realLedger(t *testing.T, issue bool) string {
 	if issue {
 		cat, _ := assets.LoadCatalog()
 		first17 := "14040219800101123"
-		in := store.CertInput{TypeNo: 3, Name: "张伟", IDNumber: first17 + string(idcard.CheckDigit(first17)), Purpose: "办理子女入学", Copies: 1}
+		in := store.CertInput{TypeNo: 3, Name: "张伟", IDNumber: first17 + string(idcard.CheckDigit(first17)), Address: "潞州区英雄南路12号", Purpose: "办理子女入学", Copies: 1}
 		if _, err := db.IssueCertificate(op, in, cat, store.IssueOptions{}); err != nil {
 			t.Fatal(err)
 		}

@@ -117,7 +117,7 @@ func TestCertificateSheet(t *testing.T) {
 	if !strings.HasPrefix(body, "　　兹证明𠮷丽娜") {
 		t.Errorf("body does not open with the indent and the name: %q", body)
 	}
-	for _, want := range []string{c.Name, testID, "性别：女", c.Address, "用于办理子女入学手续。", "经核实：自2019年3月起在此居住至今。"} {
+	for _, want := range []string{c.Name, testID, "性别：女", c.Address, "用于办理子女入学手续。", "系我社区居民。自2019年3月起在此居住至今。"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("body lacks %q: %q", want, body)
 		}

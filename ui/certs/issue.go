@@ -23,7 +23,8 @@ type issueForm struct {
 	form    form.Model
 	old     *store.Certificate
 	opt     store.IssueOptions
-	warning error // a ClockBehindError or DuplicateError waiting for Y/N
+	warning error // a ClockBehindError, PersonNameError or DuplicateError waiting for Y/N
+	types   map[int]assets.CertTemplate
 	width   int
 	height  int
 }
@@ -101,10 +102,10 @@ func (m *Model) startForm(old *store.Certificate) tea.Cmd {
 		{Key: store.FieldIDNumber, Label: "身份证号", Required: true, CharLimit: 24, Placeholder: "18位，末位 X 大小写均可",
 			Check: func(v string) error { _, err := idcard.Parse(v, now); return err },
 			Hint:  idHint(now)},
-		{Key: store.FieldAddress, Label: "住址", CharLimit: 60, Placeholder: "如：潞州区英雄南路12号3单元501室"},
+		{Key: store.FieldAddress, Label: "住址", Required: true, CharLimit: 60, Placeholder: "如：潞州区英雄南路12号3单元501室"},
 		{Key: store.FieldPurpose, Label: "用途", Required: true, CharLimit: 60, Placeholder: "如：办理子女入学"},
 		{Key: store.FieldRecipient, Label: "需证明单位", CharLimit: 40, Placeholder: "如：长治市潞州区教育局"},
-		{Key: store.FieldVerified, Label: "核实情况", CharLimit: 200, Placeholder: "经核实的情况（入户走访、查验户口本等）"},
+		{Key: store.FieldVerified, Label: "核实情况", CharLimit: 200, Placeholder: "怎样核实的、核实了什么（如：经查验户口簿，…）"},
 		{Key: store.FieldCopies, Label: "份数", Required: true, CharLimit: 1, Placeholder: "1–9",
 			Check: func(v string) error {
 				if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n < 1 || n > 9 {
@@ -113,7 +114,7 @@ func (m *Model) startForm(old *store.Certificate) tea.Cmd {
 				return nil
 			}},
 	}
-	f := &issueForm{ctx: m.ctx, old: old}
+	f := &issueForm{ctx: m.ctx, old: old, types: m.types}
 	f.form = form.New(&m.ctx.Styles, fields...)
 	f.form.SetValue(store.FieldCopies, "1")
 	if old != nil {
@@ -130,22 +131,41 @@ func (m *Model) startForm(old *store.Certificate) tea.Cmd {
 		f.form.SetValue(store.FieldVerified, old.Verified)
 		f.form.SetValue(store.FieldCopies, strconv.Itoa(old.Copies))
 	}
+	f.requireVerified()
 	f.setSize(m.width, m.height)
 	m.form = f
 	m.mode = issuing
 	return nil
 }
 
-// verifyHint says, under the chosen type, what 核实情况 should record for it.
+// verifyHint says, under the chosen type, what 核实情况 should record for it
+// and whether the type requires it.
 func (m *Model) verifyHint(value string) string {
+	t := typeTemplate(m.types, value)
+	switch {
+	case t.Hint == "":
+		return ""
+	case t.Finding:
+		return "核实情况（必填）：" + t.Hint
+	}
+	return "核实情况：" + t.Hint
+}
+
+// typeTemplate is the template of the type chosen as value.
+func typeTemplate(types map[int]assets.CertTemplate, value string) assets.CertTemplate {
 	no, err := strconv.Atoi(value)
 	if err != nil {
 		no = 0 // an admitted type: the generic template
 	}
-	if t, ok := m.types[no]; ok && t.Hint != "" {
-		return "核实情况：" + t.Hint
+	return types[no]
+}
+
+// requireVerified marks 核实情况 required when the chosen type certifies a
+// finding, as the store will insist.
+func (f *issueForm) requireVerified() {
+	if v := f.form.Field(store.FieldVerified); v != nil {
+		v.Required = typeTemplate(f.types, f.form.Values()[store.FieldCertType]).Finding
 	}
-	return ""
 }
 
 // plain strips the field name a store FieldError carries (the form shows
@@ -204,9 +224,13 @@ func (f *issueForm) update(msg tea.Msg) tea.Cmd {
 		switch km.String() {
 		case "y", "Y":
 			var cb *store.ClockBehindError
-			if errors.As(f.warning, &cb) {
+			var pe *store.PersonNameError
+			switch {
+			case errors.As(f.warning, &cb):
 				f.opt.AcceptClock = true
-			} else {
+			case errors.As(f.warning, &pe):
+				f.opt.AcceptPersonName = true
+			default:
 				f.opt.AcceptDuplicate = true
 			}
 			f.warning = nil
@@ -218,6 +242,7 @@ func (f *issueForm) update(msg tea.Msg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	f.form, cmd = f.form.Update(msg)
+	f.requireVerified()
 	switch f.form.Outcome() {
 	case form.Submitted:
 		return f.save()
@@ -240,11 +265,12 @@ func (f *issueForm) save() tea.Cmd {
 		c, err = f.ctx.Store.IssueCertificate(f.ctx.Operator, f.input(), f.ctx.Catalog, f.opt)
 	}
 	var cb *store.ClockBehindError
+	var pe *store.PersonNameError
 	var de *store.DuplicateError
 	switch {
 	case f.form.ShowStoreError(err):
 		return nil
-	case errors.As(err, &cb), errors.As(err, &de):
+	case errors.As(err, &cb), errors.As(err, &pe), errors.As(err, &de):
 		f.warning = err
 		return nil
 	}
