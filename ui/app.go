@@ -114,6 +114,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			s.SetSize(a.bodySize())
 		}
 		return a, nil
+	case common.ForScreen:
+		return a, a.deliver(msg.To, msg.Msg)
 	case common.Navigate:
 		return a, a.show(msg.To)
 	case common.NavigateWith:
@@ -121,7 +123,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.active != msg.To {
 			return a, cmd
 		}
-		return a, tea.Batch(cmd, a.forward(msg.Msg))
+		return a, tea.Batch(cmd, a.deliver(msg.To, msg.Msg))
 	case common.Back:
 		if a.active == common.ProfileScreen {
 			return a, a.show(common.SettingsScreen)
@@ -190,9 +192,17 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return a.forward(msg)
 }
 
-func (a *App) forward(msg tea.Msg) tea.Cmd {
-	scr, cmd := a.screens[a.active].Update(msg)
-	a.screens[a.active] = scr
+func (a *App) forward(msg tea.Msg) tea.Cmd { return a.deliver(a.active, msg) }
+
+// deliver hands msg to screen id, shown or not; a screen that is gone (the
+// first-run setup after it saved) gets nothing.
+func (a *App) deliver(id common.ScreenID, msg tea.Msg) tea.Cmd {
+	scr, ok := a.screens[id]
+	if !ok {
+		return nil
+	}
+	scr, cmd := scr.Update(msg)
+	a.screens[id] = scr
 	return cmd
 }
 
