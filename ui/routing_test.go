@@ -159,3 +159,25 @@ func TestCertsSearchReadsRowsAsTheCursorMoves(t *testing.T) {
 		t.Errorf("last page:\n%s", v)
 	}
 }
+
+// A certificate saved while the search index is still being built is
+// found once the index arrives (the build may have read the ledger first).
+func TestCertSavedWhileIndexingIsFound(t *testing.T) {
+	db := newDB(t, true)
+	m := sized(t, db)
+	m, cmd := m.Update(keyMsg("2"))
+	m, cmd = m.Update(cmd())
+	held := hold(cmd) // the index is built now, before the save
+	m = pressAll(m, "n", "jzzm", "tab", "单雄信", "tab", validID("14040319900101123"),
+		"tab", "潞州区英雄南路12号", "tab", "办理入学", "ctrl+s")
+	if db.CertCount() != 1 {
+		t.Fatalf("%d certificates saved", db.CertCount())
+	}
+	for _, msg := range held {
+		m = drain(m, func() tea.Msg { return msg })
+	}
+	m = pressAll(m, "esc", "/", "shanx")
+	if v := m.View(); !strings.Contains(v, "找到 1 份") {
+		t.Errorf("search for the certificate saved while indexing:\n%s", v)
+	}
+}

@@ -70,6 +70,7 @@ type Model struct {
 
 	index    *search.Index // built once in the background, then kept current
 	indexing bool
+	stale    bool // a certificate was saved while the index was being built
 	search   searchbox.Model
 	hits     []uint64                 // ids of the matches, newest first
 	hitRows  map[uint64]store.CertRow // the rows of the hits read so far
@@ -292,10 +293,15 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, common.Fail(msg.err)
 		}
 		m.index = msg.index
-		if m.mode == searching {
-			return m, m.runSearch()
+		var cmds []tea.Cmd
+		if m.stale { // the build may have read the ledger before that save
+			m.stale, m.indexing = false, true
+			cmds = append(cmds, buildIndex(m.ctx.Store))
 		}
-		return m, nil
+		if m.mode == searching {
+			cmds = append(cmds, m.runSearch())
+		}
+		return m, tea.Batch(cmds...)
 	case searchDone:
 		if msg.query != m.search.Value() { // a stale answer is dropped
 			return m, nil

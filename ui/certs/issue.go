@@ -309,6 +309,8 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 	m.form, m.mode = nil, ledger
 	if m.index != nil {
 		addRow(m.index, store.CertRowOf(msg.cert))
+	} else if m.indexing {
+		m.stale = true
 	}
 	m.month = monthOf(m.ctx.Now())
 	return tea.Batch(m.openCert(msg.cert.ID), m.loadMonth(),
