@@ -32,6 +32,7 @@ type App struct {
 	active   common.ScreenID
 	help     help.Model
 	showHelp bool
+	ask      *common.AskClock // a clock warning waiting for Y/N
 	status   common.Status
 	width    int
 	height   int
@@ -117,6 +118,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			s.SetSize(a.bodySize())
 		}
 		return a, nil
+	case common.ForScreen:
+		return a, a.deliver(msg.To, msg.Msg)
+	case common.AskClock:
+		a.ask = &msg
+		return a, nil
 	case common.Navigate:
 		return a, a.show(msg.To)
 	case common.NavigateWith:
@@ -124,7 +130,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.active != msg.To {
 			return a, cmd
 		}
-		return a, tea.Batch(cmd, a.forward(msg.Msg))
+		return a, tea.Batch(cmd, a.deliver(msg.To, msg.Msg))
 	case common.Back:
 		if a.active == common.ProfileScreen {
 			return a, a.show(common.SettingsScreen)
@@ -158,6 +164,9 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := a.ctx.Keys
 	if key.Matches(msg, k.ForceQuit) {
 		return tea.Quit
+	}
+	if a.ask != nil {
+		return a.answerClock(msg)
 	}
 	if a.showHelp {
 		a.showHelp = false
@@ -193,9 +202,46 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return a.forward(msg)
 }
 
-func (a *App) forward(msg tea.Msg) tea.Cmd {
-	scr, cmd := a.screens[a.active].Update(msg)
-	a.screens[a.active] = scr
+// answerClock takes the answer to a clock warning: only Y saves, N and Esc
+// give the screen the refusal; every other key (Enter too) waits.
+func (a *App) answerClock(msg tea.KeyMsg) tea.Cmd {
+	ask := a.ask
+	switch msg.String() {
+	case "y", "Y":
+		a.ask = nil
+		return ask.Retry
+	case "n", "N", "esc":
+		a.ask = nil
+		refused := ask.Refused
+		return func() tea.Msg { return refused }
+	}
+	return nil
+}
+
+// clockLines is the clock warning drawn over the bottom of the screen.
+func (a *App) clockLines() []string {
+	s := a.ctx.Styles
+	var lines []string
+	for _, l := range common.Wrap(common.Display(a.ask.Err.Error()), a.width-2) {
+		lines = append(lines, " "+s.Warn.Render(l))
+	}
+	for _, l := range common.Wrap(common.ClockQuestion, a.width-2) {
+		lines = append(lines, " "+s.Label.Render(l))
+	}
+	return lines
+}
+
+func (a *App) forward(msg tea.Msg) tea.Cmd { return a.deliver(a.active, msg) }
+
+// deliver hands msg to screen id, shown or not; a screen that is gone (the
+// first-run setup after it saved) gets nothing.
+func (a *App) deliver(id common.ScreenID, msg tea.Msg) tea.Cmd {
+	scr, ok := a.screens[id]
+	if !ok {
+		return nil
+	}
+	scr, cmd := scr.Update(msg)
+	a.screens[id] = scr
 	return cmd
 }
 
@@ -224,6 +270,10 @@ func (a *App) View() string {
 		body = a.fullHelp(scr)
 	} else {
 		body = scr.View()
+	}
+	if a.ask != nil {
+		ask := a.clockLines()
+		body = fit(body, w, max(h-len(ask)-1, 0)) + "\n\n" + strings.Join(ask, "\n")
 	}
 	return a.header(scr) + "\n" + fit(body, w, h) + "\n" + a.statusLine() + "\n" + a.helpLine(scr)
 }

@@ -51,6 +51,7 @@ type Model struct {
 	act      action // what the opinion form records
 	opForm   form.Model
 	findings []check.Finding
+	busy     bool // the submission is being saved: keys wait
 	width    int
 	height   int
 }
@@ -108,25 +109,51 @@ type opened struct {
 	err     error
 }
 
+// saved is the result of a write: a draft, a submission or an opinion.
+type saved struct {
+	step step
+	a    store.Admission
+	err  error
+}
+
+type step int
+
+const (
+	savedDraft step = iota
+	savedSubmit
+	savedOpinion
+)
+
+// bg routes a command's result back to this screen, whichever is showing.
+func bg(cmd tea.Cmd) tea.Cmd { return common.Route(common.AdmitScreen, cmd) }
+
+// save runs one write to an application and brings back what it did.
+func save(db *store.DB, write func(*store.DB) (store.Admission, error), what step) tea.Cmd {
+	return common.Save(common.AdmitScreen, db, func(db *store.DB) (tea.Msg, error) {
+		a, err := write(db)
+		return saved{what, a, err}, err
+	})
+}
+
 // Init lists the applications.
 func (m *Model) Init() tea.Cmd {
 	db := m.ctx.Store
-	return func() tea.Msg {
+	return bg(func() tea.Msg {
 		l, err := db.Admissions()
 		return loaded{l, err}
-	}
+	})
 }
 
 func (m *Model) open(id uint64) tea.Cmd {
 	db := m.ctx.Store
-	return func() tea.Msg {
+	return bg(func() tea.Msg {
 		a, err := db.Admission(id)
 		if err != nil {
 			return opened{err: err}
 		}
 		h, err := db.History(store.EvAdmissionSave, id)
 		return opened{a, h, err}
-	}
+	})
 }
 
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
@@ -145,6 +172,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		m.cur, m.history, m.mode = msg.a, msg.history, viewing
 		m.setPager()
 		return m, nil
+	case saved:
+		switch msg.step {
+		case savedDraft:
+			return m, m.draftSaved(msg)
+		case savedSubmit:
+			return m, m.submitted(msg)
+		}
+		return m, m.opinionSaved(msg)
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
 	}
@@ -238,14 +273,15 @@ func (m *Model) fixField(a store.Admission, err error) tea.Cmd {
 }
 
 func (m *Model) confirmKey(km tea.KeyMsg) tea.Cmd {
+	if m.busy {
+		return nil
+	}
 	switch km.String() {
 	case "y", "Y":
-		a, err := m.ctx.Store.SubmitAdmission(m.ctx.Operator, m.cur.ID)
-		if err != nil {
-			m.mode = viewing
-			return m.fixField(m.cur, err)
-		}
-		return tea.Batch(m.open(a.ID), common.Info("已报送。送审："+store.ApprovingBody(a.UnitLevel)+"；意见返回后按 o 录入。"))
+		m.busy = true
+		m.setPager()
+		db, op, id := m.ctx.Store, m.ctx.Operator, m.cur.ID
+		return save(db, func(db *store.DB) (store.Admission, error) { return db.SubmitAdmission(op, id) }, savedSubmit)
 	case "n", "N", "esc":
 		m.mode = viewing
 		m.setPager()
@@ -253,6 +289,24 @@ func (m *Model) confirmKey(km tea.KeyMsg) tea.Cmd {
 	}
 	m.pager, _ = m.pager.Update(km)
 	return nil
+}
+
+func (m *Model) submitted(msg saved) tea.Cmd {
+	m.busy = false
+	if msg.err != nil {
+		m.mode = viewing
+		return m.fixField(m.cur, msg.err)
+	}
+	a := msg.a
+	m.show(a)
+	return tea.Batch(m.open(a.ID), common.Info("已报送。送审："+store.ApprovingBody(a.UnitLevel)+"；意见返回后按 o 录入。"))
+}
+
+// show puts a record just saved on screen at once; open then reads its
+// history. Until then a second save key finds no form to save.
+func (m *Model) show(a store.Admission) {
+	m.cur, m.history, m.mode = a, nil, viewing
+	m.setPager()
 }
 
 func (m *Model) print() tea.Cmd {

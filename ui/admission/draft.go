@@ -123,22 +123,30 @@ func (m *Model) draftKey(km tea.KeyMsg) tea.Cmd {
 		if m.editing != 0 {
 			base = m.cur
 		}
-		a, err := m.ctx.Store.SaveAdmissionDraft(m.ctx.Operator, fromValues(base, m.draft.Values()))
-		switch {
-		case m.draft.ShowStoreError(err):
-			return nil
-		case err != nil:
-			return common.Fail(err)
-		}
-		missing := ""
-		if err := store.ValidateAdmission(a); err != nil {
-			missing = "尚未填完（" + err.Error() + "），填完后按 s 报送。"
-		} else {
-			missing = "已填完，按 s 核查并报送。"
-		}
-		return tea.Batch(m.open(a.ID), common.Info("草稿已保存；"+missing))
+		db, op, a := m.ctx.Store, m.ctx.Operator, fromValues(base, m.draft.Values())
+		m.draft.SetSaving(true)
+		return save(db, func(db *store.DB) (store.Admission, error) { return db.SaveAdmissionDraft(op, a) }, savedDraft)
 	}
 	return cmd
+}
+
+func (m *Model) draftSaved(msg saved) tea.Cmd {
+	m.draft.SetSaving(false)
+	a, err := msg.a, msg.err
+	switch {
+	case m.draft.ShowStoreError(err):
+		return nil
+	case err != nil:
+		return common.Fail(err)
+	}
+	m.show(a)
+	missing := ""
+	if err := store.ValidateAdmission(a); err != nil {
+		missing = "尚未填完（" + err.Error() + "），填完后按 s 报送。"
+	} else {
+		missing = "已填完，按 s 核查并报送。"
+	}
+	return tea.Batch(m.open(a.ID), common.Info("草稿已保存；"+missing))
 }
 
 // setPager fills the detail view (with the checks when confirming).
@@ -181,7 +189,11 @@ func (m *Model) detailLines() []string {
 				}
 			}
 		}
-		out = append(out, "", s.Label.Render("按 Y 确认报送，按 N 返回修改。"), "")
+		prompt := s.Label.Render("按 Y 确认报送，按 N 返回修改。")
+		if m.busy {
+			prompt = s.Dim.Render(common.Display(common.SavingText))
+		}
+		out = append(out, "", prompt, "")
 	}
 	st := a.Effective(m.ctx.Now())
 	out = append(out, s.Title.Render(common.Truncate(fmt.Sprintf("%s  [%s]", a.Item, st), w)))

@@ -78,33 +78,38 @@ func (m *Model) opinionKey(km tea.KeyMsg) tea.Cmd {
 		return nil
 	case form.Submitted:
 		v := m.opForm.Values()
-		db, op, id := m.ctx.Store, m.ctx.Operator, m.cur.ID
-		var a store.Admission
-		var err error
-		switch m.act {
-		case actOpinion:
-			a, err = db.RecordOpinion(op, id, m.level(), v[fText], v[fDate])
-		case actApprove, actReject:
-			a, err = db.DecideAdmission(op, id, m.act == actApprove, v[fText], v[fDate])
-		case actWithdraw:
-			a, err = db.WithdrawAdmission(op, id, v[fText])
-		}
-		var fe *store.FieldError
-		switch {
-		case errors.As(err, &fe):
-			key := fText
-			if strings.Contains(fe.Field, "日期") {
-				key = fDate
+		db, op, id, act, level := m.ctx.Store, m.ctx.Operator, m.cur.ID, m.act, m.level()
+		m.opForm.SetSaving(true)
+		return save(db, func(db *store.DB) (store.Admission, error) {
+			switch act {
+			case actOpinion:
+				return db.RecordOpinion(op, id, level, v[fText], v[fDate])
+			case actApprove, actReject:
+				return db.DecideAdmission(op, id, act == actApprove, v[fText], v[fDate])
 			}
-			m.opForm.SetError(key, fe.Msg)
-			return nil
-		case err != nil:
-			m.mode = viewing
-			return common.Fail(err)
-		}
-		return tea.Batch(m.open(a.ID), common.Info(fmt.Sprintf("已记录。申请当前状态：%s。", a.Status)))
+			return db.WithdrawAdmission(op, id, v[fText])
+		}, savedOpinion)
 	}
 	return cmd
+}
+
+func (m *Model) opinionSaved(msg saved) tea.Cmd {
+	m.opForm.SetSaving(false)
+	var fe *store.FieldError
+	switch {
+	case errors.As(msg.err, &fe):
+		key := fText
+		if strings.Contains(fe.Field, "日期") {
+			key = fDate
+		}
+		m.opForm.SetError(key, fe.Msg)
+		return nil
+	case msg.err != nil:
+		m.mode = viewing
+		return common.Fail(msg.err)
+	}
+	m.show(msg.a)
+	return tea.Batch(m.open(msg.a.ID), common.Info(fmt.Sprintf("已记录。申请当前状态：%s。", msg.a.Status)))
 }
 
 func (m *Model) opinionView() string {

@@ -70,9 +70,11 @@ type Model struct {
 
 	index    *search.Index // built once in the background, then kept current
 	indexing bool
+	stale    bool // a certificate was saved while the index was being built
 	search   searchbox.Model
-	hits     []uint64 // ids of the matches, newest first
-	hitRows  map[uint64]store.CertRow
+	hits     []uint64                 // ids of the matches, newest first
+	hitRows  map[uint64]store.CertRow // the rows of the hits read so far
+	asked    map[uint64]bool          // hits whose rows are being read
 	hitTotal int
 
 	cert      store.Certificate // the one in detail
@@ -80,6 +82,8 @@ type Model struct {
 	linked    string
 	reveal    bool
 	lastPrint string // path of the newest printout
+	printing  bool   // a printout is being written: p waits
+	voidBusy  bool   // the void is being saved: keys wait
 
 	form   *issueForm
 	reason textinput.Model
@@ -125,6 +129,9 @@ func (m *Model) SetSize(w, h int) {
 	}
 }
 
+// bg routes a command's result back to this screen, whichever is showing.
+func bg(cmd tea.Cmd) tea.Cmd { return common.Route(common.CertsScreen, cmd) }
+
 // Init reloads the month and starts building the search index.
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.loadMonth()}
@@ -150,6 +157,11 @@ type (
 		query string
 		ids   []uint64
 		total int
+		rows  map[uint64]store.CertRow // of the first hits
+	}
+	rowsRead struct {
+		query string
+		rows  map[uint64]store.CertRow
 	}
 	certLoaded struct {
 		cert    store.Certificate
@@ -162,23 +174,27 @@ type (
 		path string
 		err  error
 	}
+	voided struct {
+		cert store.Certificate
+		err  error
+	}
 )
 
 func (m *Model) loadMonth() tea.Cmd {
 	db, month := m.ctx.Store, m.month
-	return func() tea.Msg {
+	return bg(func() tea.Msg {
 		rows, err := db.MonthRows(month.Year(), month.Month())
 		return monthLoaded{month, rows, err}
-	}
+	})
 }
 
 // buildIndex reads every certificate row once (no JSON) into the index.
 func buildIndex(db *store.DB) tea.Cmd {
-	return func() tea.Msg {
+	return bg(func() tea.Msg {
 		ix := search.New(nil)
 		err := db.AllRows(func(r store.CertRow) { addRow(ix, r) })
 		return indexBuilt{ix, err}
-	}
+	})
 }
 
 func addRow(ix *search.Index, r store.CertRow) {
@@ -188,43 +204,63 @@ func addRow(ix *search.Index, r store.CertRow) {
 		search.Field{Text: r.Serial, Kind: search.Code})
 }
 
-// hitRow is a match's list row, read from the store the first time it is
-// drawn: a search that matches 30,000 certificates reads only the screenful
-// shown.
-func (m *Model) hitRow(i int) store.CertRow {
-	id := m.hits[i]
-	if r, ok := m.hitRows[id]; ok {
-		return r
+// readRows reads the list rows of some hits. A search that matches 30,000
+// certificates reads only the rows near the cursor: the first two pages
+// with the answer, the rest as the cursor comes to them (moreRows).
+func readRows(db *store.DB, ids []uint64) map[uint64]store.CertRow {
+	out := make(map[uint64]store.CertRow, len(ids))
+	for _, id := range ids {
+		c, err := db.Certificate(id)
+		if err != nil {
+			out[id] = store.CertRow{ID: id, Serial: "?"}
+			continue
+		}
+		out[id] = store.CertRowOf(c)
 	}
-	c, err := m.ctx.Store.Certificate(id)
-	if err != nil {
-		return store.CertRow{ID: id, Serial: "?"}
-	}
-	r := store.CertRowOf(c)
-	m.hitRows[id] = r
-	return r
+	return out
 }
 
 func (m *Model) runSearch() tea.Cmd {
-	q, ix := m.search.Value(), m.index
+	q, ix, db := m.search.Value(), m.index, m.ctx.Store
 	if ix == nil || q == "" {
 		m.hits, m.hitTotal = nil, 0
 		m.search.SetResults(0)
 		return nil
 	}
-	return func() tea.Msg {
+	first := 2 * m.search.Results.Height()
+	return bg(func() tea.Msg {
 		hits := ix.Search(q, 0)
 		ids := make([]uint64, len(hits))
 		for i, h := range hits { // newest first: hits come in insertion order
 			ids[len(hits)-1-i] = h.ID
 		}
-		return searchDone{q, ids, len(hits)}
+		return searchDone{q, ids, len(hits), readRows(db, ids[:min(first, len(ids))])}
+	})
+}
+
+// moreRows reads the rows of the hits within a page of the view that are
+// neither read nor being read.
+func (m *Model) moreRows() tea.Cmd {
+	from, to := m.search.Results.Window()
+	page := m.search.Results.Height()
+	from, to = max(from-page, 0), min(to+page, len(m.hits))
+	var need []uint64
+	for _, id := range m.hits[from:to] {
+		if _, ok := m.hitRows[id]; !ok && !m.asked[id] {
+			m.asked[id] = true
+			need = append(need, id)
+		}
 	}
+	if len(need) == 0 {
+		return nil
+	}
+	q, db := m.search.Value(), m.ctx.Store
+	return bg(func() tea.Msg { return rowsRead{q, readRows(db, need)} })
 }
 
 func (m *Model) openCert(id uint64) tea.Cmd {
 	db := m.ctx.Store
-	return func() tea.Msg {
+	return bg(func() tea.Msg {
 		c, err := db.Certificate(id)
 		if err != nil {
 			return certLoaded{err: err}
@@ -237,7 +273,7 @@ func (m *Model) openCert(id uint64) tea.Cmd {
 			}
 		}
 		return certLoaded{c, h, linked, err}
-	}
+	})
 }
 
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
@@ -257,14 +293,27 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, common.Fail(msg.err)
 		}
 		m.index = msg.index
-		if m.mode == searching {
-			return m, m.runSearch()
+		var cmds []tea.Cmd
+		if m.stale { // the build may have read the ledger before that save
+			m.stale, m.indexing = false, true
+			cmds = append(cmds, buildIndex(m.ctx.Store))
 		}
-		return m, nil
+		if m.mode == searching {
+			cmds = append(cmds, m.runSearch())
+		}
+		return m, tea.Batch(cmds...)
 	case searchDone:
-		if msg.query == m.search.Value() { // a stale answer is dropped
-			m.hits, m.hitTotal, m.hitRows = msg.ids, msg.total, map[uint64]store.CertRow{}
-			m.search.SetResults(len(m.hits))
+		if msg.query != m.search.Value() { // a stale answer is dropped
+			return m, nil
+		}
+		m.hits, m.hitTotal, m.hitRows, m.asked = msg.ids, msg.total, msg.rows, map[uint64]bool{}
+		m.search.SetResults(len(m.hits))
+		return m, m.moreRows()
+	case rowsRead:
+		if msg.query == m.search.Value() && m.hitRows != nil {
+			for id, r := range msg.rows {
+				m.hitRows[id] = r
+			}
 		}
 		return m, nil
 	case certLoaded:
@@ -275,6 +324,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, nil
 	case printed:
 		return m, m.afterPrint(msg)
+	case voided:
+		return m, m.afterVoid(msg)
 	case saved:
 		return m, m.afterSave(msg)
 	case tea.KeyMsg:
@@ -350,7 +401,7 @@ func (m *Model) searchKey(km tea.KeyMsg) tea.Cmd {
 	case searchbox.Changed:
 		return tea.Batch(cmd, m.runSearch())
 	}
-	return cmd
+	return tea.Batch(cmd, m.moreRows())
 }
 
 // back leaves the detail for the list it was opened from.
@@ -376,6 +427,10 @@ func (m *Model) detailKey(km tea.KeyMsg) tea.Cmd {
 		if c.Status == store.Voided {
 			return common.Fail(errors.New("作废的证明不能打印。"))
 		}
+		if m.printing {
+			return nil
+		}
+		m.printing = true
 		return m.print(c)
 	case key.Matches(km, k.OpenFile):
 		if m.lastPrint != "" {
@@ -402,22 +457,35 @@ func (m *Model) detailKey(km tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) voidKey(km tea.KeyMsg) tea.Cmd {
+	if m.voidBusy {
+		return nil
+	}
 	switch km.String() {
 	case "esc":
 		m.mode = detail
 		m.reason.Blur()
 		return nil
 	case "enter":
-		c, err := m.ctx.Store.VoidCertificate(m.ctx.Operator, m.cert.ID, m.reason.Value())
-		if err != nil {
-			return common.Fail(err)
-		}
-		m.reason.Blur()
-		return tea.Batch(m.openCert(c.ID), common.Info(fmt.Sprintf("证明 %s 已作废。", c.Serial)))
+		m.voidBusy = true
+		db, op, id, reason := m.ctx.Store, m.ctx.Operator, m.cert.ID, m.reason.Value()
+		return common.Save(common.CertsScreen, db, func(db *store.DB) (tea.Msg, error) {
+			c, err := db.VoidCertificate(op, id, reason)
+			return voided{c, err}, err
+		})
 	}
 	var cmd tea.Cmd
 	m.reason, cmd = m.reason.Update(km)
 	return cmd
+}
+
+func (m *Model) afterVoid(msg voided) tea.Cmd {
+	m.voidBusy = false
+	if msg.err != nil {
+		return common.Fail(msg.err)
+	}
+	m.reason.Blur()
+	m.mode = detail
+	return tea.Batch(m.openCert(msg.cert.ID), common.Info(fmt.Sprintf("证明 %s 已作废。", msg.cert.Serial)))
 }
 
 // ShortHelp is the help bar of the current mode.

@@ -247,34 +247,49 @@ func (f *issueForm) update(msg tea.Msg) tea.Cmd {
 	case form.Submitted:
 		return f.save()
 	case form.Cancelled:
-		return func() tea.Msg { return saved{err: errCancelled} }
+		return bg(func() tea.Msg { return saved{err: errCancelled} })
 	}
 	return cmd
 }
 
 var errCancelled = errors.New("cancelled")
 
-// save writes the certificate (synchronously: one bbolt commit, a few ms,
-// and the worker must see the serial before going on).
+// save writes the certificate in a command; the form shows 正在保存… and
+// ignores keys until the result (saved) comes back to afterSave.
 func (f *issueForm) save() tea.Cmd {
-	var c store.Certificate
-	var err error
+	f.form.SetSaving(true)
+	db, op, in, cat, opt := f.ctx.Store, f.ctx.Operator, f.input(), f.ctx.Catalog, f.opt
+	var old uint64
 	if f.old != nil {
-		c, err = f.ctx.Store.CorrectCertificate(f.ctx.Operator, f.old.ID, f.input(), f.ctx.Catalog, f.opt)
-	} else {
-		c, err = f.ctx.Store.IssueCertificate(f.ctx.Operator, f.input(), f.ctx.Catalog, f.opt)
+		old = f.old.ID
 	}
+	return bg(func() tea.Msg {
+		var c store.Certificate
+		var err error
+		if old != 0 {
+			c, err = db.CorrectCertificate(op, old, in, cat, opt)
+		} else {
+			c, err = db.IssueCertificate(op, in, cat, opt)
+		}
+		return saved{c, err}
+	})
+}
+
+// refused ends the save and, when the store refused with a field error or a
+// warning to answer Y/N, shows it in the form and reports true.
+func (f *issueForm) refused(err error) bool {
+	f.form.SetSaving(false)
 	var cb *store.ClockBehindError
 	var pe *store.PersonNameError
 	var de *store.DuplicateError
 	switch {
 	case f.form.ShowStoreError(err):
-		return nil
+		return true
 	case errors.As(err, &cb), errors.As(err, &pe), errors.As(err, &de):
 		f.warning = err
-		return nil
+		return true
 	}
-	return func() tea.Msg { return saved{c, err} }
+	return false
 }
 
 func (f *issueForm) view() string {
@@ -311,12 +326,17 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 		m.form = nil
 		return m.back()
 	}
+	if m.form != nil && m.form.refused(msg.err) {
+		return nil
+	}
 	if msg.err != nil {
 		return common.Fail(msg.err)
 	}
 	m.form, m.mode = nil, ledger
 	if m.index != nil {
 		addRow(m.index, store.CertRowOf(msg.cert))
+	} else if m.indexing {
+		m.stale = true
 	}
 	m.month = monthOf(m.ctx.Now())
 	return tea.Batch(m.openCert(msg.cert.ID), m.loadMonth(),

@@ -12,22 +12,23 @@ import (
 
 // print writes the XLSX printout in the background, then counts the print.
 func (m *Model) print(c store.Certificate) tea.Cmd {
-	ctx := m.ctx
 	t, ok := m.types[c.TypeNo]
 	if !ok {
 		t = m.types[0]
 	}
-	return func() tea.Msg {
-		path, err := printout.SaveCertificate(printout.PrintDir(ctx.Store.Path()), ctx.Profile, c, t)
+	db, p, op := m.ctx.Store, m.ctx.Profile, m.ctx.Operator
+	return common.Save(common.CertsScreen, db, func(db *store.DB) (tea.Msg, error) {
+		path, err := printout.SaveCertificate(printout.PrintDir(db.Path()), p, c, t)
 		if err != nil {
-			return printed{cert: c, err: err}
+			return printed{cert: c, err: err}, err
 		}
-		c, err := ctx.Store.RecordPrint(ctx.Operator, c.ID, c.Copies)
-		return printed{cert: c, path: path, err: err}
-	}
+		c, err := db.RecordPrint(op, c.ID, c.Copies)
+		return printed{cert: c, path: path, err: err}, err
+	})
 }
 
 func (m *Model) afterPrint(msg printed) tea.Cmd {
+	m.printing = false
 	if msg.err != nil {
 		return common.Fail(msg.err)
 	}

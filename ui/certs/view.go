@@ -85,7 +85,12 @@ func (m *Model) searchView() string {
 		b.WriteString(s.Title.Render(common.Truncate(line, m.width)))
 	}
 	b.WriteString("\n" + m.tableHead() + "\n")
-	b.WriteString(m.search.Results.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.hitRow(i)) }))
+	b.WriteString(m.search.Results.View(m.width, s, func(i int, _ bool) string {
+		if r, ok := m.hitRows[m.hits[i]]; ok {
+			return m.rowText(r)
+		}
+		return "..." // being read (moreRows)
+	}))
 	return common.Display(b.String())
 }
 
@@ -140,8 +145,11 @@ func (m *Model) detailView() string {
 		lines = append(lines, common.Truncate("  "+store.StampText(ev.Time)+"  "+ev.Operator+"  "+ev.Describe(), m.width))
 	}
 	if m.mode == voiding {
-		lines = append(lines, "", s.Warn.Render("作废原因：")+m.reason.View(),
-			s.Dim.Render(common.Truncate("作废后证明仍留在台账中，标明作废；编号不再使用。", m.width)))
+		note := "作废后证明仍留在台账中，标明作废；编号不再使用。"
+		if m.voidBusy {
+			note = common.Display(common.SavingText)
+		}
+		lines = append(lines, "", s.Warn.Render("作废原因：")+m.reason.View(), s.Dim.Render(common.Truncate(note, m.width)))
 	}
 	if len(lines) > m.height {
 		// Keep the head and the end (the prompt) in view.

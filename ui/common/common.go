@@ -69,6 +69,42 @@ type NavigateWith struct {
 	Msg tea.Msg
 }
 
+// ForScreen carries the result of a command to the screen that started it.
+// The root hands it to that screen whichever screen is showing when it
+// arrives, so a result is not lost when the worker has moved on (gh-dash
+// wraps a section's messages with the section's id the same way).
+type ForScreen struct {
+	To  ScreenID
+	Msg tea.Msg
+}
+
+// Route wraps cmd so that what it returns is delivered to screen id. Every
+// screen's background commands (loads, searches, saves) go through it;
+// messages meant for the root (Status, Navigate, ...) are sent unwrapped.
+func Route(id ScreenID, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		switch msg := cmd().(type) {
+		case nil:
+			return nil
+		case tea.BatchMsg: // the program runs a batch only unwrapped
+			out := make(tea.BatchMsg, len(msg))
+			for i, c := range msg {
+				out[i] = Route(id, c)
+			}
+			return out
+		default:
+			return ForScreen{To: id, Msg: msg}
+		}
+	}
+}
+
+// SavingText is what a form or prompt shows while its save runs; keys that
+// would save again are ignored meanwhile.
+const SavingText = "正在保存…"
+
 // Back asks the root to go back to the home screen.
 type Back struct{}
 

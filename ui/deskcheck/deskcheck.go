@@ -62,10 +62,10 @@ type loaded struct {
 // Init reads the admissions in force (a handful) each time the screen opens.
 func (m *Model) Init() tea.Cmd {
 	db, now := m.ctx.Store, m.ctx.Now()
-	return tea.Batch(m.input.Focus(), func() tea.Msg {
+	return tea.Batch(m.input.Focus(), common.Route(common.CheckScreen, func() tea.Msg {
 		a, err := db.AdmissionsInForce(now)
 		return loaded{a, err}
-	})
+	}))
 }
 
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {

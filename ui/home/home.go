@@ -5,6 +5,7 @@ package home
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -28,28 +29,31 @@ type Model struct {
 	entries []Entry
 	menu    listview.Model
 	month   summary
+	path    string // of the data file
 	width   int
 	height  int
 }
 
 // New makes the home screen with the given menu.
 func New(ctx *common.Context, entries []Entry) *Model {
-	m := &Model{ctx: ctx, entries: entries, menu: listview.New(len(entries))}
+	m := &Model{ctx: ctx, entries: entries, menu: listview.New(len(entries)), path: ctx.Store.Path()}
 	m.menu.SetLen(len(entries))
 	return m
 }
 
-// summary is this month at a glance.
+// summary is this month at a glance, as the last count found it.
 type summary struct {
+	at                      time.Time // when counted; zero until the first count arrives
 	valid, voided, refusals int
 	err                     error
 }
 
-// Init counts this month's records each time the screen is shown.
+// Init counts this month's records each time the screen is shown; View
+// draws the counts of the last result.
 func (m *Model) Init() tea.Cmd {
 	db, now := m.ctx.Store, m.ctx.Now()
-	return func() tea.Msg {
-		var s summary
+	return common.Route(common.HomeScreen, func() tea.Msg {
+		s := summary{at: now}
 		rows, err := db.MonthRows(now.Year(), now.Month())
 		if err != nil {
 			return summary{err: err}
@@ -64,7 +68,7 @@ func (m *Model) Init() tea.Cmd {
 		refs, err := db.MonthRefusals(now.Year(), now.Month())
 		s.refusals, s.err = len(refs), err
 		return s
-	}
+	})
 }
 
 func (m *Model) Title() string    { return "首页" }
@@ -73,10 +77,10 @@ func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.menu.SetHeight(l
 
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	if s, ok := msg.(summary); ok {
-		m.month = s
-		if s.err != nil {
+		if s.err != nil { // the last counts stay
 			return m, common.Fail(s.err)
 		}
+		m.month = s
 		return m, nil
 	}
 	km, ok := msg.(tea.KeyMsg)
@@ -112,7 +116,11 @@ func (m *Model) View() string {
 	}
 	line(fmt.Sprintf(" 今天是 %s %s    经办人：%s", store.ChineseDate(now), store.ChineseWeekday(now), common.Display(op)))
 	line("")
-	line(fmt.Sprintf(" 本月（%s）：开具证明 %d 份，作废 %d 份，拒绝出具 %d 条", store.ChineseMonth(now), m.month.valid+m.month.voided, m.month.voided, m.month.refusals))
+	if c := m.month; !c.at.IsZero() {
+		line(fmt.Sprintf(" 本月（%s）：开具证明 %d 份，作废 %d 份，拒绝出具 %d 条", store.ChineseMonth(c.at), c.valid+c.voided, c.voided, c.refusals))
+	} else {
+		line(fmt.Sprintf(" 本月（%s）：正在统计%s", store.ChineseMonth(now), common.Display("…")))
+	}
 	line("")
 	line(" " + s.Label.Render("按数字键进入："))
 	b.WriteString(m.menu.View(m.width, s, func(i int, _ bool) string {
@@ -121,7 +129,7 @@ func (m *Model) View() string {
 	}))
 	b.WriteByte('\n')
 	line("")
-	line(" " + s.Dim.Render("数据文件："+m.ctx.Store.Path()))
+	line(" " + s.Dim.Render("数据文件："+m.path))
 	return strings.TrimRight(b.String(), "\n")
 }
 

@@ -97,7 +97,14 @@ type (
 		all []store.Refusal
 		err error
 	}
+	saved struct {
+		r   store.Refusal
+		err error
+	}
 )
+
+// bg routes a command's result back to this screen, whichever is showing.
+func bg(cmd tea.Cmd) tea.Cmd { return common.Route(common.RefusalsScreen, cmd) }
 
 // Init reloads the month shown and the search list (refusals are few: a
 // few thousand at most).
@@ -105,19 +112,19 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(m.loadMonth(), m.loadAll()) }
 
 func (m *Model) loadMonth() tea.Cmd {
 	db, month := m.ctx.Store, m.month
-	return func() tea.Msg {
+	return bg(func() tea.Msg {
 		rows, err := db.MonthRefusals(month.Year(), month.Month())
 		return monthLoaded{month, rows, err}
-	}
+	})
 }
 
 func (m *Model) loadAll() tea.Cmd {
 	db := m.ctx.Store
-	return func() tea.Msg {
+	return bg(func() tea.Msg {
 		var all []store.Refusal
 		err := db.AllRefusals(func(r store.Refusal) { all = append(all, r) })
 		return allLoaded{all, err}
-	}
+	})
 }
 
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
@@ -147,6 +154,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.runSearch()
 		}
 		return m, nil
+	case saved:
+		return m, m.afterSave(msg)
 	case Prefill:
 		m.startForm(msg.Item)
 		return m, nil
@@ -265,21 +274,32 @@ func (m *Model) formKey(km tea.KeyMsg) tea.Cmd {
 		return nil
 	case form.Submitted:
 		v := m.form.Values()
-		r, err := m.ctx.Store.AddRefusal(m.ctx.Operator, store.RefusalInput{
+		db, op := m.ctx.Store, m.ctx.Operator
+		in := store.RefusalInput{
 			Requester: v[store.FieldRequester], RequesterKind: v[fKind], Item: v[store.FieldItem],
 			Reason: store.RefusalReason(v[store.FieldReason]), Detail: v[store.FieldDetail],
-		})
-		switch {
-		case m.form.ShowStoreError(err):
-			return nil
-		case err != nil:
-			return common.Fail(err)
 		}
-		m.mode = listing
-		m.month = store.MonthStart(m.ctx.Now())
-		return tea.Batch(m.Init(), common.Info(fmt.Sprintf("已登记：拒绝%s的请求“%s”。", r.Requester, r.Item)))
+		m.form.SetSaving(true)
+		return common.Save(common.RefusalsScreen, db, func(db *store.DB) (tea.Msg, error) {
+			r, err := db.AddRefusal(op, in)
+			return saved{r, err}, err
+		})
 	}
 	return cmd
+}
+
+func (m *Model) afterSave(msg saved) tea.Cmd {
+	m.form.SetSaving(false)
+	switch {
+	case m.form.ShowStoreError(msg.err):
+		return nil
+	case msg.err != nil:
+		return common.Fail(msg.err)
+	}
+	r := msg.r
+	m.mode = listing
+	m.month = store.MonthStart(m.ctx.Now())
+	return tea.Batch(m.Init(), common.Info(fmt.Sprintf("已登记：拒绝%s的请求“%s”。", r.Requester, r.Item)))
 }
 
 func (m *Model) rowText(r store.Refusal) string {

@@ -43,6 +43,8 @@ type Model struct {
 	edit   editing
 	input  textinput.Model
 	err    string
+	busy   bool   // a change is being saved: keys wait
+	path   string // of the data file, shown under the profile
 	width  int
 	height int
 }
@@ -67,31 +69,66 @@ func newModel(ctx *common.Context, picker bool) *Model {
 	}
 	m.input = common.NewInput(ctx.Styles, nameHint)
 	m.input.CharLimit = 20
-	m.reload()
+	m.path = ctx.Store.Path()
+	// The picker is the first screen: its list is there before the first key
+	// (and it is not read again, so an arrow key is never undone by a load).
+	m.apply(readOperators(ctx.Store))
 	return m
 }
 
-// reload reads the operators; the picker shows only active ones.
-func (m *Model) reload() {
-	ops, err := m.ctx.Store.Operators()
-	if err != nil {
-		m.err = err.Error()
+// operators is the list as read from the store, with who was at the desk last.
+type operators struct {
+	ops  []store.Operator
+	last uint64
+	err  error
+}
+
+func readOperators(db *store.DB) operators {
+	ops, err := db.Operators()
+	return operators{ops, db.LastOperator(), err}
+}
+
+// apply shows the operators read, the cursor on the last one chosen; the
+// picker shows only active ones.
+func (m *Model) apply(r operators) {
+	if r.err != nil {
+		m.err = r.err.Error()
+		return
 	}
 	m.ops = m.ops[:0]
-	for _, o := range ops {
+	for _, o := range r.ops {
 		if !m.picker || !o.Retired {
 			m.ops = append(m.ops, o)
 		}
 	}
 	m.list.SetLen(len(m.ops))
+	m.selectID(r.last)
+}
+
+func (m *Model) selectID(id uint64) {
 	for i, o := range m.ops {
-		if o.ID == m.ctx.Store.LastOperator() {
+		if o.ID == id {
 			m.list.Select(i)
 		}
 	}
 }
 
-func (m *Model) Init() tea.Cmd { m.reload(); return nil }
+// id is the screen this model is, for routing its results.
+func (m *Model) id() common.ScreenID {
+	if m.picker {
+		return common.PickerScreen
+	}
+	return common.SettingsScreen
+}
+
+// Init reads the operators again each time the screen is shown.
+func (m *Model) Init() tea.Cmd {
+	if m.picker {
+		return nil
+	}
+	db := m.ctx.Store
+	return common.Route(m.id(), func() tea.Msg { return readOperators(db) })
+}
 
 func (m *Model) Title() string {
 	if m.picker {
@@ -111,9 +148,46 @@ func (m *Model) SetSize(w, h int) {
 // Chosen is sent when the operator at the desk changed.
 type Chosen struct{}
 
+// change is what a save did; saved carries its result back.
+type change int
+
+const (
+	added change = iota
+	renamed
+	retired
+	chosen
+)
+
+type saved struct {
+	change change
+	o      store.Operator
+	list   operators // read again after the change
+	err    error
+}
+
+// save runs a change to the operators in a command and reads the list again.
+func (m *Model) save(c change, write func(db *store.DB) (store.Operator, error)) tea.Cmd {
+	m.busy = true
+	return common.Save(m.id(), m.ctx.Store, func(db *store.DB) (tea.Msg, error) {
+		o, err := write(db)
+		if err != nil {
+			return saved{change: c, err: err}, err
+		}
+		return saved{c, o, readOperators(db), nil}, nil
+	})
+}
+
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case operators:
+		m.apply(msg)
+		return m, nil
+	case saved:
+		m.busy = false
+		return m, m.afterSave(msg)
+	}
 	km, ok := msg.(tea.KeyMsg)
-	if !ok {
+	if !ok || m.busy {
 		return m, nil
 	}
 	if m.edit != none {
@@ -158,10 +232,7 @@ func (m *Model) choose() tea.Cmd {
 		m.err = "“" + o.Name + "”已停用，不能作为当前经办人。按 x 恢复后再选。"
 		return nil
 	}
-	if err := m.ctx.Store.SetLastOperator(o.ID); err != nil {
-		return common.Fail(err)
-	}
-	return tea.Batch(func() tea.Msg { return common.ProfileChanged{} }, common.Info("当前经办人："+o.Name), common.GoBack)
+	return m.save(chosen, func(db *store.DB) (store.Operator, error) { return o, db.SetLastOperator(o.ID) })
 }
 
 func (m *Model) toggleRetired() tea.Cmd {
@@ -170,16 +241,40 @@ func (m *Model) toggleRetired() tea.Cmd {
 		m.err = "不能停用当前经办人。请先把别人设为当前经办人。"
 		return nil
 	}
-	o, err := m.ctx.Store.SetOperatorRetired(m.ctx.Operator, o.ID, !o.Retired)
-	if err != nil {
+	by := m.ctx.Operator
+	return m.save(retired, func(db *store.DB) (store.Operator, error) { return db.SetOperatorRetired(by, o.ID, !o.Retired) })
+}
+
+// afterSave shows what a change did, or why it was not saved.
+func (m *Model) afterSave(msg saved) tea.Cmd {
+	o, err := msg.o, msg.err
+	var fe *store.FieldError
+	switch {
+	case errors.As(err, &fe):
+		m.err = fe.Msg
+		return nil
+	case err != nil && msg.change == retired:
 		m.err = err.Error()
 		return nil
+	case err != nil:
+		return common.Fail(err)
 	}
-	m.reload()
-	if o.Retired {
-		return common.Info(o.Name + " 已停用；其经办的记录保持不变。")
+	m.apply(msg.list)
+	profileChanged := func() tea.Msg { return common.ProfileChanged{} }
+	switch msg.change {
+	case chosen:
+		return tea.Batch(profileChanged, common.Info("当前经办人："+o.Name), common.GoBack)
+	case retired:
+		m.selectID(o.ID)
+		if o.Retired {
+			return common.Info(o.Name + " 已停用；其经办的记录保持不变。")
+		}
+		return common.Info(o.Name + " 已恢复。")
 	}
-	return common.Info(o.Name + " 已恢复。")
+	m.edit = none
+	m.input.Blur()
+	m.selectID(o.ID)
+	return tea.Batch(profileChanged, common.Info("已保存经办人："+o.Name))
 }
 
 func (m *Model) editKey(km tea.KeyMsg) tea.Cmd {
@@ -190,29 +285,12 @@ func (m *Model) editKey(km tea.KeyMsg) tea.Cmd {
 		m.err = ""
 		return nil
 	case "enter":
-		var o store.Operator
-		var err error
+		name, by := m.input.Value(), m.ctx.Operator
 		if m.edit == adding {
-			o, err = m.ctx.Store.AddOperator(m.ctx.Operator, m.input.Value())
-		} else {
-			o, err = m.ctx.Store.RenameOperator(m.ctx.Operator, m.ops[m.list.Cursor()].ID, m.input.Value())
+			return m.save(added, func(db *store.DB) (store.Operator, error) { return db.AddOperator(by, name) })
 		}
-		var fe *store.FieldError
-		if errors.As(err, &fe) {
-			m.err = fe.Msg
-			return nil
-		} else if err != nil {
-			return common.Fail(err)
-		}
-		m.edit = none
-		m.input.Blur()
-		m.reload()
-		for i, x := range m.ops {
-			if x.ID == o.ID {
-				m.list.Select(i)
-			}
-		}
-		return tea.Batch(func() tea.Msg { return common.ProfileChanged{} }, common.Info("已保存经办人："+o.Name))
+		id := m.ops[m.list.Cursor()].ID
+		return m.save(renamed, func(db *store.DB) (store.Operator, error) { return db.RenameOperator(by, id, name) })
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(km)
@@ -231,7 +309,7 @@ func (m *Model) View() string {
 		line("  " + p.CommitteeName())
 		line(fmt.Sprintf("  %s %s  %s", p.CountyName, p.CountyCode, p.Street))
 		line(fmt.Sprintf("  证明编号前缀：%s    联系电话：%s", orNone(p.SerialPrefix), orNone(p.Phone)))
-		line("  数据文件：" + m.ctx.Store.Path())
+		line("  数据文件：" + m.path)
 		line("")
 		line(s.Title.Render("经办人") + s.Dim.Render("（停用的经办人保留在记录中，不能删除）"))
 	}
@@ -253,6 +331,9 @@ func (m *Model) View() string {
 		line(s.Label.Render("新经办人姓名：") + m.input.View())
 	case renaming:
 		line(s.Label.Render("改为：") + m.input.View())
+	}
+	if m.busy {
+		line(s.Dim.Render(common.SavingText))
 	}
 	if m.err != "" {
 		line(s.Error.Render(m.err))

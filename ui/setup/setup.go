@@ -18,7 +18,8 @@ import (
 // Model is the setup screen.
 type Model struct {
 	ctx    *common.Context
-	first  bool // first run: there is nothing to go back to
+	first  bool            // first run: there is nothing to go back to
+	id     common.ScreenID // SetupScreen on the first run, else ProfileScreen
 	form   form.Model
 	width  int
 	height int
@@ -36,7 +37,10 @@ const (
 
 // New makes the form; first is true on the first run of a new ledger.
 func New(ctx *common.Context, first bool) *Model {
-	m := &Model{ctx: ctx, first: first}
+	m := &Model{ctx: ctx, first: first, id: common.ProfileScreen}
+	if first {
+		m.id = common.SetupScreen
+	}
 	m.reset()
 	return m
 }
@@ -122,10 +126,13 @@ func (m *Model) SetSize(w, h int) {
 	m.form.SetSize(w, h-3)
 }
 
-// Saved is sent after the profile was written.
-type Saved struct{}
+// saved is the result of the save command.
+type saved struct{ err error }
 
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if msg, ok := msg.(saved); ok {
+		return m, m.afterSave(msg.err)
+	}
 	var cmd tea.Cmd
 	m.form, cmd = m.form.Update(msg)
 	switch m.form.Outcome() {
@@ -141,18 +148,29 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	return m, cmd
 }
 
+// save writes the profile in a command; the form shows 正在保存… and
+// ignores keys until the result comes back.
 func (m *Model) save() tea.Cmd {
 	v := m.form.Values()
 	p := store.Profile{
 		Community: v[fCommunity], Street: v[fStreet], CountyCode: v[fCounty],
 		SerialPrefix: v[fPrefix], Phone: v[fPhone], ReceiverKey: m.ctx.Profile.ReceiverKey,
 	}
-	var err error
-	if m.first {
-		_, _, err = m.ctx.Store.Setup(p, v[fOperator], false)
-	} else {
-		_, err = m.ctx.Store.SaveProfile(m.ctx.Operator, p, true)
-	}
+	first, by := m.first, m.ctx.Operator
+	m.form.SetSaving(true)
+	return common.Save(m.id, m.ctx.Store, func(db *store.DB) (tea.Msg, error) {
+		var err error
+		if first {
+			_, _, err = db.Setup(p, v[fOperator], false)
+		} else {
+			_, err = db.SaveProfile(by, p, true)
+		}
+		return saved{err}, err
+	})
+}
+
+func (m *Model) afterSave(err error) tea.Cmd {
+	m.form.SetSaving(false)
 	switch {
 	case m.form.ShowStoreError(err):
 		return nil

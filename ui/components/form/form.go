@@ -96,6 +96,7 @@ type Model struct {
 	height          int
 	dirty           bool
 	confirm         bool // asking whether to throw typed text away
+	saving          bool // a save is running: keys wait
 	outcome         Outcome
 	styles          *common.Styles
 	labelW          int
@@ -222,6 +223,14 @@ func (m *Model) ShowStoreError(err error) bool {
 	return true
 }
 
+// SetSaving marks the form busy while the caller's save command runs:
+// it shows common.SavingText and ignores keys (a second Ctrl+S saves
+// nothing twice). The caller clears it when the result arrives.
+func (m *Model) SetSaving(on bool) { m.saving = on }
+
+// Saving reports whether a save is running.
+func (m Model) Saving() bool { return m.saving }
+
 // Outcome of the last Update.
 func (m Model) Outcome() Outcome { return m.outcome }
 
@@ -286,6 +295,9 @@ func (m *Model) Validate() bool {
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	m.outcome = Editing
 	km, ok := msg.(tea.KeyMsg)
+	if ok && m.saving {
+		return m, nil
+	}
 	if !ok {
 		var cmd tea.Cmd
 		if f := m.fields[m.focus]; f.Kind == Area {
@@ -459,6 +471,10 @@ func (m Model) View() string {
 	}
 	if m.confirm {
 		lines = append(lines, "", s.Warn.Render("放弃已输入的内容吗？按 Y 放弃，按 N 继续填写。"))
+		focusLine = len(lines) - 1
+	}
+	if m.saving {
+		lines = append(lines, "", s.Dim.Render(common.Display(common.SavingText)))
 		focusLine = len(lines) - 1
 	}
 	return window(lines, focusLine, m.height)

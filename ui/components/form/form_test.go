@@ -143,3 +143,25 @@ func TestShowStoreError(t *testing.T) {
 		t.Errorf("view:\n%s", m.View())
 	}
 }
+
+// While the caller's save runs, the form says so and keys do nothing: a
+// second Ctrl+S submits nothing, typing changes nothing, Esc leaves nothing.
+func TestSavingIgnoresKeys(t *testing.T) {
+	m := keys(newForm(), typed("张三")...)
+	m.SetSaving(true)
+	if !strings.Contains(m.View(), "正在保存...") {
+		t.Errorf("no saving line:\n%s", m.View())
+	}
+	for _, k := range append(typed("李"), save, esc, tab) {
+		if m, _ = m.Update(k); m.Outcome() != Editing {
+			t.Fatalf("%v while saving: outcome %d", k, m.Outcome())
+		}
+	}
+	if v := m.Values()["name"]; v != "张三" {
+		t.Errorf("typed while saving: %q", v)
+	}
+	m.SetSaving(false)
+	if m = keys(m, typed("李")...); m.Values()["name"] != "张三李" {
+		t.Errorf("keys still ignored after the save ended: %q", m.Values()["name"])
+	}
+}

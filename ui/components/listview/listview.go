@@ -67,6 +67,9 @@ func (m Model) Len() int    { return m.n }
 func (m Model) Cursor() int { return m.cursor }
 func (m Model) Height() int { return m.height }
 
+// Window is the rows in view: from (inclusive) to (exclusive).
+func (m Model) Window() (from, to int) { return m.offset, min(m.offset+m.height, m.n) }
+
 // Select puts the cursor on row i.
 func (m *Model) Select(i int) {
 	m.cursor = i
