@@ -69,6 +69,12 @@ type NavigateWith struct {
 	Msg tea.Msg
 }
 
+// PrefillRefusal opens the 拒绝登记 form with the request already typed
+// (sent inside a NavigateWith by the desk check, when a request is not
+// something the committee must do). It lives here so that screens need not
+// import each other.
+type PrefillRefusal struct{ Item string }
+
 // Back asks the root to go back to the home screen.
 type Back struct{}
 
