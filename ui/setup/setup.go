@@ -122,9 +122,6 @@ func (m *Model) SetSize(w, h int) {
 	m.form.SetSize(w, h-3)
 }
 
-// Saved is sent after the profile was written.
-type Saved struct{}
-
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	var cmd tea.Cmd
 	m.form, cmd = m.form.Update(msg)
