@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"taizhang/store/fold"
 )
 
 // alphabet lists the allowed characters in value order (0..30).
@@ -63,17 +65,13 @@ func newErr(code ErrCode, format string, args ...any) *Error {
 	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Normalize converts full-width ASCII characters to their half-width forms,
-// lower-case letters to upper-case, and removes all white space (including
-// U+3000, also inside the code) and invisible format characters such as
-// U+200B and U+FEFF.
+// Normalize folds full-width forms to ASCII (fold.Width), turns lower-case
+// letters to upper-case, and removes all white space (including U+3000, also
+// inside the code) and invisible format characters such as U+200B and U+FEFF.
 func Normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
-		if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII block
-			r -= 0xFEE0
-		}
+	for _, r := range fold.Width(s) {
 		switch {
 		case r >= 'a' && r <= 'z':
 			b.WriteByte(byte(r - 'a' + 'A'))
