@@ -5,14 +5,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"taizhang/store/fold"
 )
 
 var (
-	monthRE    = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$`)
-	monthRE6   = regexp.MustCompile(`^(\d{4})(\d{2})$`)
-	dateRE     = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)
-	dateRE8    = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
-	fullDigits = strings.NewReplacer("０", "0", "１", "1", "２", "2", "３", "3", "４", "4", "５", "5", "６", "6", "７", "7", "８", "8", "９", "9", "－", "-", "／", "/", "．", ".")
+	monthRE  = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$`)
+	monthRE6 = regexp.MustCompile(`^(\d{4})(\d{2})$`)
+	dateRE   = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$`)
+	dateRE8  = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
 )
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
@@ -20,7 +21,7 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 // parseMonth reads a year and month typed as 2026-03, 2026-3, 2026年3月,
 // 2026/3, 2026.3 or 202603 (full-width digits too), years 2000–2099.
 func parseMonth(s string) (time.Time, bool) {
-	s = fullDigits.Replace(strings.TrimSpace(s))
+	s = fold.Width(strings.TrimSpace(s))
 	m := monthRE.FindStringSubmatch(s)
 	if m == nil {
 		m = monthRE6.FindStringSubmatch(s)
@@ -38,7 +39,7 @@ func parseMonth(s string) (time.Time, bool) {
 // parseDate reads a real date typed as 2026-03-05, 2026-3-5, 2026年3月5日,
 // 2026/3/5, 2026.3.5 or 20260305 (full-width digits too), years 2000–2099.
 func parseDate(s string) (time.Time, bool) {
-	s = fullDigits.Replace(strings.TrimSpace(s))
+	s = fold.Width(strings.TrimSpace(s))
 	m := dateRE.FindStringSubmatch(s)
 	if m == nil {
 		m = dateRE8.FindStringSubmatch(s)

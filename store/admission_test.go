@@ -10,14 +10,16 @@ import (
 )
 
 // creditCode builds a valid unified social credit code from its first 17
-// characters by computing the check character.
+// characters by finding the one check character Check accepts.
 func creditCode(t testing.TB, first17 string) string {
 	t.Helper()
-	c, err := creditcode.CheckChar(first17)
-	if err != nil {
-		t.Fatal(err)
+	for _, c := range "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" {
+		if creditcode.Check(first17+string(c)) == nil {
+			return first17 + string(c)
+		}
 	}
-	return first17 + string(c)
+	t.Fatalf("no check character makes %s a valid code", first17)
+	return ""
 }
 
 // fullAdmission is a complete application of a county-level unit for a

@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"taizhang/store/fold"
 )
 
 // alphabet lists the allowed characters in value order (0..30).
@@ -50,8 +52,8 @@ const (
 	ErrCheckChar                    // the 18th character does not match
 )
 
-// Error is the error returned by Check and CheckChar. Msg is a Chinese
-// sentence suitable for showing to the user. Errors are always *Error.
+// Error is the error returned by Check. Msg is a Chinese sentence suitable
+// for showing to the user. Errors are always *Error.
 type Error struct {
 	Code ErrCode
 	Msg  string
@@ -63,17 +65,13 @@ func newErr(code ErrCode, format string, args ...any) *Error {
 	return &Error{Code: code, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Normalize converts full-width ASCII characters to their half-width forms,
-// lower-case letters to upper-case, and removes all white space (including
-// U+3000, also inside the code) and invisible format characters such as
-// U+200B and U+FEFF.
+// Normalize folds full-width forms to ASCII (fold.Width), turns lower-case
+// letters to upper-case, and removes all white space (including U+3000, also
+// inside the code) and invisible format characters such as U+200B and U+FEFF.
 func Normalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
-		if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII block
-			r -= 0xFEE0
-		}
+	for _, r := range fold.Width(s) {
 		switch {
 		case r >= 'a' && r <= 'z':
 			b.WriteByte(byte(r - 'a' + 'A'))
@@ -90,7 +88,7 @@ func Normalize(s string) string {
 // code. It returns nil if valid, otherwise an *Error with a Chinese message.
 func Check(s string) error {
 	n := Normalize(s)
-	if err := scan(n, 18); err != nil {
+	if err := scan(n); err != nil {
 		return err
 	}
 	want := alphabet[checkValue(n[:17])]
@@ -98,17 +96,6 @@ func Check(s string) error {
 		return newErr(ErrCheckChar, "校验码应为 %c（现为 %c），代码中可能有录错的位，请逐位核对", want, n[17])
 	}
 	return nil
-}
-
-// CheckChar returns the check character for the first 17 characters of a
-// code. first17 is normalised first; an *Error is returned if it is not 17
-// allowed characters with digits in positions 3-8.
-func CheckChar(first17 string) (byte, error) {
-	n := Normalize(first17)
-	if err := scan(n, 17); err != nil {
-		return 0, err
-	}
-	return alphabet[checkValue(n)], nil
 }
 
 // checkValue computes the check value for 17 valid ASCII characters.
@@ -120,9 +107,9 @@ func checkValue(first17 string) int {
 	return (31 - sum%31) % 31
 }
 
-// scan checks characters, length (want) and the division code of a
-// normalised string. After it returns nil, n is ASCII.
-func scan(n string, want int) error {
+// scan checks characters, length and the division code of a normalised
+// string. After it returns nil, n is 18 ASCII characters.
+func scan(n string) error {
 	if n == "" {
 		return newErr(ErrEmpty, "统一社会信用代码为空，请输入18位代码")
 	}
@@ -138,10 +125,7 @@ func scan(n string, want int) error {
 		}
 		return newErr(ErrChar, "第%d位“%c”不是允许的字符（只能是数字或大写字母，且不用 I、O、Z、S、V）", pos, r)
 	}
-	if len(n) != want {
-		if want == 17 {
-			return newErr(ErrLength, "计算校验码需要统一社会信用代码的前17位（现为%d位）", len(n))
-		}
+	if len(n) != 18 {
 		return newErr(ErrLength, "统一社会信用代码应为18位（现为%d位），请检查是否漏输或多输", len(n))
 	}
 	for i := 2; i < 8; i++ {

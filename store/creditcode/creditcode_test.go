@@ -86,15 +86,14 @@ func TestPublicCode(t *testing.T) {
 	if err := Check(c); err != nil {
 		t.Fatalf("Check(%s): %v", c, err)
 	}
-	if got, err := CheckChar(c[:17]); err != nil || got != '3' {
-		t.Fatalf("CheckChar(%s) = %c, %v", c[:17], got, err)
-	}
 }
 
-func TestCheckCharMatchesReference(t *testing.T) {
+// For random first 17 characters, Check accepts exactly the check character
+// the reference computes and refuses the other 30.
+func TestCheckMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	seen := map[byte]bool{}
-	for i := 0; i < 20000; i++ {
+	for i := 0; i < 5000; i++ {
 		b := make([]byte, 17)
 		for j := range b {
 			if j >= 2 && j < 8 {
@@ -104,17 +103,14 @@ func TestCheckCharMatchesReference(t *testing.T) {
 			}
 		}
 		s := string(b)
-		got, err := CheckChar(s)
-		if err != nil {
-			t.Fatalf("CheckChar(%s): %v", s, err)
+		want := refCheck(s)
+		for k := 0; k < len(refAlphabet); k++ {
+			c := refAlphabet[k]
+			if err := Check(s + string(c)); (err == nil) != (c == want) {
+				t.Fatalf("Check(%s%c) = %v, reference check character %c", s, c, err, want)
+			}
 		}
-		if want := refCheck(s); got != want {
-			t.Fatalf("CheckChar(%s) = %c, reference %c", s, got, want)
-		}
-		if err := Check(s + string(got)); err != nil {
-			t.Fatalf("Check(%s%c): %v", s, got, err)
-		}
-		seen[got] = true
+		seen[want] = true
 	}
 	if len(seen) != 31 {
 		t.Fatalf("expected all 31 check characters to occur, saw %d", len(seen))
@@ -205,33 +201,12 @@ func TestCheckInvalid(t *testing.T) {
 	}
 }
 
-func TestCheckCharErrors(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		code ErrCode
-	}{
-		{"", ErrEmpty},
-		{"91140400MA0K1234", ErrLength},
-		{"91140400MA0K123456", ErrLength},
-		{"91140400MA0K1234I", ErrChar},
-		{"9114040AMA0K12345", ErrArea},
-	} {
-		if c, err := CheckChar(tc.in); codeOf(err) != tc.code || c != 0 {
-			t.Errorf("CheckChar(%q) = %q, %v; want code %d", tc.in, c, err, tc.code)
-		}
-	}
-	if c, err := CheckChar("91350100m000100y4"); err != nil || c != '3' {
-		t.Errorf("CheckChar lower-case = %q, %v", c, err)
-	}
-}
-
 func FuzzCheck(f *testing.F) {
 	for _, s := range []string{"91350100M000100Y43", "91350100m000100y43", "", "I", "９１３５０１００Ｍ０００１００Ｙ４３", "\xff\xfe", "91350100M000100Y4"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		err := Check(s)
-		c, cerr := CheckChar(s)
 		if n := Normalize(s); Normalize(n) != n {
 			t.Fatalf("Normalize not idempotent for %q", s)
 		}
@@ -245,9 +220,6 @@ func FuzzCheck(f *testing.F) {
 			if len(n) != 18 || refCheck(n[:17]) != n[17] {
 				t.Fatalf("Check accepted %q (normalised %q) but the reference disagrees", s, n)
 			}
-		}
-		if cerr == nil && c != refCheck(Normalize(s)) {
-			t.Fatalf("CheckChar(%q) = %c, reference disagrees", s, c)
 		}
 	})
 }

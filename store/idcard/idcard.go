@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"taizhang/store/fold"
 )
 
 // Sex is the sex encoded in the 17th digit of an ID number.
@@ -124,10 +126,11 @@ func CheckDigit(first17 string) byte {
 	return checkChars[sum%11]
 }
 
-// Normalize converts full-width digits to ASCII, full-width Ｘ/ｘ and
-// lower-case x to X, and removes all white space (including the ideographic
-// space U+3000) and invisible format characters such as U+200B and U+FEFF,
-// wherever they occur. Other characters are kept as they are.
+// Normalize folds full-width forms to ASCII (fold.Width: digits, letters,
+// Ｘ/ｘ), turns lower-case x into X, and removes all white space (including
+// the ideographic space U+3000) and invisible format characters such as
+// U+200B and U+FEFF, wherever they occur. Other characters are kept as they
+// are.
 func Normalize(input string) string {
 	clean := true
 	for i := 0; i < len(input); i++ {
@@ -141,11 +144,9 @@ func Normalize(input string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(input))
-	for _, r := range input {
+	for _, r := range fold.Width(input) {
 		switch {
-		case r >= '０' && r <= '９':
-			b.WriteByte(byte('0' + (r - '０')))
-		case r == 'x' || r == 'Ｘ' || r == 'ｘ':
+		case r == 'x':
 			b.WriteByte('X')
 		case unicode.IsSpace(r) || unicode.Is(unicode.Cf, r):
 			// dropped

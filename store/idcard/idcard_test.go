@@ -244,7 +244,7 @@ func TestParseInvalid(t *testing.T) {
 		{"16 digits", "1404031985031512", ErrLength, "身份证号应为18位（现为16位）"},
 		{"15 ending in X", "14040385031512X", ErrLength, "身份证号应为18位（现为15位）"},
 		{"letter", "1404031985a315123X", ErrChar, "含有非数字字符“a”"},
-		{"full-width letter", "14040319850315123ａ", ErrChar, "含有非数字字符“ａ”"},
+		{"full-width letter", "14040319850315123ａ", ErrChar, "含有非数字字符“a”（第18位）"}, // folded, as everywhere (fold.Width)
 		{"hyphen", "140403-19850315-1234", ErrChar, "含有非数字字符“-”"},
 		{"X in the middle", "1404031985X3151234", ErrChar, "第11位"},
 		{"bad province 99", withCheck("99040319850315123"), ErrProvince, "地区码前两位 99 不是有效的省级代码"},

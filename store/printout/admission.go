@@ -1,12 +1,8 @@
 package printout
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -83,20 +79,16 @@ func Admission(p store.Profile, a store.Admission) (*excelize.File, error) {
 	}
 	form := cat.ApprovalForm
 
-	f := excelize.NewFile()
+	f, err := newBook(FormSheet, LetterSheet)
+	if err != nil {
+		return nil, err
+	}
 	ok := false
 	defer func() {
 		if !ok {
 			f.Close()
 		}
 	}()
-	if err := f.SetSheetName(f.GetSheetName(0), FormSheet); err != nil {
-		return nil, err
-	}
-	if _, err := f.NewSheet(LetterSheet); err != nil {
-		return nil, err
-	}
-	f.SetActiveSheet(0)
 
 	fw := newSheetWriter(f, FormSheet, formLabelWidth, formBoxWidth, formRestWidth)
 	if err := fw.page(1); err != nil {
@@ -378,149 +370,13 @@ func SaveAdmission(dir string, p store.Profile, a store.Admission) (string, erro
 	return saveNew(dir, AdmissionFileBase(a), f)
 }
 
-// saveNew writes f into dir as base.xlsx, or base_2.xlsx, base_3.xlsx … if
-// that name is taken; an existing file is never touched.
-func saveNew(dir, base string, f *excelize.File) (string, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", &SaveError{Dir: dir, Err: err}
-	}
-	for n := 1; n <= 999; n++ {
-		name := base
-		if n > 1 {
-			name += "_" + strconv.Itoa(n)
-		}
-		path := filepath.Join(dir, name+".xlsx")
-		fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(err, fs.ErrExist) {
-			continue
-		}
-		if err != nil {
-			return "", &SaveError{Dir: dir, Err: err}
-		}
-		err = f.Write(fh)
-		if cerr := fh.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(path)
-			return "", &SaveError{Dir: dir, Err: err}
-		}
-		return path, nil
-	}
-	return "", &SaveError{Dir: dir, Err: errors.New("同名文件太多")}
-}
-
-// sheetWriter lays out one sheet of given column widths row by row; the
-// first error sticks. (The certificate's writer is bound to its one sheet.)
-type sheetWriter struct {
-	f      *excelize.File
-	sheet  string
-	widths []float64
-	row    int
-	styles map[styleKey]int
-	err    error
-}
-
-func newSheetWriter(f *excelize.File, sheet string, widths ...float64) *sheetWriter {
-	return &sheetWriter{f: f, sheet: sheet, widths: widths, row: 1, styles: map[styleKey]int{}}
-}
-
-func (w *sheetWriter) set(fn func() error) {
-	if w.err == nil {
-		w.err = fn()
-	}
-}
-
-// page sets A4 portrait, the certificate's margins, one page wide and
-// fitHeight pages tall (0: as many as needed), the column widths, no grid.
-func (w *sheetWriter) page(fitHeight int) error {
-	f, sh := w.f, w.sheet
-	a4, portrait, one := 9, "portrait", 1
-	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{
-		Size: &a4, Orientation: &portrait, FitToWidth: &one, FitToHeight: &fitHeight,
-	}); err != nil {
-		return err
-	}
-	yes, no := true, false
-	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &yes}); err != nil {
-		return err
-	}
-	side, edge, hf := marginSide, marginEdge, marginHF
-	if err := f.SetPageMargins(sh, &excelize.PageLayoutMarginsOptions{
-		Left: &side, Right: &side, Top: &edge, Bottom: &edge, Header: &hf, Footer: &hf, Horizontally: &yes,
-	}); err != nil {
-		return err
-	}
-	for i, wd := range w.widths {
-		c, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(sh, c, c, wd); err != nil {
-			return err
-		}
-	}
-	return f.SetSheetView(sh, 0, &excelize.ViewOptions{ShowGridLines: &no})
-}
-
-func (w *sheetWriter) printArea() error {
-	last, _ := excelize.ColumnNumberToName(len(w.widths))
-	return w.f.SetDefinedName(&excelize.DefinedName{
-		Name:     "_xlnm.Print_Area",
-		RefersTo: fmt.Sprintf("'%s'!$A$1:$%s$%d", w.sheet, last, w.row-1),
-		Scope:    w.sheet,
-	})
-}
-
-// em is how many ems of text in a font of size points fit in columns
-// from..to, as spanEm does for the certificate.
-func (w *sheetWriter) em(from, to int, size float64) float64 {
-	pt := 0.0
-	for i := from; i <= to; i++ {
-		pt += w.widths[i-1] * 7 * 0.75
-	}
-	return (pt-6)/size - 1
-}
-
-// lines is how many lines s takes in columns from..to; "\n" starts a line.
-func (w *sheetWriter) lines(s string, from, to int, size float64) int {
-	return lineCount(s, w.em(from, to, size))
-}
-
-// lineCount is how many lines s takes width ems wide; "\n" starts a line.
-func lineCount(s string, width float64) int {
-	n := 0
-	for _, para := range strings.Split(s, "\n") {
-		n += len(wrap(para, width))
-	}
-	return n
-}
-
-// put writes s into the block c1:r1..c2:r2, merged when it is more than one
-// cell, and styles every cell of it.
-func (w *sheetWriter) put(c1, r1, c2, r2 int, s string, style int) {
-	a, b := cell(c1, r1), cell(c2, r2)
-	if a != b {
-		w.set(func() error { return w.f.MergeCell(w.sheet, a, b) })
-	}
-	w.set(func() error { return w.f.SetCellStyle(w.sheet, a, b, style) })
-	if s != "" {
-		w.set(func() error { return w.f.SetCellStr(w.sheet, a, s) })
-	}
-}
-
-func (w *sheetWriter) height(row int, h float64) {
-	w.set(func() error { return w.f.SetRowHeight(w.sheet, row, h) })
-}
-
 // text writes s across the sheet in a row tall enough for its lines.
 func (w *sheetWriter) text(s string, style int, size float64) {
-	last := len(w.widths)
 	spacing := 1.0
 	if size >= formTitleSize {
 		spacing = 1.3
 	}
-	h := min(float64(w.lines(s, 1, last, size))*lineHeight(size)*spacing+rowPad, maxRowHeight)
-	w.put(1, w.row, last, w.row, s, style)
-	w.height(w.row, h)
-	w.row++
+	w.line(s, style, w.textHeight(s, size, spacing))
 }
 
 // gridCell is one value cell of a form row; gridRow is a row of them with a
@@ -613,10 +469,6 @@ func (w *sheetWriter) style(kind styleKind, sides string) int {
 	k := styleKey{kind, sides}
 	if id, ok := w.styles[k]; ok {
 		return id
-	}
-	gb2312 := 134
-	font := func(size float64, bold bool, color string) *excelize.Font {
-		return &excelize.Font{Family: "宋体", Size: size, Bold: bold, Color: color, Charset: &gb2312}
 	}
 	align := func(h, v string, indent int) *excelize.Alignment {
 		return &excelize.Alignment{Horizontal: h, Vertical: v, Indent: indent, WrapText: true}

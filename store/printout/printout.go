@@ -10,7 +10,6 @@
 package printout
 
 import (
-	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -41,23 +40,19 @@ const (
 	otherWidth = 10.4
 )
 
-// colPt is the printed width of column i (1-based) in points.
-func colPt(i int) float64 {
-	w := otherWidth
-	if i == 1 {
-		w = firstWidth
+// certWidths are the widths of the certificate's cols columns.
+func certWidths() []float64 {
+	ws := []float64{firstWidth}
+	for len(ws) < cols {
+		ws = append(ws, otherWidth)
 	}
-	return w * 7 * 0.75 // units → pixels → points
+	return ws
 }
 
 // spanEm is how many ems of text in a font of size points fit in columns
-// from..to, leaving room for the cell padding and one em of slack.
+// from..to of the certificate (sheetWriter.em).
 func spanEm(from, to int, size float64) float64 {
-	pt := 0.0
-	for i := from; i <= to; i++ {
-		pt += colPt(i)
-	}
-	return (pt-6)/size - 1
+	return (&sheetWriter{widths: certWidths()}).em(from, to, size)
 }
 
 // Font sizes in points: 二号 title, 四号 body, 小四 serial, 五号 small print.
@@ -70,13 +65,6 @@ const (
 
 // sealSpace is the height left blank for the committee's seal, about 4 cm.
 const sealSpace = 113
-
-// Margins in inches: 2 cm left and right, 2.5 cm top and bottom.
-const (
-	marginSide = 2 / 2.54
-	marginEdge = 2.5 / 2.54
-	marginHF   = 1 / 2.54
-)
 
 // indent opens a paragraph: two full-width spaces, as Chinese documents do.
 const indent = "　　"
@@ -154,21 +142,21 @@ func Certificate(p store.Profile, c store.Certificate, t assets.CertTemplate) (*
 		return nil, err
 	}
 
-	f := excelize.NewFile()
+	f, err := newBook(SheetName)
+	if err != nil {
+		return nil, err
+	}
 	ok := false
 	defer func() {
 		if !ok {
 			f.Close()
 		}
 	}()
-	if err := f.SetSheetName(f.GetSheetName(0), SheetName); err != nil {
-		return nil, err
-	}
-	w := &writer{f: f, row: 1}
+	w := &writer{sw: newSheetWriter(f, SheetName, certWidths()...)}
 	if err := w.styles(); err != nil {
 		return nil, err
 	}
-	if err := w.page(); err != nil {
+	if err := w.sw.page(1); err != nil {
 		return nil, err
 	}
 
@@ -198,15 +186,10 @@ func Certificate(p store.Profile, c store.Certificate, t assets.CertTemplate) (*
 	w.details(c)
 	w.space(6)
 	w.text(footer(p, c), w.st.footer, smallSize, 1, 0)
-	if w.err != nil {
-		return nil, w.err
+	if w.sw.err != nil {
+		return nil, w.sw.err
 	}
-
-	if err := f.SetDefinedName(&excelize.DefinedName{
-		Name:     "_xlnm.Print_Area",
-		RefersTo: fmt.Sprintf("'%s'!$A$1:$%s$%d", SheetName, lastCol, w.row-1),
-		Scope:    SheetName,
-	}); err != nil {
+	if err := w.sw.printArea(); err != nil {
 		return nil, err
 	}
 	props := &excelize.DocProperties{
@@ -245,19 +228,13 @@ func footer(p store.Profile, c store.Certificate) string {
 	return strings.Join(parts, "　　")
 }
 
-// writer lays the sheet out row by row; the first error sticks.
+// writer lays the certificate out row by row on its one sheet.
 type writer struct {
-	f   *excelize.File
-	row int
-	st  struct{ title, serial, para, seal, sign, label, value, id, footer int }
-	err error
+	sw *sheetWriter
+	st struct{ title, serial, para, seal, sign, label, value, id, footer int }
 }
 
 func (w *writer) styles() error {
-	gb2312 := 134
-	font := func(size float64, bold bool, color string) *excelize.Font {
-		return &excelize.Font{Family: "宋体", Size: size, Bold: bold, Color: color, Charset: &gb2312}
-	}
 	box := []excelize.Border{
 		{Type: "left", Color: "000000", Style: 1}, {Type: "right", Color: "000000", Style: 1},
 		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 1},
@@ -286,7 +263,7 @@ func (w *writer) styles() error {
 			Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center", WrapText: true}}},
 	}
 	for _, d := range defs {
-		id, err := w.f.NewStyle(&d.s)
+		id, err := w.sw.f.NewStyle(&d.s)
 		if err != nil {
 			return err
 		}
@@ -295,73 +272,24 @@ func (w *writer) styles() error {
 	return nil
 }
 
-// page sets the paper, margins, scaling, column widths and view.
-func (w *writer) page() error {
-	f := w.f
-	a4, portrait, one := 9, "portrait", 1
-	if err := f.SetPageLayout(SheetName, &excelize.PageLayoutOptions{
-		Size: &a4, Orientation: &portrait, FitToWidth: &one, FitToHeight: &one,
-	}); err != nil {
-		return err
-	}
-	yes, no := true, false
-	if err := f.SetSheetProps(SheetName, &excelize.SheetPropsOptions{FitToPage: &yes}); err != nil {
-		return err
-	}
-	side, edge, hf := marginSide, marginEdge, marginHF
-	if err := f.SetPageMargins(SheetName, &excelize.PageLayoutMarginsOptions{
-		Left: &side, Right: &side, Top: &edge, Bottom: &edge, Header: &hf, Footer: &hf, Horizontally: &yes,
-	}); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(SheetName, "A", "A", firstWidth); err != nil {
-		return err
-	}
-	if err := f.SetColWidth(SheetName, "B", lastCol, otherWidth); err != nil {
-		return err
-	}
-	return f.SetSheetView(SheetName, 0, &excelize.ViewOptions{ShowGridLines: &no})
-}
-
-func (w *writer) set(fn func() error) {
-	if w.err == nil {
-		w.err = fn()
-	}
-}
-
-func cell(col, row int) string {
-	name, _ := excelize.CoordinatesToCellName(col, row)
-	return name
-}
-
 // span writes s into columns from..to of the current row, merged, styled.
 func (w *writer) span(from, to int, s string, style int) {
-	a, b := cell(from, w.row), cell(to, w.row)
-	if from != to {
-		w.set(func() error { return w.f.MergeCell(SheetName, a, b) })
-	}
-	w.set(func() error { return w.f.SetCellStyle(SheetName, a, b, style) })
-	w.set(func() error { return w.f.SetCellStr(SheetName, a, s) })
+	w.sw.put(from, w.sw.row, to, w.sw.row, s, style)
 }
 
 // merged writes one row across the whole block with the given height.
-func (w *writer) merged(s string, style int, height float64) {
-	w.span(1, cols, s, style)
-	w.height(height)
-}
+func (w *writer) merged(s string, style int, height float64) { w.sw.line(s, style, height) }
 
+// height ends the current row at h points.
 func (w *writer) height(h float64) {
-	r := w.row
-	w.set(func() error { return w.f.SetRowHeight(SheetName, r, h) })
-	w.row++
+	w.sw.height(w.sw.row, h)
+	w.sw.row++
 }
 
 // text writes s across the block, tall enough for its wrapped lines, each
 // line spacing times the font's; minHeight is a floor.
 func (w *writer) text(s string, style int, size, spacing, minHeight float64) {
-	n := len(wrap(s, spanEm(1, cols, size)))
-	h := max(min(float64(n)*lineHeight(size)*spacing+rowPad, maxRowHeight), minHeight)
-	w.merged(s, style, h)
+	w.merged(s, style, max(w.sw.textHeight(s, size, spacing), minHeight))
 }
 
 // space adds an empty row h points tall.
@@ -406,18 +334,6 @@ func SaveCertificate(dir string, p store.Profile, c store.Certificate, t assets.
 	defer f.Close()
 	return saveNew(dir, FileBase(c, Title(c, t)), f)
 }
-
-// SaveError is a printout that could not be written.
-type SaveError struct {
-	Dir string
-	Err error
-}
-
-func (e *SaveError) Error() string {
-	return "无法在“" + e.Dir + "”中保存打印文件：" + e.Err.Error() + "。请检查该文件夹是否可写、磁盘是否已满。"
-}
-
-func (e *SaveError) Unwrap() error { return e.Err }
 
 // FileBase is the file name of a printout without extension:
 // serial_title_name, each part made safe for every file system.

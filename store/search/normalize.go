@@ -5,7 +5,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
-	"golang.org/x/text/width"
+
+	"taizhang/store/fold"
 )
 
 // normalizeQuery folds a query the way field texts are folded (full width
@@ -14,7 +15,7 @@ func normalizeQuery(s string) string {
 	if !utf8.ValidString(s) {
 		s = string([]rune(s))
 	}
-	s = norm.NFKC.String(width.Fold.String(s))
+	s = norm.NFKC.String(fold.Width(s))
 	b := make([]byte, 0, len(s))
 	for _, r := range s {
 		r = unicode.ToLower(r)

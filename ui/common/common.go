@@ -105,6 +105,12 @@ func Route(id ScreenID, cmd tea.Cmd) tea.Cmd {
 // would save again are ignored meanwhile.
 const SavingText = "正在保存…"
 
+// PrefillRefusal opens the 拒绝登记 form with the request already typed
+// (sent inside a NavigateWith by the desk check, when a request is not
+// something the committee must do). It lives here so that screens need not
+// import each other.
+type PrefillRefusal struct{ Item string }
+
 // Back asks the root to go back to the home screen.
 type Back struct{}
 

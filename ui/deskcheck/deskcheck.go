@@ -16,7 +16,6 @@ import (
 	check "taizhang/store/deskcheck"
 	"taizhang/ui/common"
 	"taizhang/ui/components/listview"
-	"taizhang/ui/refusals"
 )
 
 const requestHint = "对方要求做什么？如：开具无犯罪记录证明、创卫检查台账、居住证明"
@@ -119,7 +118,7 @@ func (m *Model) refuse() tea.Cmd {
 		return common.Fail(fmt.Errorf("该请求属于“%s”，不宜拒绝。如确有其他理由，请到“拒绝”界面登记。", m.result.Verdict))
 	}
 	return func() tea.Msg {
-		return common.NavigateWith{To: common.RefusalsScreen, Msg: refusals.Prefill{Item: req}}
+		return common.NavigateWith{To: common.RefusalsScreen, Msg: common.PrefillRefusal{Item: req}}
 	}
 }
 

@@ -27,10 +27,6 @@ const (
 	viewing
 )
 
-// Prefill opens the form with the request already typed (from the desk
-// check, when a request is not something the committee must do).
-type Prefill struct{ Item string }
-
 type keyMap struct {
 	New, PrevMonth, NextMonth, Search, Open, Back key.Binding
 	Move                                          listview.Keys
@@ -156,7 +152,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, nil
 	case saved:
 		return m, m.afterSave(msg)
-	case Prefill:
+	case common.PrefillRefusal:
 		m.startForm(msg.Item)
 		return m, nil
 	case tea.KeyMsg:

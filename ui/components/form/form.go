@@ -234,12 +234,6 @@ func (m Model) Saving() bool { return m.saving }
 // Outcome of the last Update.
 func (m Model) Outcome() Outcome { return m.outcome }
 
-// Dirty is true once anything was typed.
-func (m Model) Dirty() bool { return m.dirty }
-
-// Capturing: a form always takes printable keys.
-func (m Model) Capturing() bool { return true }
-
 func (m *Model) setFocus(i int) {
 	if len(m.fields) == 0 {
 		return
