@@ -128,7 +128,7 @@ func TestSerialsRestartEachYear(t *testing.T) {
 	db, op, clk := ledger(t)
 	cat := catalog(t)
 	db.IssueCertificate(op, input("张三", validID("14040319900101123"), 3), cat, IssueOptions{})
-	clk.set(time.Date(2027, 1, 2, 9, 0, 0, 0, time.Local))
+	clk.set(time.Date(2027, 1, 2, 9, 0, 0, 0, Beijing))
 	c, err := db.IssueCertificate(op, input("李四", validID("14040219850505432"), 3), cat, IssueOptions{})
 	if err != nil || c.Serial != "2027-0001" {
 		t.Errorf("new year: %s %v", c.Serial, err)

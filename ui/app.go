@@ -107,7 +107,11 @@ func (a *App) reload() error {
 	return nil
 }
 
-func (a *App) Init() tea.Cmd { return a.screens[a.active].Init() }
+// Init starts the first screen and, in the background, the ledger check
+// whose result the home screen shows.
+func (a *App) Init() tea.Cmd {
+	return tea.Batch(a.screens[a.active].Init(), home.CheckLedger(a.ctx.Store))
+}
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {

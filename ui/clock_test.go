@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	bolt "go.etcd.io/bbolt"
+
+	"taizhang/assets"
+	"taizhang/store"
+)
+
+// movableClock is a clock a test can set back.
+type movableClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *movableClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *movableClock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
+
+// With the PC clock a day behind the newest record, a reprint asks first
+// (Enter does not count as yes), N saves nothing, Y saves; the issue that
+// follows asks again.
+func TestClockBehindAsksBeforeReprintAndIssue(t *testing.T) {
+	clk := &movableClock{now: fixedNow}
+	db, err := store.Open(filepath.Join(t.TempDir(), "c.db"), store.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p := store.Profile{Community: "英雄南路社区", Street: "英雄南路街道办事处", CountyCode: "140403"}
+	_, op, err := db.Setup(p, "王丽", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := assets.LoadCatalog()
+	in := store.CertInput{TypeNo: 3, Name: "张三", IDNumber: validID("14040319900101123"), Address: "潞州区英雄南路12号", Purpose: "办理入学", Copies: 1}
+	c, err := db.IssueCertificate(op, in, cat, store.IssueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.set(fixedNow.Add(-24 * time.Hour))
+
+	tm := start(t, New(db, cat, clk.Now), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "2")
+	waitFor(t, tm, "张三")
+	tm.Send(press(tea.KeyEnter))
+	waitFor(t, tm, "未打印")
+	typeText(tm, "p")
+	waitFor(t, tm, "按 Y 仍按电脑时间保存")
+	tm.Send(press(tea.KeyEnter)) // not a yes
+	typeText(tm, "n")
+	waitFor(t, tm, "比台账中最新一条记录") // the refusal, shown as any failure
+	if got, _ := db.Certificate(c.ID); got.Prints != 0 {
+		t.Fatalf("printed %d times after Enter and N", got.Prints)
+	}
+	typeText(tm, "p")
+	waitFor(t, tm, "按 Y 仍按电脑时间保存")
+	typeText(tm, "y")
+	waitFor(t, tm, "已打印 1 次")
+
+	// The confirmed reprint did not lower the newest time: issuing asks.
+	tm.Send(press(tea.KeyEsc))
+	typeText(tm, "n")
+	waitFor(t, tm, "证明类型")
+	fillCertForm(tm, "jzzm", "李四", validID("14040319850202234"))
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	waitFor(t, tm, "按 Y 仍然保存")
+	if db.CertCount() != 1 {
+		t.Fatalf("%d certificates after a save the clock check stopped", db.CertCount())
+	}
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(strings.ReplaceAll(v, "\n", ""), "早了 1 天") {
+		t.Errorf("the form does not ask:\n%s", v)
+	}
+}
+
+// The program checks the ledger after start; an edit the event log does not
+// explain is shown on the home screen with what to do.
+func TestHomeShowsAFailedCheck(t *testing.T) {
+	db := newDB(t, true)
+	path := db.Path()
+	db.Close()
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Update(func(tx *bolt.Tx) error {
+		bk := tx.Bucket([]byte("profile"))
+		var p map[string]any
+		json.Unmarshal(bk.Get([]byte("current")), &p)
+		p["serial_prefix"] = "假"
+		v, _ := json.Marshal(p)
+		return bk.Put([]byte("current"), v)
+	})
+	b.Close()
+	db, err = store.Open(path, store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "台账核对未通过")
+	v := finalView(t, tm, 80, 24)
+	for _, want := range []string{"社区信息", "serial_prefix", "taizhang check", "从备份恢复"} {
+		if !strings.Contains(strings.ReplaceAll(v, "\n", ""), want) {
+			t.Errorf("home lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+func TestHomeShowsAPassedCheck(t *testing.T) {
+	tm := start(t, newApp(t, newDB(t, true)), 80, 24)
+	waitFor(t, tm, "台账核对：通过")
+	finalView(t, tm, 80, 24)
+}
