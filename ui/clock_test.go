@@ -21,7 +21,7 @@ type movableClock struct {
 	now time.Time
 }
 
-func (c *movableClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *movableClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *movableClock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 
 // With the PC clock a day behind the newest record, a reprint asks first
