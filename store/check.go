@@ -98,20 +98,17 @@ const replayBatch = 5000
 // first difference comes back as a *ChainError or *CheckError.
 func (db *DB) Check() (CheckReport, error) {
 	var rep CheckReport
-	n, head, err := db.VerifyChain()
-	if err != nil {
-		return rep, err
-	}
-	rep.Events, rep.Head = n, head
 	scratch, cleanup, err := openScratch()
 	if err != nil {
 		return rep, err
 	}
 	defer cleanup()
-	newest, err := db.replayInto(scratch)
+	var chain chainWalker
+	newest, err := db.replayInto(scratch, &chain)
 	if err != nil {
 		return rep, err
 	}
+	rep.Events, rep.Head = chain.n, chain.headHash()
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		return scratch.View(func(want *bolt.Tx) error {
 			if err := compareBuckets(tx, want); err != nil {
@@ -160,9 +157,10 @@ func openScratch() (*bolt.DB, func(), error) {
 	return b, cleanup, nil
 }
 
-// replayInto applies every event to the scratch file, as the program did
-// when it wrote them, and returns the newest event time.
-func (db *DB) replayInto(scratch *bolt.DB) (time.Time, error) {
+// replayInto verifies each event's place in the chain and applies it to
+// the scratch file, as the program did when it wrote it (one pass over the
+// log); it returns the newest event time.
+func (db *DB) replayInto(scratch *bolt.DB, chain *chainWalker) (time.Time, error) {
 	var newest time.Time
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketEvents).Cursor()
@@ -170,9 +168,9 @@ func (db *DB) replayInto(scratch *bolt.DB) (time.Time, error) {
 		for k != nil {
 			err := scratch.Update(func(out *bolt.Tx) error {
 				for i := 0; k != nil && i < replayBatch; i++ {
-					var ev Event
-					if err := json.Unmarshal(v, &ev); err != nil {
-						return &ChainError{fromU64(k), "内容无法解析"}
+					ev, err := chain.next(k, v)
+					if err != nil {
+						return err
 					}
 					if err := out.Bucket(bucketSubjects).Put(subjectKey(ev.Kind, ev.Subject, ev.Seq), nil); err != nil {
 						return err

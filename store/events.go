@@ -143,32 +143,51 @@ func (e *ChainError) Error() string {
 // VerifyChain walks the whole log and checks every hash and link. It
 // returns the number of events and the last hash.
 func (db *DB) VerifyChain() (n uint64, head string, err error) {
-	head = genesisDigest
+	var chain chainWalker
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
-			var ev Event
-			if err := json.Unmarshal(v, &ev); err != nil {
-				return &ChainError{fromU64(k), "内容无法解析"}
-			}
-			n++
-			if ev.Seq != fromU64(k) || ev.Seq != n {
-				return &ChainError{fromU64(k), "序号不连续"}
-			}
-			if ev.Prev != head {
-				return &ChainError{ev.Seq, "与前一条事件的链接不符"}
-			}
-			d, err := ev.digest()
-			if err != nil {
-				return &ChainError{ev.Seq, err.Error()}
-			}
-			if d != ev.Hash {
-				return &ChainError{ev.Seq, "内容与哈希不符"}
-			}
-			head = ev.Hash
-			return nil
+			_, err := chain.next(k, v)
+			return err
 		})
 	})
-	return n, head, err
+	return chain.n, chain.headHash(), err
+}
+
+// chainWalker checks events one after another: each must parse, follow the
+// previous one in sequence and link, and match its own hash.
+type chainWalker struct {
+	n    uint64
+	head string
+}
+
+func (w *chainWalker) headHash() string {
+	if w.head == "" {
+		return genesisDigest
+	}
+	return w.head
+}
+
+func (w *chainWalker) next(k, v []byte) (Event, error) {
+	var ev Event
+	if err := json.Unmarshal(v, &ev); err != nil {
+		return ev, &ChainError{fromU64(k), "内容无法解析"}
+	}
+	w.n++
+	if ev.Seq != fromU64(k) || ev.Seq != w.n {
+		return ev, &ChainError{fromU64(k), "序号不连续"}
+	}
+	if ev.Prev != w.headHash() {
+		return ev, &ChainError{ev.Seq, "与前一条事件的链接不符"}
+	}
+	d, err := ev.digest()
+	if err != nil {
+		return ev, &ChainError{ev.Seq, err.Error()}
+	}
+	if d != ev.Hash {
+		return ev, &ChainError{ev.Seq, "内容与哈希不符"}
+	}
+	w.head = ev.Hash
+	return ev, nil
 }
 
 // Events calls fn for every event in order.
