@@ -121,3 +121,31 @@ func TestHomeShowsAPassedCheck(t *testing.T) {
 	waitFor(t, tm, "台账核对：通过")
 	finalView(t, tm, 80, 24)
 }
+
+// At 07:30 Beijing time on 1 January 2027 (23:30 UTC the day before) the
+// ledger opens on 2027年1月 and lists the certificate issued then.
+func TestLedgerMonthIsBeijingMonth(t *testing.T) {
+	utc := func() time.Time { return time.Date(2026, 12, 31, 23, 30, 0, 0, time.UTC) }
+	db, err := store.Open(filepath.Join(t.TempDir(), "b.db"), store.Options{Now: utc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, op, err := db.Setup(store.Profile{Community: "英雄南路社区", Street: "英雄南路街道办事处", CountyCode: "140403"}, "王丽", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := assets.LoadCatalog()
+	in := store.CertInput{TypeNo: 3, Name: "张三", IDNumber: validID("14040319900101123"), Address: "潞州区英雄南路12号", Purpose: "办理入学", Copies: 1}
+	if _, err := db.IssueCertificate(op, in, cat, store.IssueOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tm := start(t, New(db, cat, utc), 80, 24)
+	waitFor(t, tm, "2027年1月1日")
+	typeText(tm, "2")
+	waitFor(t, tm, "2027-0001")
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "2027年1月  共 1 份") {
+		t.Errorf("ledger:\n%s", v)
+	}
+}
