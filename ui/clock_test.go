@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -9,10 +8,10 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	bolt "go.etcd.io/bbolt"
 
 	"taizhang/assets"
 	"taizhang/store"
+	"taizhang/store/storetest"
 )
 
 // movableClock is a clock a test can set back.
@@ -88,20 +87,8 @@ func TestHomeShowsAFailedCheck(t *testing.T) {
 	db := newDB(t, true)
 	path := db.Path()
 	db.Close()
-	b, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.Update(func(tx *bolt.Tx) error {
-		bk := tx.Bucket([]byte("profile"))
-		var p map[string]any
-		json.Unmarshal(bk.Get([]byte("current")), &p)
-		p["serial_prefix"] = "假"
-		v, _ := json.Marshal(p)
-		return bk.Put([]byte("current"), v)
-	})
-	b.Close()
-	db, err = store.Open(path, store.Options{Now: clock})
+	storetest.EditJSON(t, path, "profile", "current", "serial_prefix", "假")
+	db, err := store.Open(path, store.Options{Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
