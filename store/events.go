@@ -23,6 +23,7 @@ const (
 	EvProfile     = "profile.set"  // Data: the whole Profile after the change; subject 0
 	EvOperatorAdd = "operator.add" // Data: the new Operator; subject its id
 	EvOperatorSet = "operator.set" // Data: the Operator after a rename, retirement or return
+	EvExport      = "export.done"  // Data: the ExportRecord (month, n, bundle, manifest hash, segment); subject 0
 	genesisDigest = "0000000000000000000000000000000000000000000000000000000000000000"
 )
 
@@ -117,13 +118,23 @@ func chainEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject ui
 	if err := putJSON(bk, u64(seq), ev); err != nil {
 		return Event{}, err
 	}
-	if err := appendOnly(tx, bucketSubjects).Put(subjectKey(kind, subject, seq), nil); err != nil {
+	if err := indexEvent(tx, ev); err != nil {
 		return Event{}, err
 	}
 	if err := raiseNewest(tx, now); err != nil {
 		return Event{}, err
 	}
 	return ev, applyEvent(tx, ev)
+}
+
+// indexEvent files an event under its record (subjects) and its month
+// (checkpoints). Like applyEvent it is run again by check, so both indexes
+// are derived from the log.
+func indexEvent(tx *bolt.Tx, ev Event) error {
+	if err := appendOnly(tx, bucketSubjects).Put(subjectKey(ev.Kind, ev.Subject, ev.Seq), nil); err != nil {
+		return err
+	}
+	return noteCheckpoint(tx, ev)
 }
 
 func subjectKey(kind string, subject, seq uint64) []byte {
@@ -215,6 +226,8 @@ func subjectGroup(kind string) byte {
 		return 'p'
 	case strings.HasPrefix(kind, "operator."):
 		return 'o'
+	case strings.HasPrefix(kind, "export."):
+		return 'e'
 	default:
 		return 'a'
 	}
@@ -260,6 +273,10 @@ func (e Event) Describe() string {
 		return "作废：" + d.Reason
 	case EvRefusal:
 		return "拒绝出具登记"
+	case EvExport:
+		var r ExportRecord
+		_ = json.Unmarshal(e.Data, &r)
+		return fmt.Sprintf("导出 %s 台账（第 %d 次）：%s", ChineseMonthOf(r.Month), r.N, r.Bundle)
 	case EvProfile:
 		var p Profile
 		_ = json.Unmarshal(e.Data, &p)

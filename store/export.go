@@ -24,6 +24,10 @@ type Segment struct {
 	Certificates []Certificate // touched by the segment, oldest first
 	Refusals     []Refusal
 	Admissions   []Admission
+
+	counts Counts // from the segment's events
+	start  uint64 // where the segment begins in the log, also when empty
+	path   string // the ledger.db built by SegmentFor
 }
 
 // Counts are a segment's numbers per register, for the manifest and summary.
