@@ -124,7 +124,7 @@ func TestSetupSavesAndShowsHome(t *testing.T) {
 	db := newDB(t, false)
 	tm := start(t, newApp(t, db), 80, 24)
 	waitFor(t, tm, "首次设置")
-	for _, v := range []string{"英雄南路社区", "英雄南路街道办事处", "潞州", "", "", "𠮷丽"} {
+	for _, v := range []string{"英雄南路社区", "英雄南路街道办事处", "潞州", "", "", "", "𠮷丽"} {
 		typeText(tm, v)
 		tm.Send(press(tea.KeyTab))
 	}
@@ -285,7 +285,7 @@ func TestEditProfileAfterSetup(t *testing.T) {
 	db := newDB(t, false)
 	tm := start(t, newApp(t, db), 80, 24)
 	waitFor(t, tm, "首次设置")
-	for _, v := range []string{"太行东街社区", "太行东街街道办事处", "上党", "", "", "李娜"} {
+	for _, v := range []string{"太行东街社区", "太行东街街道办事处", "上党", "", "", "", "李娜"} {
 		typeText(tm, v)
 		tm.Send(press(tea.KeyTab))
 	}

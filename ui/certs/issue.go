@@ -299,7 +299,13 @@ func (f *issueForm) view() string {
 	if f.old != nil {
 		head += "    保存后原证明 " + f.old.Serial + " 作废"
 	}
-	out := s.Dim.Render(common.Truncate(common.Display(head), f.width)) + "\n\n" + f.form.View()
+	// With several windows each PC keeps its own ledger, so the duplicate
+	// check cannot see what the others issued: say so where it is relied on.
+	note := ""
+	if n := f.ctx.Profile.StationNo(); n >= 2 {
+		note = s.Warn.Render(common.Truncate(fmt.Sprintf("本机是 %d 号窗口：%d 天内重复开证明的提醒只查本机，查不到其他窗口开的。", n, store.DuplicateDays), f.width))
+	}
+	out := s.Dim.Render(common.Truncate(common.Display(head), f.width)) + "\n" + note + "\n" + f.form.View()
 	if f.warning != nil {
 		var lines []string
 		for _, l := range common.Wrap(common.Display(f.warning.Error()), f.width-2) {

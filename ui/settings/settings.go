@@ -1,6 +1,8 @@
 // Package settings is the 设置 screen: the community profile at a glance
-// (edited in the setup form) and the operators (经办人): add, rename,
-// retire, and choose who is at the desk. Operators are never deleted.
+// (edited in the setup form), what the monthly export needs (the office's
+// signing-key fingerprint, the receiving office's public key) and the
+// operators (经办人): add, rename, retire, and choose who is at the desk.
+// Operators are never deleted.
 package settings
 
 import (
@@ -23,10 +25,12 @@ const (
 	none editing = iota
 	adding
 	renaming
+	receiver // the receiving office's key: pasted, or read from a .txt file
 )
 
 type keyMap struct {
 	Profile, Add, Rename, Retire, Choose, Back key.Binding
+	Receiver                                   key.Binding
 	Move                                       listview.Keys
 }
 
@@ -42,11 +46,16 @@ type Model struct {
 	list   listview.Model
 	edit   editing
 	input  textinput.Model
-	err    string
-	busy   bool   // a change is being saved: keys wait
-	path   string // of the data file, shown under the profile
-	width  int
-	height int
+	// The receiving office's key: pasted (keyIn) or read from a file
+	// (fileIn); keyFocus is the one typed into.
+	keyIn, fileIn textinput.Model
+	keyFocus      int
+	fingerprint   string // of the office's signing key, read by Init
+	err           string
+	busy          bool   // a change is being saved: keys wait
+	path          string // of the data file, shown under the profile
+	width         int
+	height        int
 }
 
 // New makes the settings screen.
@@ -64,11 +73,17 @@ func newModel(ctx *common.Context, picker bool) *Model {
 		Rename:  common.Bind("r", "改名", "r"),
 		Retire:  common.Bind("x", "停用/恢复", "x"),
 		Choose:  common.Bind("Enter", "设为当前经办人", "enter"),
-		Back:    common.Bind("Esc", "返回", "esc"),
-		Move:    listview.DefaultKeys(),
+		// g for 公钥 (gongyao): no other screen uses it.
+		Receiver: common.Bind("g", "接收单位公钥", "g"),
+		Back:     common.Bind("Esc", "返回", "esc"),
+		Move:     listview.DefaultKeys(),
 	}
 	m.input = common.NewInput(ctx.Styles, nameHint)
 	m.input.CharLimit = 20
+	m.keyIn = common.NewInput(ctx.Styles, keyHint)
+	m.keyIn.CharLimit = 200
+	m.fileIn = common.NewInput(ctx.Styles, fileHint)
+	m.fileIn.CharLimit = 300
 	m.path = ctx.Store.Path()
 	// The picker is the first screen: its list is there before the first key
 	// (and it is not read again, so an arrow key is never undone by a load).
@@ -121,13 +136,31 @@ func (m *Model) id() common.ScreenID {
 	return common.SettingsScreen
 }
 
-// Init reads the operators again each time the screen is shown.
+// Init reads the operators again each time the screen is shown, and the
+// office's signing key for its fingerprint.
 func (m *Model) Init() tea.Cmd {
 	if m.picker {
 		return nil
 	}
 	db := m.ctx.Store
-	return common.Route(m.id(), func() tea.Msg { return readOperators(db) })
+	return tea.Batch(
+		common.Route(m.id(), func() tea.Msg { return readOperators(db) }),
+		common.Route(m.id(), func() tea.Msg { return readFingerprint(db) }),
+	)
+}
+
+// fingerprint is the office's signing-key fingerprint as read.
+type fingerprint struct {
+	text string
+	err  error
+}
+
+func readFingerprint(db *store.DB) fingerprint {
+	s, err := db.Signer()
+	if err != nil {
+		return fingerprint{err: err}
+	}
+	return fingerprint{text: store.Fingerprint(s.Public)}
 }
 
 func (m *Model) Title() string {
@@ -141,8 +174,10 @@ func (m *Model) Capturing() bool { return m.edit != none }
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.list.SetHeight(max(h-12, 3))
+	m.list.SetHeight(max(h-17, 2))
 	common.SizeInput(&m.input, w-20, nameHint)
+	common.SizeInput(&m.keyIn, w-18, keyHint)
+	common.SizeInput(&m.fileIn, w-18, fileHint)
 }
 
 // Chosen is sent when the operator at the desk changed.
@@ -156,13 +191,15 @@ const (
 	renamed
 	retired
 	chosen
+	keySet // the receiving office's key set or cleared
 )
 
 type saved struct {
-	change change
-	o      store.Operator
-	list   operators // read again after the change
-	err    error
+	change   change
+	o        store.Operator
+	list     operators // read again after the change
+	receiver string    // the receiving office's key as saved ("" cleared)
+	err      error
 }
 
 // save runs a change to the operators in a command and reads the list again.
@@ -173,7 +210,7 @@ func (m *Model) save(c change, write func(db *store.DB) (store.Operator, error))
 		if err != nil {
 			return saved{change: c, err: err}, err
 		}
-		return saved{c, o, readOperators(db), nil}, nil
+		return saved{change: c, o: o, list: readOperators(db)}, nil
 	})
 }
 
@@ -181,6 +218,12 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case operators:
 		m.apply(msg)
+		return m, nil
+	case fingerprint:
+		m.fingerprint = msg.text
+		if msg.err != nil {
+			m.fingerprint = "（无法读取：" + msg.err.Error() + "）"
+		}
 		return m, nil
 	case saved:
 		m.busy = false
@@ -216,6 +259,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.input.Focus()
 	case key.Matches(km, k.Retire) && len(m.ops) > 0 && !m.picker:
 		return m, m.toggleRetired()
+	case key.Matches(km, k.Receiver) && !m.picker:
+		return m, m.editReceiver()
 	default:
 		m.list.Update(km)
 	}
@@ -253,14 +298,20 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 	case errors.As(err, &fe):
 		m.err = fe.Msg
 		return nil
+	case err != nil && msg.change == keySet:
+		m.err = err.Error()
+		return nil
 	case err != nil && msg.change == retired:
 		m.err = err.Error()
 		return nil
 	case err != nil:
 		return common.Fail(err)
 	}
-	m.apply(msg.list)
 	profileChanged := func() tea.Msg { return common.ProfileChanged{} }
+	if msg.change == keySet {
+		return m.afterKeySet(msg, profileChanged)
+	}
+	m.apply(msg.list)
 	switch msg.change {
 	case chosen:
 		return tea.Batch(profileChanged, common.Info("当前经办人："+o.Name), common.GoBack)
@@ -278,6 +329,9 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 }
 
 func (m *Model) editKey(km tea.KeyMsg) tea.Cmd {
+	if m.edit == receiver {
+		return m.receiverKey(km)
+	}
 	switch km.String() {
 	case "esc":
 		m.edit = none
@@ -308,9 +362,15 @@ func (m *Model) View() string {
 		line(s.Title.Render("社区信息") + s.Dim.Render("（按 e 修改）"))
 		line("  " + p.CommitteeName())
 		line(fmt.Sprintf("  %s %s  %s", p.CountyName, p.CountyCode, p.Street))
-		line(fmt.Sprintf("  证明编号前缀：%s    联系电话：%s", orNone(p.SerialPrefix), orNone(p.Phone)))
+		line(fmt.Sprintf("  证明编号前缀：%s    联系电话：%s    窗口号：%d", orNone(p.SerialPrefix), orNone(p.Phone), p.StationNo()))
 		line("  数据文件：" + m.path)
 		line("")
+		m.exportLines(line)
+		line("")
+		if m.edit == receiver {
+			m.receiverLines(line)
+			return b.String()
+		}
 		line(s.Title.Render("经办人") + s.Dim.Render("（停用的经办人保留在记录中，不能删除）"))
 	}
 	b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string {
@@ -350,16 +410,19 @@ func orNone(s string) string {
 
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
+	if m.edit == receiver {
+		return []key.Binding{common.Bind("Tab", "换一栏", "tab"), common.Bind("Enter", "保存", "enter"), common.Bind("Esc", "取消", "esc")}
+	}
 	if m.edit != none {
 		return []key.Binding{common.Bind("Enter", "保存", "enter"), common.Bind("Esc", "取消", "esc")}
 	}
 	if m.picker {
 		return []key.Binding{k.Move.Up, k.Move.Down, common.Bind("Enter", "确定", "enter"), k.Add}
 	}
-	return []key.Binding{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Back}
+	return []key.Binding{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Receiver, k.Back}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Back}, k.Move.FullHelp()}
+	return [][]key.Binding{{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Receiver, k.Back}, k.Move.FullHelp()}
 }

@@ -4,6 +4,7 @@ package setup
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -32,6 +33,7 @@ const (
 	fCounty    = "县（市、区）"
 	fPrefix    = "证明编号前缀"
 	fPhone     = "联系电话"
+	fStation   = "窗口号"
 	fOperator  = "经办人姓名"
 )
 
@@ -57,6 +59,7 @@ func (m *Model) reset() {
 		{Key: fCounty, Label: "县（市、区）", Required: true, Kind: form.Choice, Options: counties},
 		{Key: fPrefix, Label: "证明编号前缀", CharLimit: 12, Placeholder: "印在编号前，如：英南证（可不填）"},
 		{Key: fPhone, Label: "联系电话", CharLimit: 20, Placeholder: "如：0355-2021234"},
+		{Key: fStation, Label: "窗口号", CharLimit: 2, Placeholder: "1", Hint: stationHint},
 	}
 	if m.first {
 		fields = append(fields, &form.Field{Key: fOperator, Label: "经办人姓名", Required: true, CharLimit: 20, Placeholder: "坐在窗口办事的工作人员"})
@@ -65,6 +68,7 @@ func (m *Model) reset() {
 		f.Check = checker(f.Key)
 	}
 	m.form = form.New(&m.ctx.Styles, fields...)
+	m.form.SetValue(fStation, strconv.Itoa(m.ctx.Profile.StationNo()))
 	if !m.first {
 		p := m.ctx.Profile
 		m.form.SetValue(fCommunity, p.Community)
@@ -92,6 +96,12 @@ func checker(field string) func(string) error {
 			p.SerialPrefix = v
 		case fPhone:
 			p.Phone = v
+		case fStation:
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < 1 {
+				return errors.New(stationError)
+			}
+			p.Station = n
 		case fOperator:
 			return nil
 		}
@@ -102,6 +112,14 @@ func checker(field string) func(string) error {
 		}
 		return nil
 	}
+}
+
+// stationError is what a window number that is not 1–99 gets.
+const stationError = "请填 1 到 99 之间的数字；只有一台电脑的社区填 1。"
+
+// stationHint says what the window number is for.
+func stationHint(string) string {
+	return "只有一台电脑的社区填 1；有几台电脑各自开证明时，每台填不同的号，编号会带上窗口号（如 2026-2-0001）。"
 }
 
 // Init fills the form from the current profile each time it is shown.
@@ -156,6 +174,7 @@ func (m *Model) save() tea.Cmd {
 		Community: v[fCommunity], Street: v[fStreet], CountyCode: v[fCounty],
 		SerialPrefix: v[fPrefix], Phone: v[fPhone], ReceiverKey: m.ctx.Profile.ReceiverKey,
 	}
+	p.Station, _ = strconv.Atoi(strings.TrimSpace(v[fStation])) // checked by the form; empty is 1
 	first, by := m.first, m.ctx.Operator
 	m.form.SetSaving(true)
 	return common.Save(m.id, m.ctx.Store, func(db *store.DB) (tea.Msg, error) {
