@@ -18,6 +18,7 @@ import (
 	"taizhang/ui/certs"
 	"taizhang/ui/common"
 	"taizhang/ui/deskcheck"
+	"taizhang/ui/export"
 	"taizhang/ui/home"
 	"taizhang/ui/lists"
 	"taizhang/ui/refusals"
@@ -58,13 +59,15 @@ func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
 			{Key: "3", Name: "拒绝", Desc: "登记拒绝出具的请求", To: common.RefusalsScreen},
 			{Key: "4", Name: "准入核查", Desc: "对方要求的事，社区是否应当承担", To: common.CheckScreen},
 			{Key: "5", Name: "准入审批", Desc: "部门工作进社区准入审批表：起草、报送、意见、打印", To: common.AdmitScreen},
-			{Key: "9", Name: "设置", Desc: "社区信息、经办人", To: common.SettingsScreen},
+			{Key: "6", Name: "导出", Desc: "月度导出：把一个月的台账写到U盘，交街道或县里", To: common.ExportScreen},
+			{Key: "9", Name: "设置", Desc: "社区信息、经办人、导出密钥", To: common.SettingsScreen},
 		}),
 		common.ListsScreen:    lists.New(ctx),
 		common.CertsScreen:    certs.New(ctx),
 		common.RefusalsScreen: refusals.New(ctx),
 		common.CheckScreen:    deskcheck.New(ctx),
 		common.AdmitScreen:    admission.New(ctx),
+		common.ExportScreen:   export.New(ctx, export.Options{Run: runExport}),
 		common.SettingsScreen: settings.New(ctx),
 		common.ProfileScreen:  setup.New(ctx, false),
 	}

@@ -246,7 +246,7 @@ func everyScreenFits(t *testing.T, w, h int) {
 			checkFrame(t, m.View(), w, h)
 		}
 	}
-	for _, screen := range []string{"1", "2", "3", "4", "9"} {
+	for _, screen := range []string{"1", "2", "3", "4", "6", "9"} {
 		send(screen, "?", "x")
 		send("esc", "esc")
 	}

@@ -2,7 +2,6 @@ package drives
 
 import (
 	"os"
-	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
@@ -22,7 +21,7 @@ func list() ([]Drive, error) {
 	}
 	out := make([]Drive, 0, len(dirs))
 	for _, dir := range dirs {
-		d := Drive{Path: dir, Label: filepath.Base(dir)}
+		d := Drive{Path: dir} // its last element is the label already
 		var st unix.Statfs_t
 		if unix.Statfs(dir, &st) == nil {
 			d.Free, d.FreeKnown = st.Bavail*uint64(st.Bsize), true

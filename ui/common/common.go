@@ -30,6 +30,7 @@ const (
 	SettingsScreen ScreenID = "settings"
 	ProfileScreen  ScreenID = "profile"
 	PickerScreen   ScreenID = "picker"
+	ExportScreen   ScreenID = "export"
 )
 
 // Context is shared by pointer: the root owns it and screens read it. Only
