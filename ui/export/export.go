@@ -102,7 +102,8 @@ type Model struct {
 	total      int64
 	bar        progress.Model
 	out        Outcome
-	err        error
+	err        error  // the last export's failure
+	hint       string // what a key could not do (encrypt without a key ...)
 	fromAccept bool // the running export was allowed by the worker's Y to a clock warning
 	width      int
 	height     int
@@ -264,6 +265,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 // choose handles a key while the choices are shown.
 func (m *Model) choose(km tea.KeyMsg) tea.Cmd {
 	k := m.keys
+	m.hint = ""
 	switch {
 	case key.Matches(km, k.Back):
 		return common.GoBack
@@ -341,7 +343,7 @@ func (m *Model) toggle() {
 	switch m.focus {
 	case rowEncrypt:
 		if m.ctx.Profile.ReceiverKey == "" {
-			m.err = errors.New("还没有接收单位公钥，不能加密。请到“设置”中按 g 填写接收单位给的公钥（age1 开头）。")
+			m.hint = "还没有接收单位公钥，不能加密。请到“设置”中按 g 填写接收单位给的公钥（age1 开头）。"
 			return
 		}
 		m.encrypt, m.chosen = !m.encrypt, true
@@ -422,7 +424,7 @@ func (m *Model) begin() tea.Cmd {
 		dir = m.drives[m.dest].Path
 	}
 	if dir == "" {
-		m.err = errors.New("请先选择导出位置：插上U盘后在“导出到”一栏按 左/右 选它，或填写一个文件夹。")
+		m.hint = "请先选择导出位置：插上U盘后在“导出到”一栏按 左/右 选它，或填写一个文件夹。"
 		return nil
 	}
 	m.job = Job{Month: m.month.Format("2006-01"), Dir: dir, MaskID: m.mask}
@@ -436,7 +438,7 @@ func (m *Model) begin() tea.Cmd {
 // returns its first message; each progress message carries the command
 // that reads the next, until finished.
 func (m *Model) launch(db *store.DB) tea.Cmd {
-	m.state, m.err, m.done, m.total = running, nil, 0, 0
+	m.state, m.err, m.hint, m.done, m.total = running, nil, "", 0, 0
 	m.path.Blur()
 	run, op, job := m.opt.Run, m.ctx.Operator, m.job
 	return common.Route(common.ExportScreen, func() tea.Msg {

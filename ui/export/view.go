@@ -78,8 +78,13 @@ func (m *Model) choicesView(add func(...string)) {
 	}
 	add(m.label(rowMask, "打码") + mask)
 	add("")
+	if m.hint != "" {
+		add(m.wrap(m.hint, " ", s.Warn.Render)...)
+		return
+	}
 	if m.err != nil {
 		add(m.wrap(m.err.Error(), " ", s.Error.Render)...)
+		add(" " + s.Label.Render("改好后按 Enter 重新导出。"))
 		return
 	}
 	add(" " + s.Label.Render("按 Enter 开始导出 "+store.ChineseMonth(m.month)))
