@@ -130,7 +130,7 @@ func TestAdmissionOpinionLabels(t *testing.T) {
 	send, view := driver(t, db, 80, 24)
 	send("5", tea.KeyEnter)
 	wantIn(t, view(), "县（市、区）社区建设领导机构意见：同意，报市里审批")
-	send("o")
+	send("i")
 	wantIn(t, view(), "录入长治市社区建设领导小组办公室意见")
 	send("同意", tea.KeyCtrlS)
 	wantIn(t, view(), "长治市社区建设领导小组办公室意见：同意（")

@@ -189,7 +189,7 @@ func (m *Model) detailLines() []string {
 				}
 			}
 		}
-		prompt := s.Label.Render("按 Y 确认报送，按 N 返回修改。")
+		prompt := s.Label.Render("按 Y 确认报送，按 Esc 返回修改。")
 		if m.busy {
 			prompt = s.Dim.Render(common.Display(common.SavingText))
 		}

@@ -20,6 +20,13 @@ import (
 
 const requestHint = "对方要求做什么？如：开具无犯罪记录证明、创卫检查台账、居住证明"
 
+// keyMap is the screen's keys, taken from the one table in ui/common. Esc
+// clears what was typed, and on an empty field goes back.
+type keyMap struct {
+	Refuse, Clear, Back, Select key.Binding
+	Move                        listview.Keys
+}
+
 // Model is the desk-check screen.
 type Model struct {
 	ctx        *common.Context
@@ -27,7 +34,7 @@ type Model struct {
 	input      textinput.Model
 	result     check.Result
 	list       listview.Model
-	keys       struct{ Refuse, Clear, Back key.Binding }
+	keys       keyMap
 	width      int
 	height     int
 }
@@ -38,9 +45,8 @@ func New(ctx *common.Context) *Model {
 	m.list.Keys = listview.ArrowsOnly()
 	m.input = common.NewInput(ctx.Styles, requestHint)
 	m.input.CharLimit = 100
-	m.keys.Refuse = common.Bind("Ctrl+R", "登记拒绝（带入请求事项）", "ctrl+r")
-	m.keys.Clear = common.Bind("Ctrl+U", "清空", "ctrl+u")
-	m.keys.Back = common.Bind("Esc", "清空/返回", "esc")
+	k := ctx.Keys
+	m.keys = keyMap{Refuse: k.Refuse, Clear: k.Clear, Back: k.ClearBack, Select: k.Select, Move: m.list.Keys}
 	return m
 }
 
@@ -208,9 +214,12 @@ func (m *Model) detail(x check.Match) []string {
 }
 
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{common.Bind("上/下", "选择", "up"), m.keys.Refuse, m.keys.Back}
+	return []key.Binding{m.keys.Select, m.keys.Refuse, m.keys.Clear, m.keys.Back}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{common.Bind("上/下", "选择匹配项", "up"), m.keys.Refuse, m.keys.Back}}
+	return [][]key.Binding{{m.keys.Refuse, m.keys.Clear, m.keys.Back}, m.keys.Move.FullHelp()}
 }
+
+// Keymap is every key the screen acts on.
+func (m *Model) Keymap() []key.Binding { return common.Bindings(m.keys) }

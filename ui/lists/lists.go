@@ -29,20 +29,16 @@ const (
 
 const policyTab = 4 // tabs 0–3 are the annexes
 
+// keyMap is the screen's keys, taken from the one table in ui/common.
 type keyMap struct {
-	NextTab, PrevTab, Tab1, Search, Open, Back key.Binding
-	Move                                       listview.Keys
+	NextTab, PrevTab, Tab1, TabKeys, Search, Open, Back, Select, Scroll key.Binding
+	Move                                                                listview.Keys
 }
 
-func newKeys() keyMap {
+func newKeys(k common.Keys) keyMap {
 	return keyMap{
-		NextTab: common.Bind("右/Tab", "下一个清单", "right", "tab", "l"),
-		PrevTab: common.Bind("左", "上一个清单", "left", "shift+tab", "h"),
-		Tab1:    common.Bind("1-5", "切换清单/政策原文", "1", "2", "3", "4", "5"),
-		Search:  common.Bind("/", "搜索四个清单", "/"),
-		Open:    common.Bind("Enter", "查看全文", "enter"),
-		Back:    common.Bind("Esc", "返回", "esc"),
-		Move:    listview.DefaultKeys(),
+		NextTab: k.NextTab, PrevTab: k.PrevTab, Tab1: k.Tabs, TabKeys: k.TabKeys, Search: k.Search, Open: k.Open,
+		Back: k.Back, Select: k.Select, Scroll: k.Scroll, Move: listview.DefaultKeys(),
 	}
 }
 
@@ -71,7 +67,7 @@ type Model struct {
 
 // New builds the screen and its search index (66 short documents).
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, keys: newKeys()}
+	m := &Model{ctx: ctx, keys: newKeys(ctx.Keys)}
 	m.index = search.New(search.DefaultPinyin())
 	for li, id := range assets.ListOrder {
 		l := ctx.Catalog.List(id)
@@ -89,6 +85,7 @@ func New(ctx *common.Context) *Model {
 	}
 	m.search = searchbox.New(ctx.Styles, "输入汉字、拼音或首字母，如 jzzm、xiaofang、居住")
 	m.pager = viewport.New(80, 10)
+	m.pager.KeyMap = ctx.Keys.Pager()
 	return m
 }
 
@@ -199,7 +196,7 @@ func (m *Model) runSearch() {
 
 func (m *Model) updateReading(km tea.KeyMsg) tea.Cmd {
 	switch {
-	case key.Matches(km, m.keys.Back), km.String() == "q", km.String() == "enter":
+	case key.Matches(km, m.keys.Back): // a detail closes with Esc, as on every screen
 		if m.search.Value() != "" {
 			m.mode = searching
 			m.SetSize(m.width, m.height)
@@ -409,23 +406,35 @@ func (m *Model) readingView() string {
 	return head + "\n" + m.pager.View()
 }
 
-// ShortHelp is the help bar for the current mode.
+// ShortHelp is the bottom line of the current mode.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch m.mode {
 	case searching:
-		return []key.Binding{common.Bind("上/下", "选择", "up"), k.Open, common.Bind("Esc", "结束搜索", "esc")}
+		return []key.Binding{k.Select, k.Open, k.Back}
 	case reading:
-		return []key.Binding{common.Bind("上/下 PgUp/PgDn", "滚动", "up"), common.Bind("Esc", "返回列表", "esc")}
+		return []key.Binding{k.Scroll, k.Move.PageUp, k.Move.PageDown, k.Back}
 	}
-	return []key.Binding{k.Move.Up, k.Move.Down, k.NextTab, k.Tab1, k.Open, k.Search, k.Back}
+	if m.tab == policyTab {
+		return []key.Binding{k.Scroll, k.TabKeys, k.Search, k.Back}
+	}
+	return []key.Binding{k.Select, k.TabKeys, k.Open, k.Search, k.Back}
 }
 
-// FullHelp lists every key of the screen.
+// FullHelp lists every key of the current mode.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
+	switch m.mode {
+	case searching:
+		return [][]key.Binding{{k.Open, k.Back}, listview.ArrowsOnly().FullHelp()}
+	case reading:
+		return [][]key.Binding{{k.Move.Up, k.Move.Down, k.Move.PageUp, k.Move.PageDown, k.Back}}
+	}
 	return [][]key.Binding{
-		k.Move.FullHelp(),
 		{k.NextTab, k.PrevTab, k.Tab1, k.Open, k.Search, k.Back},
+		k.Move.FullHelp(),
 	}
 }
+
+// Keymap is every key the screen acts on, in any mode.
+func (m *Model) Keymap() []key.Binding { return common.Bindings(m.keys) }

@@ -27,9 +27,10 @@ const (
 	viewing
 )
 
+// keyMap is the screen's keys, taken from the one table in ui/common.
 type keyMap struct {
-	New, PrevMonth, NextMonth, Search, Open, Back key.Binding
-	Move                                          listview.Keys
+	New, PrevMonth, NextMonth, ThisMonth, Months, Search, Open, Back, Select key.Binding
+	Move                                                                     listview.Keys
 }
 
 // Model is the refusals screen.
@@ -52,14 +53,10 @@ type Model struct {
 // New makes the screen.
 func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx, list: listview.New(10)}
+	k := ctx.Keys
 	m.keys = keyMap{
-		New:       common.Bind("n", "登记拒绝", "n"),
-		PrevMonth: common.Bind("[", "上个月", "["),
-		NextMonth: common.Bind("]", "下个月", "]"),
-		Search:    common.Bind("/", "查找", "/"),
-		Open:      common.Bind("Enter", "详情", "enter"),
-		Back:      common.Bind("Esc", "返回", "esc"),
-		Move:      listview.DefaultKeys(),
+		New: k.New, PrevMonth: k.PrevMonth, NextMonth: k.NextMonth, ThisMonth: k.ThisMonth, Months: k.Months,
+		Search: k.Search, Open: k.Open, Back: k.Back, Select: k.Select, Move: listview.DefaultKeys(),
 	}
 	m.search = searchbox.New(ctx.Styles, "请求方、请求事项、理由（汉字或拼音）")
 	m.month = store.MonthStart(ctx.Now())
@@ -172,8 +169,8 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 		return m.formKey(km)
 	case searching:
 		return m.searchKey(km)
-	case viewing:
-		if km.String() == "esc" || km.String() == "enter" {
+	case viewing: // a detail closes with Esc, as on every screen
+		if key.Matches(km, m.keys.Back) {
 			m.mode = listing
 			if m.search.Value() != "" {
 				m.mode = searching
@@ -193,6 +190,9 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 		return m.loadMonth()
 	case key.Matches(km, k.NextMonth):
 		m.month = m.month.AddDate(0, 1, 0)
+		return m.loadMonth()
+	case key.Matches(km, k.ThisMonth):
+		m.month = store.MonthStart(m.ctx.Now())
 		return m.loadMonth()
 	case key.Matches(km, k.Search):
 		m.mode = searching
@@ -298,18 +298,28 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 	return tea.Batch(m.Init(), common.Info(fmt.Sprintf("已登记：拒绝%s的请求“%s”。", r.Requester, r.Item)))
 }
 
+// reasonW fits the longest reason (属于部门职责).
+const reasonW = 12
+
+// requesterW is the width of the requester column: half of what the date
+// and the reason leave, at most 24 cells.
+func (m *Model) requesterW() int { return min(max((m.width-20)/2, 10), 24) }
+
+// rowText is one line of the register; a long requester keeps the part
+// that tells it from the others (ShortName).
 func (m *Model) rowText(r store.Refusal) string {
 	date := r.Date
 	if len(date) == 10 {
 		date = date[5:]
 	}
-	return fmt.Sprintf("%s %s %s %s", date, common.Pad(common.Display(r.Requester), 14), common.Pad(string(r.Reason), 12), common.Display(r.Item))
+	rw := m.requesterW()
+	return fmt.Sprintf("%s %s %s %s", date, common.Pad(common.ShortName(r.Requester, rw), rw), common.Pad(string(r.Reason), reasonW), common.Display(r.Item))
 }
 
 func (m *Model) View() string {
 	s := m.ctx.Styles
 	var b strings.Builder
-	head := s.Label.Render(common.Truncate(" 日期  请求方         理由         请求事项", m.width))
+	head := s.Label.Render(common.Truncate(" 日期  "+common.Pad("请求方", m.requesterW())+" "+common.Pad("理由", reasonW)+" 请求事项", m.width))
 	switch m.mode {
 	case adding:
 		b.WriteString(s.Dim.Render(common.Truncate(common.Display(fmt.Sprintf("经办人：%s    日期：%s    依据：%s", m.ctx.Operator.Name, store.ChineseDate(m.ctx.Now()), m.ctx.Checker.RefusalSource())), m.width)))
@@ -369,14 +379,25 @@ func (m *Model) ShortHelp() []key.Binding {
 	case adding:
 		return m.form.ShortHelp()
 	case searching:
-		return []key.Binding{common.Bind("上/下", "选择", "up"), k.Open, common.Bind("Esc", "结束查找", "esc")}
+		return []key.Binding{k.Select, k.Open, k.Back}
 	case viewing:
-		return []key.Binding{common.Bind("Esc", "返回", "esc")}
+		return []key.Binding{k.Back}
 	}
-	return []key.Binding{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.Back}
+	return []key.Binding{k.New, k.Open, k.Search, k.Months, k.ThisMonth, k.Back}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.Back}, k.Move.FullHelp()}
+	switch m.mode {
+	case adding:
+		return m.form.FullHelp()
+	case searching:
+		return [][]key.Binding{{k.Open, k.Back}, listview.ArrowsOnly().FullHelp()}
+	case viewing:
+		return [][]key.Binding{{k.Back}}
+	}
+	return [][]key.Binding{{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.ThisMonth, k.Back}, k.Move.FullHelp()}
 }
+
+// Keymap is every key the screen acts on, in any mode.
+func (m *Model) Keymap() []key.Binding { return common.Bindings(m.keys) }
