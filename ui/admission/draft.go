@@ -77,6 +77,7 @@ func (m *Model) startDraft(a store.Admission) {
 	}
 	m.draft = form.New(&m.ctx.Styles, fields...)
 	m.draft.AllowIncomplete = true
+	m.draft.SaveLabel = "保存草稿"
 	m.editing = a.ID
 	if a.ID == 0 {
 		a.AppliedOn = m.ctx.Now().Format("2006-01-02")
