@@ -12,24 +12,21 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"taizhang/ui/common"
+	"taizhang/ui/components/listview"
 )
 
-// Keys scroll the text: the same keys as listview's (k and j too), which
-// no screen uses for anything else.
-type Keys struct {
-	Up, Down, PageUp, PageDown, Home, End key.Binding
-}
+// Keys scroll the text: the list's keys (k and j too, which no screen uses
+// for anything else), described as scrolling.
+type Keys = listview.Keys
 
 // DefaultKeys: arrows and k/j, PgUp/PgDn, Home/End.
 func DefaultKeys() Keys {
-	return Keys{
-		Up:       common.Bind("上/k", "上滚一行", "up", "k"),
-		Down:     common.Bind("下/j", "下滚一行", "down", "j"),
-		PageUp:   common.Bind("PgUp", "上一页", "pgup"),
-		PageDown: common.Bind("PgDn", "下一页", "pgdown"),
-		Home:     common.Bind("Home", "开头", "home"),
-		End:      common.Bind("End", "末尾", "end"),
-	}
+	k := listview.DefaultKeys()
+	k.Up.SetHelp("上/k", "上滚一行")
+	k.Down.SetHelp("下/j", "下滚一行")
+	k.Home.SetHelp("Home", "开头")
+	k.End.SetHelp("End", "末尾")
+	return k
 }
 
 // PagesOnly is the key set beside a text field (which takes Home and End)
@@ -64,9 +61,6 @@ func (m *Model) SetHeight(h int) {
 	m.height = max(h, 1)
 	m.offset = m.clamp(m.offset)
 }
-
-// Height is the lines shown.
-func (m Model) Height() int { return m.height }
 
 // Top goes back to the first line.
 func (m *Model) Top() { m.offset = 0 }
@@ -126,16 +120,4 @@ func (m Model) View(lines []string, s common.Styles) string {
 		shown = append(shown[:len(shown)-1:len(shown)-1], s.Dim.Render(marker))
 	}
 	return strings.Join(shown, "\n")
-}
-
-// More is how many lines are hidden above and below the view.
-func (m Model) More(n int) (above, below int) {
-	from, to := m.Window(n)
-	return from, n - to
-}
-
-// ShortHelp and FullHelp list the keys.
-func (k Keys) ShortHelp() []key.Binding { return []key.Binding{k.PageDown, k.PageUp} }
-func (k Keys) FullHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}
 }

@@ -60,8 +60,8 @@ func TestKeys(t *testing.T) {
 	if got := m.View(lines(15), st); !strings.HasPrefix(got, "5\n") {
 		t.Errorf("shorter text: %q", got)
 	}
-	if above, below := m.More(5); above != 0 || below != 0 {
-		t.Errorf("short text hides %d above, %d below", above, below)
+	if from, to := m.Window(5); from != 0 || to != 5 {
+		t.Errorf("a short text shows lines %d-%d", from, to)
 	}
 }
 
