@@ -126,7 +126,7 @@ func (m *Model) SetSize(w, h int) {
 // relayoutPolicy wraps the policy to the width, keeping the line at the
 // top of the view in view.
 func (m *Model) relayoutPolicy() {
-	if len(m.policy) > 0 && common.Width(m.policy[0].text) <= m.width && m.width == m.policyWidth {
+	if len(m.policy) > 0 && m.width == m.policyWidth {
 		return
 	}
 	top := policyLine{}
@@ -135,11 +135,10 @@ func (m *Model) relayoutPolicy() {
 	}
 	m.policy, m.policyWidth = layoutPolicy(m.paras, m.heads, max(m.width, 10)), m.width
 	m.syncPolicy()
-	m.policyPager.Top()
 	for i, l := range m.policy {
-		if l.para > top.para || l.para == top.para && l.from+len(l.text) > top.from {
-			m.policyPager.Show(i + 1)
-			break
+		if l.para > top.para || l.para == top.para && (l.from+len(l.text) > top.from || l.text == "") {
+			m.policyPager.ScrollTo(i)
+			return
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"taizhang/assets"
@@ -71,5 +72,31 @@ func TestFoundPhraseMarked(t *testing.T) {
 	}
 	if split == 0 {
 		t.Error("no match crosses a line at 80 columns: the case is not tested")
+	}
+}
+
+// A new window width rewraps the policy and keeps the place: the line at
+// the top holds what the top line began with.
+func TestResizeKeepsPlace(t *testing.T) {
+	cat, err := assets.LoadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := New(&common.Context{Catalog: cat, Styles: common.DefaultStyles()})
+	m.SetSize(80, 24)
+	m.setTab(policyTab)
+	for _, k := range []tea.KeyType{tea.KeyPgDown, tea.KeyPgDown, tea.KeyDown, tea.KeyDown, tea.KeyDown} {
+		m.Update(tea.KeyMsg{Type: k})
+	}
+	from, _ := m.policyPager.Window(len(m.policy))
+	old := m.policy[from]
+	if from == 0 || old.from == 0 {
+		t.Fatalf("top line %d (%q) does not test a line inside a paragraph", from, old.text)
+	}
+	m.SetSize(100, 24)
+	from, _ = m.policyPager.Window(len(m.policy))
+	l := m.policy[from]
+	if l.para != old.para || old.from < l.from || old.from >= l.from+len(l.text) {
+		t.Errorf("top was %q, is %q after the resize", old.text, l.text)
 	}
 }

@@ -65,6 +65,9 @@ func (m *Model) SetHeight(h int) {
 // Top goes back to the first line.
 func (m *Model) Top() { m.offset = 0 }
 
+// ScrollTo puts line i at the top of the view (as near as the end allows).
+func (m *Model) ScrollTo(i int) { m.offset = m.clamp(i) }
+
 // Show scrolls as little as needed to bring line i into view (not under
 // the marker of lines below), with a line of context above it.
 func (m *Model) Show(i int) {

@@ -72,6 +72,10 @@ func TestShow(t *testing.T) {
 	if from, to := m.Window(100); 55 < from || 55 >= to {
 		t.Errorf("line 55 not in %d-%d", from, to)
 	}
+	m.ScrollTo(95)
+	if from, _ := m.Window(100); from != 90 {
+		t.Errorf("scrolled to 95, shows from %d, want 90 (the end)", from)
+	}
 	m.Show(3)
 	if from, _ := m.Window(100); from != 2 {
 		t.Errorf("line 3 shown from %d, want 2 (one line above it)", from)
