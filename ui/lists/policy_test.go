@@ -93,10 +93,13 @@ func TestResizeKeepsPlace(t *testing.T) {
 	if from == 0 || old.from == 0 {
 		t.Fatalf("top line %d (%q) does not test a line inside a paragraph", from, old.text)
 	}
-	m.SetSize(100, 24)
-	from, _ = m.policyPager.Window(len(m.policy))
-	l := m.policy[from]
-	if l.para != old.para || old.from < l.from || old.from >= l.from+len(l.text) {
-		t.Errorf("top was %q, is %q after the resize", old.text, l.text)
+	for _, w := range []int{100, 60} {
+		m.SetSize(w, 24)
+		from, _ = m.policyPager.Window(len(m.policy))
+		l := m.policy[from]
+		if l.para != old.para || old.from < l.from || old.from >= l.from+len(l.text) {
+			t.Errorf("top was %q, is %q at %d columns", old.text, l.text, w)
+		}
+		old = l
 	}
 }
