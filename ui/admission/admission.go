@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"taizhang/store"
@@ -19,6 +18,7 @@ import (
 	"taizhang/ui/common"
 	"taizhang/ui/components/form"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/pager"
 )
 
 type mode int
@@ -45,7 +45,7 @@ type Model struct {
 	cursor   listview.Model
 	cur      store.Admission
 	history  []store.Event
-	pager    viewport.Model
+	pager    pager.Model // the place in the detail
 	draft    form.Model
 	editing  uint64 // id of the draft being edited (0: new)
 	act      action // what the opinion form records
@@ -58,7 +58,7 @@ type Model struct {
 
 // New makes the screen.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, cursor: listview.New(10), pager: viewport.New(80, 10)}
+	m := &Model{ctx: ctx, cursor: listview.New(10), pager: pager.New(10)}
 	m.keys = keyMap{
 		New:      common.Bind("n", "新建申请", "n"),
 		Open:     common.Bind("Enter", "详情", "enter"),
@@ -90,12 +90,9 @@ func (m *Model) Capturing() bool { return m.mode == drafting || m.mode == opinio
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.cursor.SetHeight(h - 3)
-	m.pager.Width, m.pager.Height = w, h
+	m.pager.SetHeight(h)
 	m.draft.SetSize(w, h-1)
-	m.opForm.SetSize(w, h-4)
-	if m.mode == viewing || m.mode == confirming {
-		m.setPager()
-	}
+	m.sizeOpinion()
 }
 
 type loaded struct {
@@ -169,8 +166,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Fail(msg.err)
 		}
+		if msg.a.ID != m.cur.ID || m.mode != viewing {
+			m.pager.Top()
+		}
 		m.cur, m.history, m.mode = msg.a, msg.history, viewing
-		m.setPager()
 		return m, nil
 	case saved:
 		switch msg.step {
@@ -229,7 +228,7 @@ func (m *Model) viewKey(km tea.KeyMsg) tea.Cmd {
 		}
 		m.findings = m.ctx.Checker.Review(a)
 		m.mode = confirming
-		m.setPager()
+		m.pager.Top()
 	case key.Matches(km, k.Opinion) && (st == store.AdmSubmitted || st == store.AdmCounty && a.UnitLevel == store.UnitCityLevel):
 		m.startOpinion(actOpinion)
 	case key.Matches(km, k.Approve) && canDecide(a, st):
@@ -241,9 +240,15 @@ func (m *Model) viewKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Print):
 		return m.print()
 	default:
-		m.pager, _ = m.pager.Update(km)
+		m.scroll(km)
 	}
 	return nil
+}
+
+// scroll moves the detail for a key that is not a command.
+func (m *Model) scroll(km tea.KeyMsg) {
+	m.pager.SetLen(len(m.detailLines()))
+	m.pager.Update(km)
 }
 
 func canDecide(a store.Admission, st store.AdmissionStatus) bool {
@@ -279,15 +284,14 @@ func (m *Model) confirmKey(km tea.KeyMsg) tea.Cmd {
 	switch km.String() {
 	case "y", "Y":
 		m.busy = true
-		m.setPager()
 		db, op, id := m.ctx.Store, m.ctx.Operator, m.cur.ID
 		return save(db, func(db *store.DB) (store.Admission, error) { return db.SubmitAdmission(op, id) }, savedSubmit)
 	case "n", "N", "esc":
 		m.mode = viewing
-		m.setPager()
+		m.pager.Top()
 		return nil
 	}
-	m.pager, _ = m.pager.Update(km)
+	m.scroll(km)
 	return nil
 }
 
@@ -306,7 +310,7 @@ func (m *Model) submitted(msg saved) tea.Cmd {
 // history. Until then a second save key finds no form to save.
 func (m *Model) show(a store.Admission) {
 	m.cur, m.history, m.mode = a, nil, viewing
-	m.setPager()
+	m.pager.Top()
 }
 
 func (m *Model) print() tea.Cmd {
@@ -330,7 +334,7 @@ func (m *Model) View() string {
 	case opinion:
 		return m.opinionView()
 	case viewing, confirming:
-		return m.pager.View()
+		return m.pager.View(m.detailLines(), m.ctx.Styles)
 	}
 	return m.listView()
 }
@@ -406,5 +410,8 @@ func (m *Model) ShortHelp() []key.Binding {
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
+	if m.mode == viewing || m.mode == confirming {
+		return [][]key.Binding{{k.Edit, k.Submit, k.Opinion, k.Approve, k.Reject, k.Withdraw, k.Print, k.Back}, m.pager.Keys.FullHelp()}
+	}
 	return [][]key.Binding{{k.New, k.Open, k.Back}, {k.Edit, k.Submit, k.Opinion, k.Approve, k.Reject, k.Withdraw, k.Print}, k.Move.FullHelp()}
 }

@@ -17,6 +17,7 @@ import (
 	"taizhang/store/search"
 	"taizhang/ui/common"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/pager"
 	"taizhang/ui/components/searchbox"
 )
 
@@ -78,6 +79,7 @@ type Model struct {
 	hitTotal int
 
 	cert      store.Certificate // the one in detail
+	pager     pager.Model       // its place in the detail
 	history   []store.Event
 	linked    string
 	reveal    bool
@@ -94,7 +96,7 @@ type Model struct {
 // New makes the screen; the ledger loads when it is first shown.
 func New(ctx *common.Context) *Model {
 	tpl, _ := assets.CertTemplates()
-	m := &Model{ctx: ctx, keys: newKeys(), types: tpl, list: listview.New(10)}
+	m := &Model{ctx: ctx, keys: newKeys(), types: tpl, list: listview.New(10), pager: pager.New(10)}
 	m.search = searchbox.New(ctx.Styles, "姓名、拼音（zhangs）、身份证号后几位或编号（2026-0042）")
 	m.reason = common.NewInput(ctx.Styles, reasonHint)
 	m.reason.CharLimit = 100
@@ -123,6 +125,7 @@ func (m *Model) SetSize(w, h int) {
 	m.list.SetHeight(h - 3)
 	m.search.Results.SetHeight(h - 3)
 	m.search.SetWidth(w - 12)
+	m.pager.SetHeight(h)
 	common.SizeInput(&m.reason, w-14, reasonHint)
 	if m.form != nil {
 		m.form.setSize(w, h)
@@ -320,6 +323,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Fail(msg.err)
 		}
+		if msg.cert.ID != m.cert.ID || m.mode != detail && m.mode != voiding {
+			m.pager.Top()
+		}
 		m.cert, m.history, m.linked, m.mode = msg.cert, msg.history, msg.linked, detail
 		return m, nil
 	case printed:
@@ -452,6 +458,9 @@ func (m *Model) detailKey(km tea.KeyMsg) tea.Cmd {
 		if id := max(c.ReplacedBy, c.Replaces); id != 0 {
 			return m.openCert(id)
 		}
+	default:
+		m.pager.SetLen(len(m.detailLines()))
+		m.pager.Update(km)
 	}
 	return nil
 }
@@ -518,6 +527,9 @@ func (m *Model) ShortHelp() []key.Binding {
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
+	if m.mode == detail {
+		return [][]key.Binding{{k.Print, k.Void, k.Correct, k.Reveal, k.Linked, k.OpenFile, k.Back}, m.pager.Keys.FullHelp()}
+	}
 	return [][]key.Binding{
 		{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.ThisMonth},
 		k.Move.FullHelp(),

@@ -445,7 +445,7 @@ func (m Model) View() string {
 		}
 		switch {
 		case f.err != "":
-			for _, l := range common.Wrap(f.err, max(m.width-m.labelW-2, 10)) {
+			for _, l := range common.Wrap(common.Display(f.err), max(m.width-m.labelW-2, 10)) {
 				lines = append(lines, indent+s.Error.Render(l))
 			}
 		case f.Hint != nil && f.Value() != "":
@@ -461,7 +461,7 @@ func (m Model) View() string {
 		}
 	}
 	if m.topError != "" {
-		lines = append(lines, "", s.Error.Render(m.topError))
+		lines = append(lines, "", s.Error.Render(common.Display(m.topError)))
 	}
 	if m.confirm {
 		lines = append(lines, "", s.Warn.Render("放弃已输入的内容吗？按 Y 放弃，按 N 继续填写。"))
