@@ -105,7 +105,11 @@ func (a *App) reload() error {
 	return nil
 }
 
-func (a *App) Init() tea.Cmd { return a.screens[a.active].Init() }
+// Init starts the first screen and, in the background, the ledger check
+// whose result the home screen shows.
+func (a *App) Init() tea.Cmd {
+	return tea.Batch(a.screens[a.active].Init(), home.CheckLedger(a.ctx.Store))
+}
 
 // Update handles a message; when the status line grows or shrinks (a
 // message of two lines, then none) the active screen is given the new size.

@@ -20,7 +20,7 @@ import (
 	"taizhang/ui/common"
 )
 
-var fixedNow = time.Date(2026, 11, 29, 9, 30, 0, 0, time.Local)
+var fixedNow = time.Date(2026, 11, 29, 9, 30, 0, 0, store.Beijing)
 
 func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 

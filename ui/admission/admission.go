@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"taizhang/store"
@@ -19,6 +18,7 @@ import (
 	"taizhang/ui/common"
 	"taizhang/ui/components/form"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/pager"
 )
 
 type mode int
@@ -47,7 +47,7 @@ type Model struct {
 	cursor   listview.Model
 	cur      store.Admission
 	history  []store.Event
-	pager    viewport.Model
+	pager    pager.Model // the place in the detail
 	draft    form.Model
 	editing  uint64 // id of the draft being edited (0: new)
 	act      action // what the opinion form records
@@ -60,8 +60,7 @@ type Model struct {
 
 // New makes the screen.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, cursor: listview.New(10), pager: viewport.New(80, 10)}
-	m.pager.KeyMap = ctx.Keys.Pager()
+	m := &Model{ctx: ctx, cursor: listview.New(10), pager: pager.New(10)}
 	k := ctx.Keys
 	m.keys = keyMap{
 		New: k.New, Open: k.Open, Back: k.Back, Edit: k.Edit, Submit: k.Submit, Opinion: k.Opinion,
@@ -86,12 +85,9 @@ func (m *Model) Capturing() bool { return m.mode == drafting || m.mode == opinio
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.cursor.SetHeight(h - 3)
-	m.pager.Width, m.pager.Height = w, h
+	m.pager.SetHeight(h)
 	m.draft.SetSize(w, h-1)
-	m.opForm.SetSize(w, h-4)
-	if m.mode == viewing || m.mode == confirming {
-		m.setPager()
-	}
+	m.sizeOpinion()
 }
 
 type loaded struct {
@@ -165,8 +161,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Fail(msg.err)
 		}
+		if msg.a.ID != m.cur.ID || m.mode != viewing {
+			m.pager.Top()
+		}
 		m.cur, m.history, m.mode = msg.a, msg.history, viewing
-		m.setPager()
 		return m, nil
 	case saved:
 		switch msg.step {
@@ -225,7 +223,7 @@ func (m *Model) viewKey(km tea.KeyMsg) tea.Cmd {
 		}
 		m.findings = m.ctx.Checker.Review(a)
 		m.mode = confirming
-		m.setPager()
+		m.pager.Top()
 	case key.Matches(km, k.Opinion) && (st == store.AdmSubmitted || st == store.AdmCounty && a.UnitLevel == store.UnitCityLevel):
 		m.startOpinion(actOpinion)
 	case key.Matches(km, k.Approve) && canDecide(a, st):
@@ -237,9 +235,15 @@ func (m *Model) viewKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Print):
 		return m.print()
 	default:
-		m.pager, _ = m.pager.Update(km)
+		m.scroll(km)
 	}
 	return nil
+}
+
+// scroll moves the detail for a key that is not a command.
+func (m *Model) scroll(km tea.KeyMsg) {
+	m.pager.SetLen(len(m.detailLines()))
+	m.pager.Update(km)
 }
 
 func canDecide(a store.Admission, st store.AdmissionStatus) bool {
@@ -275,15 +279,14 @@ func (m *Model) confirmKey(km tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(km, m.keys.Yes):
 		m.busy = true
-		m.setPager()
 		db, op, id := m.ctx.Store, m.ctx.Operator, m.cur.ID
 		return save(db, func(db *store.DB) (store.Admission, error) { return db.SubmitAdmission(op, id) }, savedSubmit)
 	case key.Matches(km, m.keys.Back):
 		m.mode = viewing
-		m.setPager()
+		m.pager.Top()
 		return nil
 	}
-	m.pager, _ = m.pager.Update(km)
+	m.scroll(km)
 	return nil
 }
 
@@ -302,7 +305,7 @@ func (m *Model) submitted(msg saved) tea.Cmd {
 // history. Until then a second save key finds no form to save.
 func (m *Model) show(a store.Admission) {
 	m.cur, m.history, m.mode = a, nil, viewing
-	m.setPager()
+	m.pager.Top()
 }
 
 func (m *Model) print() tea.Cmd {
@@ -326,7 +329,7 @@ func (m *Model) View() string {
 	case opinion:
 		return m.opinionView()
 	case viewing, confirming:
-		return m.pager.View()
+		return m.pager.View(m.detailLines(), m.ctx.Styles)
 	}
 	return m.listView()
 }
@@ -432,9 +435,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	case opinion:
 		return m.opForm.FullHelp()
 	case confirming:
-		return [][]key.Binding{{k.Yes, k.Back}, {k.Move.Up, k.Move.Down, k.Move.PageUp, k.Move.PageDown}}
+		return [][]key.Binding{{k.Yes, k.Back}, m.pager.Keys.FullHelp()}
 	case viewing:
-		return [][]key.Binding{m.actions(), {k.Move.Up, k.Move.Down, k.Move.PageUp, k.Move.PageDown, k.Back}}
+		return [][]key.Binding{append(m.actions(), k.Back), m.pager.Keys.FullHelp()}
 	}
 	return [][]key.Binding{{k.New, k.Open, k.Back}, k.Move.FullHelp()}
 }

@@ -16,6 +16,7 @@ import (
 	"taizhang/store/search"
 	"taizhang/ui/common"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/pager"
 	"taizhang/ui/components/searchbox"
 )
 
@@ -81,6 +82,7 @@ type Model struct {
 	hitTotal int
 
 	cert      store.Certificate // the one in detail
+	pager     pager.Model       // its place in the detail
 	history   []store.Event
 	linked    string
 	reveal    bool
@@ -98,7 +100,7 @@ type Model struct {
 // New makes the screen; the ledger loads when it is first shown.
 func New(ctx *common.Context) *Model {
 	tpl, _ := assets.CertTemplates()
-	m := &Model{ctx: ctx, keys: newKeys(ctx.Keys), types: tpl, list: listview.New(10)}
+	m := &Model{ctx: ctx, keys: newKeys(ctx.Keys), types: tpl, list: listview.New(10), pager: pager.New(10)}
 	m.search = searchbox.New(ctx.Styles, "姓名、拼音（zhangs）、身份证号后几位或编号（2026-0042）")
 	m.reason = common.NewInput(ctx.Styles, reasonHint)
 	m.reason.CharLimit = 100
@@ -127,6 +129,7 @@ func (m *Model) SetSize(w, h int) {
 	m.list.SetHeight(h - 3)
 	m.search.Results.SetHeight(h - 3)
 	m.search.SetWidth(w - 12)
+	m.pager.SetHeight(h)
 	common.SizeInput(&m.reason, w-14, reasonHint)
 	if m.form != nil {
 		m.form.setSize(w, h)
@@ -417,7 +420,8 @@ func (m *Model) onRow(act rowAction) tea.Cmd {
 // row was asked (a void or a correction only if the ledger still shows).
 func (m *Model) certLoaded(msg certLoaded) tea.Cmd {
 	if msg.act == actOpen {
-		m.cert, m.history, m.linked, m.mode = msg.cert, msg.history, msg.linked, detail
+		m.showCert(msg)
+		m.mode = detail
 		return nil
 	}
 	if msg.act == actPrint {
@@ -428,11 +432,20 @@ func (m *Model) certLoaded(msg certLoaded) tea.Cmd {
 	}
 	if msg.act == actVoid {
 		if msg.cert.Status != store.Voided { // the detail behind the reason field
-			m.cert, m.history, m.linked = msg.cert, msg.history, msg.linked
+			m.showCert(msg)
 		}
 		return m.startVoid(msg.cert)
 	}
 	return m.startCorrect(msg.cert)
+}
+
+// showCert holds a loaded certificate for the detail; another certificate,
+// or one opened afresh, is shown from its top.
+func (m *Model) showCert(msg certLoaded) {
+	if msg.cert.ID != m.cert.ID || m.mode != detail && m.mode != voiding {
+		m.pager.Top()
+	}
+	m.cert, m.history, m.linked = msg.cert, msg.history, msg.linked
 }
 
 // printCert writes the printout of c (not of a voided one), once at a time.
@@ -512,6 +525,9 @@ func (m *Model) detailKey(km tea.KeyMsg) tea.Cmd {
 		if id := max(c.ReplacedBy, c.Replaces); id != 0 {
 			return m.openCert(id)
 		}
+	default:
+		m.pager.SetLen(len(m.detailLines()))
+		m.pager.Update(km)
 	}
 	return nil
 }
@@ -595,7 +611,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	case searching:
 		return [][]key.Binding{{k.Open, k.Back}, listview.ArrowsOnly().FullHelp()}
 	case detail:
-		return [][]key.Binding{m.detailKeys()}
+		return [][]key.Binding{m.detailKeys(), m.pager.Keys.FullHelp()}
 	case issuing:
 		return m.form.form.FullHelp()
 	case voiding:

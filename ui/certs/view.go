@@ -132,20 +132,30 @@ func (m *Model) searchView() string {
 	return common.Display(b.String())
 }
 
+// detailView is the certificate, scrolled, with the void prompt below it.
 func (m *Model) detailView() string {
+	s := m.ctx.Styles
+	var foot []string
+	if m.mode == voiding {
+		note := "作废后证明仍留在台账中，标明作废；编号不再使用。"
+		if m.voidBusy {
+			note = common.Display(common.SavingText)
+		}
+		foot = append([]string{"", s.Warn.Render("作废原因：") + m.reason.View()}, s.Dim.Render(common.Truncate(note, m.width)))
+	}
+	p := m.pager
+	p.SetHeight(m.height - len(foot))
+	return strings.Join(append([]string{p.View(m.detailLines(), s)}, foot...), "\n")
+}
+
+// detailLines are every field of the certificate and its history, each
+// shown whole, wrapped to the width.
+func (m *Model) detailLines() []string {
 	s := m.ctx.Styles
 	c := m.cert
 	var lines []string
 	add := func(label, value string) {
-		head := s.Label.Render(label + "：")
-		w := m.width - common.Width(label) - 1
-		for i, l := range common.Wrap(common.Display(value), max(w, 10)) {
-			if i == 0 {
-				lines = append(lines, head+l)
-			} else {
-				lines = append(lines, strings.Repeat(" ", common.Width(label)+2)+l)
-			}
-		}
+		lines = append(lines, common.Labelled(s.Label.Render(label+"："), value, m.width)...)
 	}
 	status := s.OK.Render("有效")
 	if c.Status == store.Voided {
@@ -180,20 +190,9 @@ func (m *Model) detailView() string {
 	}
 	lines = append(lines, s.Label.Render("经过："))
 	for _, ev := range m.history {
-		lines = append(lines, common.Truncate("  "+store.StampText(ev.Time)+"  "+ev.Operator+"  "+ev.Describe(), m.width))
+		lines = append(lines, common.Labelled("  "+store.StampText(ev.Time)+"  ", ev.Operator+"  "+ev.Describe(), m.width)...)
 	}
-	if m.mode == voiding {
-		note := "作废后证明仍留在台账中，标明作废；编号不再使用。"
-		if m.voidBusy {
-			note = common.Display(common.SavingText)
-		}
-		lines = append(lines, "", s.Warn.Render("作废原因：")+m.reason.View(), s.Dim.Render(common.Truncate(note, m.width)))
-	}
-	if len(lines) > m.height {
-		// Keep the head and the end (the prompt) in view.
-		lines = append(lines[:m.height/2], lines[len(lines)-(m.height-m.height/2):]...)
-	}
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 func orDash(s string) string {

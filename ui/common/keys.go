@@ -4,7 +4,6 @@ import (
 	"reflect"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/viewport"
 )
 
 // Keys is the one table of keys. Every screen's keymap, the list and form
@@ -20,10 +19,14 @@ type Keys struct {
 	// Everywhere (letters only while no text field has focus).
 	Quit, ForceQuit, Help, Back key.Binding
 
-	// Moving in a list or a page.
+	// Moving in a list or scrolling a page (the pager takes the same keys).
 	Up, Down, UpArrow, DownArrow, PageUp, PageDown, Home, End key.Binding
-	Select, Scroll                                            key.Binding // labels: 上/下 选择, 上/下 滚动
+	Select, Scroll, Pages                                     key.Binding // labels: 上/下 选择, 上/下 滚动, PgUp/PgDn 翻页
 	Open, Search                                              key.Binding
+
+	// Finding a phrase in a text (政策原文): no letters, which the table
+	// gives other meanings (n is 新建).
+	NextMatch, PrevMatch, EndFind, Leave key.Binding
 
 	// Months of a register.
 	PrevMonth, NextMonth, ThisMonth, Months key.Binding // Months labels [ ]
@@ -51,18 +54,24 @@ func DefaultKeys() Keys {
 		Help:      Bind("?", "全部按键", "?", "f1"),
 		Back:      Bind("Esc", "返回", "esc"),
 
-		Up:        Bind("上/k", "上一条", "up", "k"),
-		Down:      Bind("下/j", "下一条", "down", "j"),
+		Up:        Bind("上/k", "上移", "up", "k"),
+		Down:      Bind("下/j", "下移", "down", "j"),
 		UpArrow:   Bind("上", "上一条", "up"),
 		DownArrow: Bind("下", "下一条", "down"),
 		PageUp:    Bind("PgUp", "上一页", "pgup"),
 		PageDown:  Bind("PgDn", "下一页", "pgdown"),
-		Home:      Bind("Home", "第一条", "home"),
-		End:       Bind("End", "最后一条", "end"),
+		Home:      Bind("Home", "开头", "home"),
+		End:       Bind("End", "末尾", "end"),
 		Select:    Label("上/下", "选择"),
 		Scroll:    Label("上/下", "滚动"),
+		Pages:     Label("PgUp/PgDn", "翻页"),
 		Open:      Bind("Enter", "打开", "enter"),
 		Search:    Bind("/", "查找", "/"),
+
+		NextMatch: Bind("Enter", "下一处", "enter"),
+		PrevMatch: Bind("Ctrl+P", "上一处", "ctrl+p"),
+		EndFind:   Bind("Esc", "结束查找", "esc"),
+		Leave:     Bind("Esc", "结束输入", "esc"),
 
 		PrevMonth: Bind("[", "上个月", "["),
 		NextMonth: Bind("]", "下个月", "]"),
@@ -103,13 +112,6 @@ func DefaultKeys() Keys {
 		Confirm:   Bind("Enter", "确定", "enter"),
 		Yes:       Bind("Y", "确认", "y", "Y"),
 	}
-}
-
-// Pager is the keys of a scrolling page (bubbles' viewport): the table's
-// arrows and paging keys only. The viewport's own letters (b, f, d, u, h, l)
-// would give letters a second meaning.
-func (k Keys) Pager() viewport.KeyMap {
-	return viewport.KeyMap{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown}
 }
 
 // MenuKey is a digit that opens the numbered entry shown on screen (the

@@ -29,6 +29,7 @@ type Model struct {
 	entries []Entry
 	menu    listview.Model
 	month   summary
+	check   checked
 	path    string // of the data file
 	width   int
 	height  int
@@ -71,11 +72,31 @@ func (m *Model) Init() tea.Cmd {
 	})
 }
 
+// checked is what the ledger check found (CheckLedger); zero while it runs.
+type checked struct {
+	done bool
+	rep  store.CheckReport
+	err  error
+}
+
+// CheckLedger proves the ledger (store.DB.Check) in the background; the
+// program runs it once after start and the result comes to this screen.
+func CheckLedger(db *store.DB) tea.Cmd {
+	return common.Route(common.HomeScreen, func() tea.Msg {
+		rep, err := db.Check()
+		return checked{done: true, rep: rep, err: err}
+	})
+}
+
 func (m *Model) Title() string    { return "首页" }
 func (m *Model) Capturing() bool  { return false }
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.menu.SetHeight(len(m.entries)) }
 
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if c, ok := msg.(checked); ok {
+		m.check = c
+		return m, nil
+	}
 	if s, ok := msg.(summary); ok {
 		if s.err != nil { // the last counts stay
 			return m, common.Fail(s.err)
@@ -121,6 +142,7 @@ func (m *Model) View() string {
 	} else {
 		line(fmt.Sprintf(" 本月（%s）：正在统计%s", store.ChineseMonth(now), common.Display("…")))
 	}
+	m.checkLines(line)
 	line("")
 	line(" " + s.Label.Render("按数字键进入："))
 	b.WriteString(m.menu.View(m.width, s, func(i int, _ bool) string {
@@ -131,6 +153,24 @@ func (m *Model) View() string {
 	line("")
 	line(" " + s.Dim.Render("数据文件："+m.path))
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// checkLines says what the ledger check found; a failure is in full, with
+// what to do, because nothing on this screen matters more.
+func (m *Model) checkLines(line func(string)) {
+	s := m.ctx.Styles
+	switch c := m.check; {
+	case !c.done:
+		line(" " + s.Dim.Render("台账核对：正在核对事件记录"+common.Display("…")))
+	case c.err == nil:
+		line(" " + s.Dim.Render(fmt.Sprintf("台账核对：通过（事件 %d 条，各登记簿与事件记录一致）", c.rep.Events)))
+	default:
+		line(" " + s.Error.Render("台账核对未通过，请先不要在此文件上开具证明："))
+		for _, l := range common.Wrap(common.Display(c.err.Error()), m.width-2) {
+			line(" " + s.Error.Render(l))
+		}
+		line(" " + s.Error.Render("可运行 taizhang check --db 数据文件 查看详情。"))
+	}
 }
 
 // ShortHelp: the menu shows its digits, so the bottom line only says so.

@@ -15,6 +15,7 @@ import (
 	"taizhang/ui/common"
 	"taizhang/ui/components/form"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/pager"
 	"taizhang/ui/components/searchbox"
 )
 
@@ -46,13 +47,14 @@ type Model struct {
 	search searchbox.Model
 	hits   []int // indexes into all, newest first
 	form   form.Model
+	pager  pager.Model // the place in a refusal's detail
 	width  int
 	height int
 }
 
 // New makes the screen.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, list: listview.New(10)}
+	m := &Model{ctx: ctx, list: listview.New(10), pager: pager.New(10)}
 	k := ctx.Keys
 	m.keys = keyMap{
 		New: k.New, PrevMonth: k.PrevMonth, NextMonth: k.NextMonth, ThisMonth: k.ThisMonth, Months: k.Months,
@@ -77,6 +79,7 @@ func (m *Model) SetSize(w, h int) {
 	m.list.SetHeight(h - 3)
 	m.search.Results.SetHeight(h - 3)
 	m.search.SetWidth(w - 12)
+	m.pager.SetHeight(h)
 	m.form.SetSize(w, h-2)
 }
 
@@ -176,7 +179,10 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 				m.mode = searching
 				return m.search.Open()
 			}
+			return nil
 		}
+		m.pager.SetLen(len(m.detail()))
+		m.pager.Update(km)
 		return nil
 	}
 	k := m.keys
@@ -201,6 +207,7 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Open):
 		if len(m.rows) > 0 {
 			m.mode = viewing
+			m.pager.Top()
 		}
 	default:
 		m.list.Update(km)
@@ -216,6 +223,7 @@ func (m *Model) searchKey(km tea.KeyMsg) tea.Cmd {
 	case searchbox.Chosen:
 		m.search.Input.Blur()
 		m.mode = viewing
+		m.pager.Top()
 	case searchbox.Changed:
 		m.runSearch()
 	}
@@ -325,7 +333,7 @@ func (m *Model) View() string {
 		b.WriteString(s.Dim.Render(common.Truncate(common.Display(fmt.Sprintf("经办人：%s    日期：%s    依据：%s", m.ctx.Operator.Name, store.ChineseDate(m.ctx.Now()), m.ctx.Checker.RefusalSource())), m.width)))
 		b.WriteString("\n\n" + m.form.View())
 	case viewing:
-		b.WriteString(m.detail())
+		b.WriteString(m.pager.View(m.detail(), s))
 	case searching:
 		b.WriteString(s.Label.Render("查找：") + m.search.Input.View() + "\n")
 		b.WriteString(s.Title.Render(fmt.Sprintf("找到 %d 条", len(m.hits))) + "\n" + head + "\n")
@@ -348,18 +356,13 @@ func (m *Model) selected() store.Refusal {
 	return m.rows[m.list.Cursor()]
 }
 
-func (m *Model) detail() string {
+// detail is the refusal, every field whole, wrapped to the width.
+func (m *Model) detail() []string {
 	s := m.ctx.Styles
 	r := m.selected()
 	lines := []string{s.Title.Render("拒绝出具登记")}
 	add := func(label, v string) {
-		for i, l := range common.Wrap(common.Display(v), max(m.width-12, 10)) {
-			if i == 0 {
-				lines = append(lines, s.Label.Render(common.Pad(label+"：", 12))+l)
-			} else {
-				lines = append(lines, strings.Repeat(" ", 12)+l)
-			}
-		}
+		lines = append(lines, common.Labelled(s.Label.Render(common.Pad(label+"：", 12)), v, m.width)...)
 	}
 	add("日期", store.ChineseDateOf(r.Date))
 	add("请求方", r.Requester+"（"+r.RequesterKind+"）")
@@ -370,7 +373,7 @@ func (m *Model) detail() string {
 	}
 	add("经办人", r.OperatorName)
 	add("登记时间", store.StampText(r.Created))
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 func (m *Model) ShortHelp() []key.Binding {
@@ -394,7 +397,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	case searching:
 		return [][]key.Binding{{k.Open, k.Back}, listview.ArrowsOnly().FullHelp()}
 	case viewing:
-		return [][]key.Binding{{k.Back}}
+		return [][]key.Binding{{k.Back}, m.pager.Keys.FullHelp()}
 	}
 	return [][]key.Binding{{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.ThisMonth, k.Back}, k.Move.FullHelp()}
 }

@@ -467,7 +467,7 @@ func (m Model) View() string {
 		}
 		switch {
 		case f.err != "":
-			for _, l := range common.Wrap(f.err, max(m.width-m.labelW-2, 10)) {
+			for _, l := range common.Wrap(common.Display(f.err), max(m.width-m.labelW-2, 10)) {
 				lines = append(lines, indent+s.Error.Render(l))
 			}
 		case f.Hint != nil && f.Value() != "":
@@ -487,7 +487,7 @@ func (m Model) View() string {
 		focusLine = len(lines) - 1
 	}
 	if m.topError != "" {
-		lines = append(lines, "", s.Error.Render(m.topError))
+		lines = append(lines, "", s.Error.Render(common.Display(m.topError)))
 	}
 	if m.confirm {
 		lines = append(lines, "", s.Warn.Render(Discard))
