@@ -61,12 +61,10 @@ func Export(db *store.DB, op store.Operator, month, outDir string, opt ExportOpt
 		prev = last.ManifestHash
 	}
 	res, err = Write(fsys, outDir, seg, Options{
+		WriteLedger: func(path string) error { return db.WriteSegment(seg, path) },
 		// The segment file proves its own chain before it leaves the PC:
 		// an encrypted bundle cannot be read back here.
-		WriteLedger: func(path string) error {
-			if err := db.WriteSegment(seg, path); err != nil {
-				return err
-			}
+		CheckLedger: func(path string) error {
 			_, got, err := store.CheckSegmentFile(path)
 			if err == nil && (got.First != seg.First || got.Last != seg.Last || got.Head != seg.Head || got.Prev != seg.Prev) {
 				err = fmt.Errorf("事件范围 %d–%d 与应导出的 %d–%d 不同", got.First, got.Last, seg.First, seg.Last)

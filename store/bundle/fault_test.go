@@ -195,3 +195,19 @@ func TestClockBehindIsAsked(t *testing.T) {
 		t.Fatalf("confirmed export: %v", err)
 	}
 }
+
+// A ledger.db that fails its check stops the export before the folder is
+// named; nothing is left.
+func TestLedgerCheckFailureStopsWrite(t *testing.T) {
+	db, _, _ := ledger(t)
+	opt := writeOptions(t, db)
+	opt.CheckLedger = func(string) error { return errors.New("事件链断了") }
+	out := t.TempDir()
+	_, err := Write(nil, out, segment(t, db), opt)
+	if err == nil || !strings.Contains(err.Error(), "事件链断了") {
+		t.Fatalf("Write: %v", err)
+	}
+	if entries, _ := os.ReadDir(out); len(entries) != 0 {
+		t.Errorf("left %v", entries[0].Name())
+	}
+}

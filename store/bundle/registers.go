@@ -179,7 +179,7 @@ func summaryRows(m Manifest) [][]any {
 		p("拒绝出具", c.Refusals),
 		p("准入申请（有变动的）", c.Admissions),
 		p("事件", c.Events),
-		p("补录的以前月份事件", c.Late),
+		p("其中属于以前月份的事件", c.Late),
 		{},
 		{"证明类型", "出具份数"},
 	}

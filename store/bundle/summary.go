@@ -12,6 +12,7 @@ func (r Result) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "导出包：%s\n", r.Path)
 	describe(&b, r.Manifest, r.Bytes)
+	fmt.Fprintf(&b, "本单位签名指纹：%s（接收单位可打电话核对）\n", r.Manifest.Fingerprint)
 	return b.String()
 }
 
@@ -44,7 +45,7 @@ func describe(b *strings.Builder, m Manifest, bytes int64) {
 	fmt.Fprintf(b, "证明 %d 份（作废 %d 份，打印 %d 次），拒绝出具 %d 条，准入申请 %d 份；事件 %d 条（%s）",
 		c.Certificates, c.Voided, c.Prints, c.Refusals, c.Admissions, c.Events, eventRange(m))
 	if c.Late > 0 {
-		fmt.Fprintf(b, "，其中补录以前月份的 %d 条", c.Late)
+		fmt.Fprintf(b, "，其中 %d 条属于以前的月份", c.Late)
 	}
 	b.WriteString("\n")
 	enc := "未加密"

@@ -25,6 +25,9 @@ type Options struct {
 	// WriteLedger writes the segment's ledger.db at path (a new file in the
 	// PC's temp folder); normally db.WriteSegment.
 	WriteLedger func(path string) error
+	// CheckLedger, if set, checks that file; it runs while the other files
+	// are written, and the folder gets its name only when it passes.
+	CheckLedger func(path string) error
 	Signer      store.Signer     // the office key that signs the manifest
 	Version     string           // program version, for the manifest
 	Now         func() time.Time // the ledger's clock (db.Now); required
@@ -158,6 +161,15 @@ func Write(fsys FS, dir string, seg store.Segment, opt Options) (res Result, err
 	if err := opt.WriteLedger(ledger); err != nil {
 		return res, err
 	}
+	var checkErr error
+	checked := make(chan struct{})
+	go func() {
+		defer close(checked)
+		if opt.CheckLedger != nil {
+			checkErr = opt.CheckLedger(ledger)
+		}
+	}()
+	defer func() { <-checked }() // it reads the file removed next
 
 	// A folder of that temporary name is one an earlier export left
 	// incomplete when the stick was pulled: it is ours to replace.
@@ -181,6 +193,9 @@ func Write(fsys FS, dir string, seg store.Segment, opt Options) (res Result, err
 		if err := w.file(csvFiles[i], func(out io.Writer) error { return writeCSV(out, r) }); err != nil {
 			return res, err
 		}
+	}
+	if <-checked; checkErr != nil {
+		return res, checkErr
 	}
 	if err := fsys.Rename(tmp, final); err != nil {
 		return res, w.wrap("给文件夹改名", err)
