@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -325,4 +326,45 @@ func TestQuietMonthExports(t *testing.T) {
 	if strings.Count(string(b), "\r\n") != 1 {
 		t.Errorf("证明.csv of a month without certificates:\n%s", b)
 	}
+}
+
+// Progress counts the files up to all of them; Verify leaves the folder as
+// it was and takes the fingerprint as people type it.
+func TestProgressAndReadOnlyVerify(t *testing.T) {
+	db, op, _ := ledger(t)
+	var calls [][2]int64
+	res := export(t, db, op, "2026-11", ExportOptions{Progress: func(done, total int64) { calls = append(calls, [2]int64{done, total}) }})
+	if len(calls) != steps || calls[len(calls)-1] != [2]int64{steps, steps} {
+		t.Errorf("progress calls %v", calls)
+	}
+	for i := 1; i < len(calls); i++ {
+		if calls[i][0] <= calls[i-1][0] {
+			t.Errorf("progress went from %v to %v", calls[i-1], calls[i])
+		}
+	}
+	before := snapshot(t, res.Path)
+	fp := res.Manifest.Fingerprint
+	for _, typed := range []string{fp, strings.ToLower(fp), strings.ReplaceAll(fp, "-", " ")} {
+		if _, err := Verify(res.Path, VerifyOptions{ExpectKey: typed}); err != nil {
+			t.Errorf("fingerprint typed %q: %v", typed, err)
+		}
+	}
+	if after := snapshot(t, res.Path); after != before {
+		t.Errorf("Verify changed the folder:\n%s\n%s", before, after)
+	}
+}
+
+// snapshot is a folder's names, sizes, modes, times and hashes.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		info, _ := e.Info()
+		fmt.Fprintf(&b, "%s %d %v %v %s\n", e.Name(), info.Size(), info.Mode(), info.ModTime(), sha(readFile(t, filepath.Join(dir, e.Name()))))
+	}
+	return b.String()
 }

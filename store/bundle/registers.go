@@ -169,7 +169,7 @@ func summaryRows(m Manifest) [][]any {
 		p("月份", month),
 		p("本月第几次导出", m.N),
 		p("导出包", m.Bundle),
-		p("导出时间", m.Created),
+		p("导出时间", createdText(m.Created)),
 		p("事件", eventRange(m)),
 		{},
 		{"项目", "数量"},

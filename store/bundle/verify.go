@@ -152,7 +152,7 @@ func verify(dir string, opt VerifyOptions, contents bool) (Report, error) {
 	if m.Fingerprint != fp {
 		return rep, &VerifyError{Problem: ChangedFile, File: ManifestFile, Detail: "指纹与签名密钥不符"}
 	}
-	if want := strings.TrimSpace(opt.ExpectKey); want != "" && !strings.EqualFold(want, fp) {
+	if want := strings.TrimSpace(opt.ExpectKey); want != "" && hexDigits(want) != hexDigits(fp) {
 		return rep, &VerifyError{Problem: UnknownKey, Detail: fmt.Sprintf("导出包的密钥指纹是 %s，不是 %s", fp, want)}
 	}
 
@@ -209,6 +209,20 @@ func verify(dir string, opt VerifyOptions, contents bool) (Report, error) {
 	}
 	rep.Check, rep.ContentsChecked = check, true
 	return rep, nil
+}
+
+// hexDigits is a fingerprint as typed, without dashes or spaces, in capitals
+// (1a2b 3c4d… and 1A2B-3C4D-… are the same).
+func hexDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '0' && r <= '9', r >= 'A' && r <= 'F':
+			return r
+		case r >= 'a' && r <= 'f':
+			return r - 'a' + 'A'
+		}
+		return -1
+	}, s)
 }
 
 // readManifest parses MANIFEST.json.

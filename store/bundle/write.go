@@ -42,7 +42,7 @@ type Options struct {
 	// files; ledger.db always holds them whole.
 	MaskID bool
 	// Progress, if set, is called after each file with the files done and
-	// the files in all.
+	// the files in all, on the goroutine that runs Write.
 	Progress func(done, total int64)
 }
 
