@@ -24,8 +24,8 @@ func (c *movableClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); retu
 func (c *movableClock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 
 // With the PC clock a day behind the newest record, a reprint asks first
-// (Enter does not count as yes), N saves nothing, Y saves; the issue that
-// follows asks again.
+// (neither Enter nor n is an answer), Esc saves nothing, Y saves; the
+// issue that follows asks again.
 func TestClockBehindAsksBeforeReprintAndIssue(t *testing.T) {
 	clk := &movableClock{now: fixedNow}
 	db, err := store.Open(filepath.Join(t.TempDir(), "c.db"), store.Options{Now: clk.Now})
@@ -55,10 +55,11 @@ func TestClockBehindAsksBeforeReprintAndIssue(t *testing.T) {
 	typeText(tm, "p")
 	waitFor(t, tm, "按 Y 仍按电脑时间保存")
 	tm.Send(press(tea.KeyEnter)) // not a yes
-	typeText(tm, "n")
+	typeText(tm, "n")            // nor a no: only Y and Esc answer
+	tm.Send(press(tea.KeyEsc))
 	waitFor(t, tm, "比台账中最新一条记录") // the refusal, shown as any failure
 	if got, _ := db.Certificate(c.ID); got.Prints != 0 {
-		t.Fatalf("printed %d times after Enter and N", got.Prints)
+		t.Fatalf("printed %d times after Enter, n and Esc", got.Prints)
 	}
 	typeText(tm, "p")
 	waitFor(t, tm, "按 Y 仍按电脑时间保存")

@@ -203,7 +203,7 @@ func TestExportMonths(t *testing.T) {
 	}
 }
 
-// With the PC clock behind the newest record the worker is asked first: N
+// With the PC clock behind the newest record the worker is asked first: Esc
 // exports nothing, Y exports.
 func TestExportAsksWhenClockBehind(t *testing.T) {
 	db := demoDBAt(t, func() time.Time { return fixedNow.AddDate(0, 0, -5) })
@@ -218,12 +218,12 @@ func TestExportAsksWhenClockBehind(t *testing.T) {
 	if !strings.Contains(v, common.ClockQuestion[:20]) {
 		t.Fatalf("no clock question:\n%s", v)
 	}
-	m = pressAll(m, "n")
+	m = pressAll(m, "esc")
 	if v := m.View(); !strings.Contains(v, "没有导出：电脑时间早于台账中最新的记录") {
-		t.Errorf("after N:\n%s", v)
+		t.Errorf("after Esc:\n%s", v)
 	}
 	if list, _ := db.Exports(); len(list) != 0 {
-		t.Fatalf("exported after N: %+v", list)
+		t.Fatalf("exported after Esc: %+v", list)
 	}
 	m = pressAll(m, "enter", "y")
 	if v := m.View(); !strings.Contains(v, "导出完成") {

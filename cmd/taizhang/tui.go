@@ -23,6 +23,7 @@ func runTUI(path string) error {
 	}
 	defer db.Close()
 	opts := append([]tea.ProgramOption{tea.WithAltScreen()}, input.ProgramOptions()...)
+	ui.Version = version
 	p := tea.NewProgram(ui.New(db, cat, nil), opts...)
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("界面出错退出：%w（已保存的内容不受影响）", err)

@@ -16,9 +16,18 @@ import (
 	check "taizhang/store/deskcheck"
 	"taizhang/ui/common"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/pager"
 )
 
 const requestHint = "对方要求做什么？如：开具无犯罪记录证明、创卫检查台账、居住证明"
+
+// keyMap is the screen's keys, taken from the one table in ui/common. Esc
+// clears what was typed, and on an empty field goes back.
+type keyMap struct {
+	Refuse, Clear, Back, Select key.Binding
+	Move                        listview.Keys // the matches
+	Page                        pager.Keys    // the chosen match's detail
+}
 
 // Model is the desk-check screen.
 type Model struct {
@@ -27,20 +36,26 @@ type Model struct {
 	input      textinput.Model
 	result     check.Result
 	list       listview.Model
-	keys       struct{ Refuse, Clear, Back key.Binding }
+	pager      pager.Model // the place in the chosen match's detail
+	keys       keyMap
 	width      int
 	height     int
 }
 
 // New makes the screen.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, list: listview.New(5)}
+	m := &Model{ctx: ctx, list: listview.New(5), pager: pager.New(5)}
+	// ↑↓ choose a match (a handful at most); PgUp/PgDn scroll its detail;
+	// Home/End stay with the text field.
 	m.list.Keys = listview.ArrowsOnly()
+	for _, b := range []*key.Binding{&m.list.Keys.PageUp, &m.list.Keys.PageDown, &m.list.Keys.Home, &m.list.Keys.End} {
+		b.SetEnabled(false)
+	}
+	m.pager.Keys = pager.PagesOnly()
 	m.input = common.NewInput(ctx.Styles, requestHint)
 	m.input.CharLimit = 100
-	m.keys.Refuse = common.Bind("Ctrl+R", "登记拒绝（带入请求事项）", "ctrl+r")
-	m.keys.Clear = common.Bind("Ctrl+U", "清空", "ctrl+u")
-	m.keys.Back = common.Bind("Esc", "清空/返回", "esc")
+	k := ctx.Keys
+	m.keys = keyMap{Refuse: k.Refuse, Clear: k.Clear, Back: k.ClearBack, Select: k.Select, Move: m.list.Keys, Page: m.pager.Keys}
 	return m
 }
 
@@ -51,6 +66,7 @@ func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	common.SizeInput(&m.input, w-14, requestHint)
 	m.list.SetHeight(max((h-6)/2, 3))
+	m.pager.SetHeight(m.height - 4 - m.list.Height())
 }
 
 type loaded struct {
@@ -89,7 +105,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, m.refuse()
 		}
 		if m.list.Update(msg) {
+			m.pager.Top()
 			return m, nil
+		}
+		if len(m.result.Matches) > 0 {
+			m.pager.SetLen(len(m.detail(m.result.Matches[m.list.Cursor()])))
+			if m.pager.Update(msg) {
+				return m, nil
+			}
 		}
 	}
 	before := m.input.Value()
@@ -107,6 +130,7 @@ func (m *Model) run() {
 	m.result = m.ctx.Checker.Check(m.input.Value(), m.admissions, m.ctx.Now())
 	m.list.SetLen(len(m.result.Matches))
 	m.list.Select(0)
+	m.pager.Top()
 }
 
 func (m *Model) refuse() tea.Cmd {
@@ -148,9 +172,7 @@ func (m *Model) View() string {
 	}
 	b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string { return m.matchText(m.result.Matches[i]) }) + "\n")
 	b.WriteString(s.Dim.Render(strings.Repeat("-", m.width)) + "\n")
-	detail := m.detail(m.result.Matches[m.list.Cursor()])
-	detail = common.ClipDetail(detail, m.height-4-m.list.Height(), s.Dim.Render(common.Truncate("（未完，全文见清单）", m.width)))
-	b.WriteString(strings.Join(detail, "\n"))
+	b.WriteString(m.pager.View(m.detail(m.result.Matches[m.list.Cursor()]), s))
 	return b.String()
 }
 
@@ -179,13 +201,7 @@ func (m *Model) detail(x check.Match) []string {
 	s := m.ctx.Styles
 	var out []string
 	wrap := func(prefix, text string) {
-		for i, l := range common.Wrap(common.Display(text), m.width-common.Width(prefix)) {
-			if i == 0 {
-				out = append(out, s.Label.Render(prefix)+l)
-			} else {
-				out = append(out, strings.Repeat(" ", common.Width(prefix))+l)
-			}
-		}
+		out = append(out, common.Labelled(s.Label.Render(prefix), text, m.width)...)
 	}
 	if x.Admission != nil {
 		a := x.Admission
@@ -208,9 +224,13 @@ func (m *Model) detail(x check.Match) []string {
 }
 
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{common.Bind("上/下", "选择", "up"), m.keys.Refuse, m.keys.Back}
+	return []key.Binding{m.keys.Select, m.keys.Refuse, m.keys.Clear, m.keys.Back}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{common.Bind("上/下", "选择匹配项", "up"), m.keys.Refuse, m.keys.Back}}
+	k := m.keys
+	return [][]key.Binding{{k.Refuse, k.Clear, k.Back}, {k.Move.Up, k.Move.Down, k.Page.PageUp, k.Page.PageDown}}
 }
+
+// Keymap is every key the screen acts on.
+func (m *Model) Keymap() []key.Binding { return common.Bindings(m.keys) }

@@ -74,8 +74,9 @@ const (
 	finishedOK
 )
 
+// keyMap is the screen's keys, taken from the one table in ui/common.
 type keyMap struct {
-	Up, Down, Left, Right, PrevMonth, NextMonth, Toggle, Start, Back key.Binding
+	Down, Up, Switch, PrevMonth, NextMonth, Months, Toggle, Start, Back, Confirm, Select key.Binding
 }
 
 // Model is the export screen.
@@ -104,7 +105,7 @@ type Model struct {
 	out        Outcome
 	err        error  // the last export's failure
 	hint       string // what a key could not do (encrypt without a key ...)
-	fromAccept bool // the running export was allowed by the worker's Y to a clock warning
+	fromAccept bool   // the running export was allowed by the worker's Y to a clock warning
 	width      int
 	height     int
 }
@@ -117,16 +118,12 @@ func New(ctx *common.Context, opt Options) *Model {
 		opt.Drives = drives.List
 	}
 	m := &Model{ctx: ctx, opt: opt, months: map[string][]store.ExportRecord{}}
+	k := ctx.Keys
+	// Enter starts the export; Tab and the arrows move between the rows as
+	// in a form (NextField's Enter is taken by Start, matched first).
 	m.keys = keyMap{
-		Up:        common.Bind("上/下", "选择", "up", "shift+tab"),
-		Down:      common.Bind("Tab", "下一项", "down", "tab"),
-		Left:      common.Bind("左/右", "换月/换位置", "left"),
-		Right:     key.NewBinding(key.WithKeys("right")),
-		PrevMonth: common.Bind("[", "上个月", "["),
-		NextMonth: common.Bind("]", "下个月", "]"),
-		Toggle:    common.Bind("空格", "勾选/取消", " "),
-		Start:     common.Bind("Enter", "开始导出", "enter", "ctrl+s"),
-		Back:      common.Bind("Esc", "返回", "esc"),
+		Down: k.NextField, Up: k.PrevField, Switch: k.Switch, PrevMonth: k.PrevMonth, NextMonth: k.NextMonth,
+		Months: k.Months, Toggle: k.Toggle, Start: k.Export, Back: k.Back, Confirm: k.Confirm, Select: k.Select,
 	}
 	m.path = common.NewInput(ctx.Styles, pathHint)
 	m.path.CharLimit = 260
@@ -137,6 +134,9 @@ func New(ctx *common.Context, opt Options) *Model {
 }
 
 func (m *Model) Title() string { return "月度导出" }
+
+// Keymap is every key the screen acts on, in any mode.
+func (m *Model) Keymap() []key.Binding { return common.Bindings(m.keys) }
 
 // Capturing is true while the path is typed, and while the export runs so
 // that q does not leave in the middle (Ctrl+C still does; the ledger is
@@ -254,7 +254,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			m.state = choosing
 			return m, common.GoBack
 		}
-		if key.Matches(km, m.keys.Start) {
+		if key.Matches(km, m.keys.Confirm) {
 			m.state = choosing
 		}
 		return m, nil
@@ -287,9 +287,9 @@ func (m *Model) choose(km tea.KeyMsg) tea.Cmd {
 		m.stepMonth(-1)
 	case key.Matches(km, k.NextMonth):
 		m.stepMonth(1)
-	case key.Matches(km, k.Left, k.Right):
+	case key.Matches(km, k.Switch):
 		step := 1
-		if key.Matches(km, k.Left) {
+		if km.Type == tea.KeyLeft {
 			step = -1
 		}
 		switch m.focus {

@@ -295,15 +295,21 @@ func (m *Model) ShortHelp() []key.Binding {
 	case running:
 		return nil
 	case finishedOK:
-		return []key.Binding{common.Bind("Enter", "再导出一个月", "enter"), common.Bind("Esc", "返回首页", "esc")}
+		return []key.Binding{k.Confirm, k.Back}
 	}
 	if m.focus == rowPath {
-		return []key.Binding{k.Up, k.Start, k.Back}
+		return []key.Binding{k.Down, k.Start, k.Back}
 	}
-	return []key.Binding{k.Up, common.Bind("左/右", "更改", "left"), common.Bind("空格", "勾选", " "), k.Start, k.Back}
+	return []key.Binding{k.Select, k.Switch, k.Toggle, k.Start, k.Back}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Left, k.PrevMonth, k.NextMonth, k.Toggle, k.Start, k.Back}}
+	switch m.state {
+	case running:
+		return nil
+	case finishedOK:
+		return [][]key.Binding{{k.Confirm, k.Back}}
+	}
+	return [][]key.Binding{{k.Down, k.Up, k.Switch, k.PrevMonth, k.NextMonth, k.Toggle, k.Start, k.Back}}
 }

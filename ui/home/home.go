@@ -113,7 +113,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, common.NavigateTo(e.To)
 		}
 	}
-	if km.String() == "enter" && len(m.entries) > 0 {
+	if key.Matches(km, m.ctx.Keys.Open) && len(m.entries) > 0 {
 		return m, common.NavigateTo(m.entries[m.menu.Cursor()].To)
 	}
 	m.menu.Update(km)
@@ -173,17 +173,41 @@ func (m *Model) checkLines(line func(string)) {
 	}
 }
 
-var (
-	openKey = common.Bind("Enter", "进入", "enter")
-	moveKey = common.Bind("上/下", "选择", "up", "down")
-)
-
+// ShortHelp: the menu shows its digits, so the bottom line only says so.
 func (m *Model) ShortHelp() []key.Binding {
-	out := []key.Binding{moveKey, openKey}
-	for _, e := range m.entries {
-		out = append(out, common.Bind(e.Key, e.Name, e.Key))
-	}
-	return out
+	k := m.ctx.Keys
+	return []key.Binding{k.Select, k.Open, common.Label(m.digits(), "直接进入")}
 }
 
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+// digits is the menu's keys as the help shows them: 1-5 9.
+func (m *Model) digits() string {
+	var parts []string
+	for i := 0; i < len(m.entries); {
+		j := i
+		for j+1 < len(m.entries) && m.entries[j+1].Key[0] == m.entries[j].Key[0]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, m.entries[i].Key+"-"+m.entries[j].Key)
+		} else {
+			parts = append(parts, m.entries[i].Key)
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, " ")
+}
+
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.ctx.Keys
+	var menu []key.Binding
+	for _, e := range m.entries {
+		menu = append(menu, common.MenuKey(e.Key, e.Name))
+	}
+	return [][]key.Binding{{k.Select, k.Open}, menu}
+}
+
+// Keymap is every key the screen acts on.
+func (m *Model) Keymap() []key.Binding {
+	k := m.ctx.Keys
+	return append([]key.Binding{k.Up, k.Down, k.Open}, m.FullHelp()[1]...)
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"filippo.io/age"
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -151,16 +152,17 @@ func (m *Model) editReceiver() tea.Cmd {
 
 // receiverKey handles a key while the receiving office's key is edited.
 func (m *Model) receiverKey(km tea.KeyMsg) tea.Cmd {
-	switch km.String() {
-	case "esc":
+	k := m.keys
+	switch {
+	case key.Matches(km, k.Cancel):
 		m.edit = none
 		m.keyIn.Blur()
 		m.fileIn.Blur()
 		m.err = ""
 		return nil
-	case "enter":
+	case key.Matches(km, k.Confirm):
 		return m.saveReceiver()
-	case "tab", "shift+tab", "up", "down":
+	case key.Matches(km, k.NextField, k.PrevField):
 		m.keyFocus = 1 - m.keyFocus
 		if m.keyFocus == 0 {
 			m.fileIn.Blur()

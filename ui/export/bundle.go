@@ -1,0 +1,25 @@
+package export
+
+import (
+	"taizhang/store"
+	"taizhang/store/bundle"
+)
+
+// Bundle is the runner that writes real bundles (store/bundle.Export:
+// write, read back and verify, then record the export), the manifest
+// naming the program's version.
+func Bundle(version string) Runner {
+	return func(db *store.DB, op store.Operator, job Job, progress func(done, total int64)) (Outcome, error) {
+		res, err := bundle.Export(db, op, job.Month, job.Dir, bundle.ExportOptions{
+			Recipient: job.Recipient, MaskID: job.MaskID, Version: version, Progress: progress,
+		})
+		if err != nil {
+			return Outcome{}, err
+		}
+		m := res.Manifest
+		return Outcome{
+			Path: res.Path, N: m.N, Counts: m.Counts, Files: len(m.Files) + 1, Bytes: res.Bytes,
+			Encrypted: m.Encrypted, MaskedID: m.MaskedID,
+		}, nil
+	}
+}
