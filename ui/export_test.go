@@ -7,11 +7,13 @@ import (
 	"testing"
 	"time"
 
+	"filippo.io/age"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"taizhang/store"
+	"taizhang/store/bundle"
 	"taizhang/store/demo"
 	"taizhang/store/drives"
 	"taizhang/ui/common"
@@ -231,5 +233,102 @@ func TestExportAsksWhenClockBehind(t *testing.T) {
 	}
 	if list, _ := db.Exports(); len(list) != 1 || runs != 3 {
 		t.Errorf("after Y: %d exports in %d runs", len(list), runs)
+	}
+}
+
+// The real export: the stick gets a bundle that verifies (decrypted with
+// the receiving office's key), the month shows as exported, and the
+// program's own stick listing is used for the destination.
+func TestExportWritesABundleThatVerifies(t *testing.T) {
+	db := demoDB(t)
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := db.Profile()
+	p.ReceiverKey = id.Recipient().String()
+	if _, err := db.SaveProfile(store.Operator{}, p, true); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	m := sizedApp(withExport(newApp(t, db), export.Bundle("test"), drives.Drive{Path: dir}))
+	m = pressAll(m, "enter", "6", "enter")
+	v := m.View()
+	checkFrame(t, v, 80, 24)
+	if !strings.Contains(v, "导出完成：2026年10月") || !strings.Contains(v, "已加密") {
+		t.Fatalf("after the export:\n%s", v)
+	}
+	list, _ := db.Exports()
+	if len(list) != 1 || list[0].Month != "2026-10" {
+		t.Fatalf("exports %+v", list)
+	}
+	path := filepath.Join(dir, list[0].Bundle)
+	if !strings.Contains(strings.Join(strings.Fields(v), ""), path) { // wrapped to two lines
+		t.Errorf("the summary does not name %s:\n%s", path, v)
+	}
+	rep, err := bundle.Verify(path, bundle.VerifyOptions{Identity: []age.Identity{id}})
+	if err != nil || !rep.ContentsChecked || rep.Manifest.Month != "2026-10" {
+		t.Fatalf("verify %s: %+v %v", path, rep.Manifest, err)
+	}
+	m = pressAll(m, "enter")
+	if v := m.View(); !strings.Contains(v, "> 2026年10月  已导出 11月29日 09:30") {
+		t.Errorf("October not marked exported:\n%s", v)
+	}
+}
+
+// A place that is not there: the bundle's message, nothing exported, and
+// the choices stay for a retry.
+func TestExportToMissingPlace(t *testing.T) {
+	db := demoDB(t)
+	m := sizedApp(withExport(newApp(t, db), export.Bundle("test")))
+	missing := filepath.Join(t.TempDir(), "没有这个U盘")
+	m = pressAll(m, "enter", "6", "tab", "tab", missing, "enter")
+	v := m.View()
+	checkFrame(t, v, 80, 24)
+	if !strings.Contains(v, "找不到导出位置") || !strings.Contains(v, "按 Enter 重新导出") {
+		t.Errorf("missing place:\n%s", v)
+	}
+	if list, _ := db.Exports(); len(list) != 0 {
+		t.Errorf("exported: %+v", list)
+	}
+}
+
+// A month with nothing in it still exports: an empty month is a fact the
+// receiving office needs.
+func TestExportEmptyMonth(t *testing.T) {
+	clk := &movableClock{now: time.Date(2026, 9, 15, 10, 0, 0, 0, store.Beijing)}
+	db, err := store.Open(filepath.Join(t.TempDir(), "e.db"), store.Options{Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, _, err := db.Setup(demo.Profile(), "王丽", false); err != nil { // in September; nothing since
+		t.Fatal(err)
+	}
+	clk.set(fixedNow)
+	dir := t.TempDir()
+	m := sizedApp(withExport(newApp(t, db), export.Bundle("test"), drives.Drive{Path: dir}))
+	m = pressAll(m, "6", "enter")
+	v := m.View()
+	if !strings.Contains(v, "导出完成：2026年10月") || !strings.Contains(v, "开具 0 份") || !strings.Contains(v, "未加密") {
+		t.Fatalf("empty month:\n%s", v)
+	}
+	list, _ := db.Exports()
+	if len(list) != 1 {
+		t.Fatalf("exports %+v", list)
+	}
+	if _, err := bundle.Verify(filepath.Join(dir, list[0].Bundle), bundle.VerifyOptions{}); err != nil {
+		t.Error(err)
+	}
+}
+
+// A ledger begun this month offers this month only: the store exports
+// nothing from before the ledger's first event.
+func TestExportMonthsStartWithTheLedger(t *testing.T) {
+	m := sizedApp(withExport(newApp(t, newDB(t, true)), nil, stick))
+	m = pressAll(m, "6", "[")
+	v := m.View()
+	if !strings.Contains(v, "> 2026年11月") || strings.Contains(v, "2026年10月") {
+		t.Errorf("months of a ledger begun in November:\n%s", v)
 	}
 }

@@ -362,13 +362,15 @@ func (m *Model) stepMonth(step int) {
 	m.month, m.err = t, nil
 }
 
-// applyExports keeps the exports by month and the ledger's first month.
+// applyExports keeps the exports by month and the ledger's first month,
+// where the months begin.
 func (m *Model) applyExports(msg exported) {
 	m.months = map[string][]store.ExportRecord{}
 	for _, r := range msg.list {
 		m.months[r.Month] = append(m.months[r.Month], r)
 	}
-	m.start = store.MonthStart(m.ctx.Now()).AddDate(0, -1, 0)
+	// The store exports nothing before the ledger's first month.
+	m.start = store.MonthStart(m.ctx.Now())
 	if !msg.first.IsZero() {
 		m.start = earlier(m.start, store.MonthStart(msg.first))
 	}
