@@ -271,7 +271,7 @@ func TestExportWritesABundleThatVerifies(t *testing.T) {
 		t.Fatalf("verify %s: %+v %v", path, rep.Manifest, err)
 	}
 	m = pressAll(m, "enter")
-	if v := m.View(); !strings.Contains(v, "> 2026年10月  已导出 11月29日 09:30") {
+	if v := m.View(); !strings.Contains(v, "> 2026年10月  已导出 11月29日") {
 		t.Errorf("October not marked exported:\n%s", v)
 	}
 }
@@ -330,5 +330,30 @@ func TestExportMonthsStartWithTheLedger(t *testing.T) {
 	v := m.View()
 	if !strings.Contains(v, "> 2026年11月") || strings.Contains(v, "2026年10月") {
 		t.Errorf("months of a ledger begun in November:\n%s", v)
+	}
+}
+
+// 其他位置 chosen with a stick plugged in stays chosen when the drives are
+// looked for again; with no stick, one that appears is taken.
+func TestExportDestinationStays(t *testing.T) {
+	db := newDB(t, true)
+	found := []drives.Drive{}
+	a := newApp(t, db)
+	a.screens[common.ExportScreen] = export.New(a.ctx, export.Options{
+		Run:    nil,
+		Drives: func() ([]drives.Drive, error) { return found, nil },
+	})
+	a = drainKeys(sizedApp(a).(*App), "6", "tab")
+	if v := a.View(); !strings.Contains(v, "没有找到U盘") {
+		t.Fatalf("no stick:\n%s", v)
+	}
+	found = []drives.Drive{stick}
+	a = drainKeys(a, "up", "tab") // coming to the row looks again
+	if v := a.View(); !strings.Contains(v, "< /media/wang/KINGSTON") {
+		t.Fatalf("the stick that appeared is not chosen:\n%s", v)
+	}
+	a = drainKeys(a, "right")
+	if v := a.View(); !strings.Contains(v, "< 其他位置") || !strings.Contains(v, "找到 1 个U盘") {
+		t.Errorf("其他位置 not kept after the look:\n%s", v)
 	}
 }

@@ -1,6 +1,8 @@
 package export
 
 import (
+	"errors"
+
 	"taizhang/store"
 	"taizhang/store/bundle"
 )
@@ -22,4 +24,15 @@ func Bundle(version string) Runner {
 			Encrypted: m.Encrypted, MaskedID: m.MaskedID,
 		}, nil
 	}
+}
+
+// retryable reports whether err was the disk's (a stick pulled, full,
+// read-only, missing, or not holding what was written): the same export
+// may work on a retry. The store's refusals (a month already carried by a
+// later bundle) are not.
+func retryable(err error) bool {
+	var we *bundle.WriteError
+	var de *bundle.DestError
+	var ve *bundle.VerifyFailedError
+	return errors.As(err, &we) || errors.As(err, &de) || errors.As(err, &ve)
 }

@@ -392,17 +392,18 @@ func earlier(a, b time.Time) time.Time {
 	return a
 }
 
-// applyDrives shows the drives found, the one chosen staying chosen; when
-// the typed path was empty, a stick that appeared is chosen.
+// applyDrives shows the drives found, the one chosen staying chosen.
 func (m *Model) applyDrives(list []drives.Drive) {
 	cur := ""
 	if !m.typed() {
 		cur = m.drives[m.dest].Path
 	}
-	wasTyped := m.typed() && strings.TrimSpace(m.path.Value()) != ""
+	// 其他位置 stays chosen when the worker chose it or typed a path; when
+	// it was only there for want of a stick, a stick that appears is taken.
+	other := m.typed() && (len(m.drives) > 0 || strings.TrimSpace(m.path.Value()) != "")
 	m.drives = list
 	m.dest = len(list)
-	if wasTyped {
+	if other {
 		return
 	}
 	if len(list) > 0 {

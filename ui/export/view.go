@@ -84,7 +84,9 @@ func (m *Model) choicesView(add func(...string)) {
 	}
 	if m.err != nil {
 		add(m.wrap(m.err.Error(), " ", s.Error.Render)...)
-		add(" " + s.Label.Render("改好后按 Enter 重新导出。"))
+		if retryable(m.err) {
+			add(" " + s.Label.Render("改好后按 Enter 重新导出。"))
+		}
 		return
 	}
 	add(" " + s.Label.Render("按 Enter 开始导出 "+store.ChineseMonth(m.month)))
@@ -121,7 +123,11 @@ func (m *Model) monthState(t time.Time) string {
 	if rs := m.months[key]; len(rs) > 0 {
 		r := rs[len(rs)-1]
 		t := r.Time.In(store.Beijing)
-		return fmt.Sprintf("已导出 %d月%d日 %s  %s", t.Month(), t.Day(), t.Format("15:04"), r.Bundle)
+		full := fmt.Sprintf("已导出 %d月%d日 %s  %s", t.Month(), t.Day(), t.Format("15:04"), r.Bundle)
+		if common.Width(full) <= m.width-labelW-13 {
+			return full
+		}
+		return fmt.Sprintf("已导出 %d月%d日  %s", t.Month(), t.Day(), r.Bundle) // the name matters more than the hour
 	}
 	if later := m.laterExport(key); later != "" {
 		return "已随" + store.ChineseMonthOf(later) + "的导出包交出"
@@ -171,7 +177,7 @@ func (m *Model) destText() string {
 		case len(m.drives) == 0:
 			return text + "  " + s.Dim.Render("没有找到U盘")
 		}
-		return m.arrows(text)
+		return m.arrows(text) + "  " + s.Dim.Render(fmt.Sprintf("找到 %d 个U盘，按 左/右 选择", len(m.drives)))
 	}
 	return m.arrows(m.drives[m.dest].Describe())
 }
@@ -225,7 +231,11 @@ func (m *Model) runningView(add func(...string)) {
 func (m *Model) summaryView(add func(...string)) {
 	s := m.ctx.Styles
 	o, c := m.out, m.out.Counts
-	add(" "+s.OK.Render(fmt.Sprintf("导出完成：%s（第 %d 次导出），已重新读取并核验通过。", store.ChineseMonthOf(m.job.Month), max(o.N, 1))), "")
+	add(" " + s.OK.Render(fmt.Sprintf("导出完成：%s（第 %d 次导出），已重新读取并核验通过。", store.ChineseMonthOf(m.job.Month), max(o.N, 1))))
+	if c.Late > 0 {
+		add(m.wrap(fmt.Sprintf("以前月份还没有交出的 %d 条事件也一并带上，所以下面的数量包括以前月份的。", c.Late), " ", s.Dim.Render)...)
+	}
+	add("")
 	row := func(label, text string) {
 		lines := common.Wrap(common.Display(text), max(m.width-3-labelW, 10))
 		for i, l := range lines {
