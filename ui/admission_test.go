@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
 
 	"taizhang/store"
 )
@@ -121,11 +122,43 @@ func TestDeskCheckFlow(t *testing.T) {
 	tm.Send(ctrl(tea.KeyTab))
 	typeText(tm, "李四")
 	tm.Send(ctrl(tea.KeyCtrlS))
-	waitFor(t, tm, "拒绝出具 1 条")
-	finalView(t, tm, 80, 24)
+	waitFor(t, tm, "已登记：拒绝李四")
+	backToEmptyCheck(t, tm)
 	list, _ := db.MonthRefusals(2026, 11)
 	if len(list) != 1 || list[0].Item != "开具无犯罪记录证明" || list[0].Requester != "李四" || list[0].Reason != store.NotOnList {
 		t.Errorf("%+v", list)
+	}
+}
+
+// Giving up the refusal form opened by Ctrl+R also leads back to the desk
+// check, with nothing recorded.
+func TestDeskCheckRefusalCancelled(t *testing.T) {
+	db := newDB(t, true)
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "4")
+	waitFor(t, tm, "请求事项")
+	typeText(tm, "开具无犯罪记录证明")
+	waitFor(t, tm, "未准入，可依法拒绝")
+	tm.Send(ctrl(tea.KeyCtrlR))
+	waitFor(t, tm, "登记拒绝出具")
+	tm.Send(ctrl(tea.KeyEsc))
+	waitFor(t, tm, "对方要求做什么")
+	backToEmptyCheck(t, tm)
+	if list, _ := db.MonthRefusals(2026, 11); len(list) != 0 {
+		t.Errorf("recorded %+v", list)
+	}
+}
+
+// backToEmptyCheck: the screen is 准入核查 again, and what the worker types
+// next is the whole request.
+func backToEmptyCheck(t *testing.T, tm *teatest.TestModel) {
+	t.Helper()
+	typeText(tm, "居住证明")
+	waitFor(t, tm, "可以出具")
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "| 准入核查") || !strings.Contains(v, "请求事项：居住证明") || strings.Contains(v, "犯罪") {
+		t.Errorf("not back at an empty desk check:\n%s", v)
 	}
 }
 

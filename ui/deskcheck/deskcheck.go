@@ -117,8 +117,12 @@ func (m *Model) refuse() tea.Cmd {
 	if m.result.Verdict != check.NotAdmitted {
 		return common.Fail(fmt.Errorf("该请求属于“%s”，不宜拒绝。如确有其他理由，请到“拒绝”界面登记。", m.result.Verdict))
 	}
+	// The request goes with the form; the worker comes back to an empty
+	// field for the next one.
+	m.input.SetValue("")
+	m.run()
 	return func() tea.Msg {
-		return common.NavigateWith{To: common.RefusalsScreen, Msg: common.PrefillRefusal{Item: req}}
+		return common.NavigateWith{To: common.RefusalsScreen, Msg: common.PrefillRefusal{Item: req, Return: common.CheckScreen}}
 	}
 }
 

@@ -45,6 +45,7 @@ type Model struct {
 	search searchbox.Model
 	hits   []int // indexes into all, newest first
 	form   form.Model
+	back   common.ScreenID // where the form returns to, when another screen opened it
 	width  int
 	height int
 }
@@ -154,6 +155,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.afterSave(msg)
 	case common.PrefillRefusal:
 		m.startForm(msg.Item)
+		m.back = msg.Return
 		return m, nil
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
@@ -188,6 +190,7 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 		return common.GoBack
 	case key.Matches(km, k.New):
 		m.startForm("")
+		m.back = ""
 	case key.Matches(km, k.PrevMonth):
 		m.month = m.month.AddDate(0, -1, 0)
 		return m.loadMonth()
@@ -267,7 +270,7 @@ func (m *Model) formKey(km tea.KeyMsg) tea.Cmd {
 	switch m.form.Outcome() {
 	case form.Cancelled:
 		m.mode = listing
-		return nil
+		return m.leaveForm()
 	case form.Submitted:
 		v := m.form.Values()
 		db, op := m.ctx.Store, m.ctx.Operator
@@ -295,7 +298,18 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 	r := msg.r
 	m.mode = listing
 	m.month = store.MonthStart(m.ctx.Now())
-	return tea.Batch(m.Init(), common.Info(fmt.Sprintf("已登记：拒绝%s的请求“%s”。", r.Requester, r.Item)))
+	return tea.Batch(m.Init(), common.Info(fmt.Sprintf("已登记：拒绝%s的请求“%s”。", r.Requester, r.Item)), m.leaveForm())
+}
+
+// leaveForm takes the worker back to the screen that opened the form, if
+// one did; otherwise the register stays.
+func (m *Model) leaveForm() tea.Cmd {
+	back := m.back
+	m.back = ""
+	if back == "" {
+		return nil
+	}
+	return common.NavigateTo(back)
 }
 
 func (m *Model) rowText(r store.Refusal) string {
