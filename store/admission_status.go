@@ -151,6 +151,26 @@ func (a Admission) InForce(today time.Time) bool {
 	return end.IsZero() || today.Before(end)
 }
 
+// NotYetInForce reports an approved admission whose term has not begun
+// today (its From month lies ahead). Like 已到期 it is derived, not stored.
+func (a Admission) NotYetInForce(today time.Time) bool {
+	if a.Effective(today) != AdmApproved {
+		return false
+	}
+	start, _, ok := a.monthRange(today.Location())
+	return ok && today.Before(start)
+}
+
+// StatusText is the status as shown today: 未生效（2027年1月起） for an
+// approved admission whose term has not begun, otherwise Effective.
+func (a Admission) StatusText(today time.Time) string {
+	if a.NotYetInForce(today) {
+		f, _ := parseMonth(a.From)
+		return "未生效（" + ChineseMonth(f) + "起）"
+	}
+	return string(a.Effective(today))
+}
+
 // Until says how long the admission runs: "2027年6月底" or "长期" (empty when
 // the end month is not filled in yet).
 func (a Admission) Until() string {

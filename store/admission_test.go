@@ -441,15 +441,27 @@ func TestAdmissionExpiry(t *testing.T) {
 		today   time.Time
 		status  AdmissionStatus
 		inForce bool
+		text    string // as shown
 	}{
-		{day(2026, 10, 31), AdmApproved, false}, // not begun
-		{day(2026, 11, 1), AdmApproved, true},
-		{day(2026, 12, 31), AdmApproved, true},
-		{time.Date(2027, 1, 1, 0, 0, 0, 0, time.Local), AdmExpired, false},
+		{day(2026, 10, 31), AdmApproved, false, "未生效（2026年11月起）"}, // not begun
+		{day(2026, 11, 1), AdmApproved, true, "已准入"},
+		{day(2026, 12, 31), AdmApproved, true, "已准入"},
+		{time.Date(2027, 1, 1, 0, 0, 0, 0, time.Local), AdmExpired, false, "已到期"},
 	}
 	for _, c := range checks {
 		if st, in := a.Effective(c.today), a.InForce(c.today); st != c.status || in != c.inForce {
 			t.Errorf("%s: %s %v, want %s %v", c.today.Format(time.DateOnly), st, in, c.status, c.inForce)
+		}
+		if got := a.StatusText(c.today); got != c.text {
+			t.Errorf("%s: shown as %q, want %q", c.today.Format(time.DateOnly), got, c.text)
+		}
+	}
+	// Only an approved admission is 未生效 before its term.
+	for _, st := range []AdmissionStatus{AdmDraft, AdmSubmitted, AdmCounty, AdmRejected, AdmWithdrawn} {
+		b := a
+		b.Status = st
+		if got := b.StatusText(day(2026, 10, 31)); got != string(st) {
+			t.Errorf("%s before its term shown as %q", st, got)
 		}
 	}
 	n, _, _ := db.VerifyChain()

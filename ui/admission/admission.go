@@ -340,14 +340,19 @@ func (m *Model) listView() string {
 	now := m.ctx.Now()
 	var b strings.Builder
 	b.WriteString(s.Title.Render(fmt.Sprintf("准入申请 %d 件", len(m.list))) + "\n")
-	b.WriteString(s.Label.Render(common.Truncate(" 状态         申请单位             事项                    期限", m.width)) + "\n")
+	// The status column widens for 未生效（2027年1月起）.
+	statusW := 12
+	for _, a := range m.list {
+		statusW = max(statusW, common.Width(a.StatusText(now)))
+	}
+	b.WriteString(s.Label.Render(common.Truncate(" "+common.Pad("状态", statusW)+" 申请单位             事项                    期限", m.width)) + "\n")
 	if len(m.list) == 0 {
 		b.WriteString(s.Dim.Render(common.Truncate("  还没有准入申请。部门要求社区承接工作或出具清单外的证明时，按 n 起草审批表。", m.width)))
 		return b.String()
 	}
 	b.WriteString(m.cursor.View(m.width, s, func(i int, _ bool) string {
 		a := m.list[i]
-		return fmt.Sprintf("%s %s %s %s", common.Pad(string(a.Effective(now)), 12), common.Pad(common.Display(a.Unit), 20),
+		return fmt.Sprintf("%s %s %s %s", common.Pad(a.StatusText(now), statusW), common.Pad(common.Display(a.Unit), 20),
 			common.Pad(common.Display(a.Item), 24), shortTerm(a))
 	}))
 	return b.String()

@@ -195,8 +195,7 @@ func (m *Model) detailLines() []string {
 		}
 		out = append(out, "", prompt, "")
 	}
-	st := a.Effective(m.ctx.Now())
-	out = append(out, s.Title.Render(common.Truncate(fmt.Sprintf("%s  [%s]", a.Item, st), w)))
+	out = append(out, s.Title.Render(common.Truncate(fmt.Sprintf("%s  [%s]", a.Item, a.StatusText(m.ctx.Now())), w)))
 	field("申请单位", a.Unit+"（"+a.UnitLevel+"）")
 	if a.CreditCode != "" {
 		field("统一社会信用代码", a.CreditCode)
