@@ -178,13 +178,17 @@ func TestCorrectFlow(t *testing.T) {
 	typeText(tm, "三")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
 	waitFor(t, tm, "更正自")
+	typeText(tm, "l") // to the voided one
+	waitFor(t, tm, "编号 英南证2026-0001")
 	v := finalView(t, tm, 80, 24)
-	if !strings.Contains(v, "2026-0002") || !strings.Contains(v, "张三") {
-		t.Errorf("after correcting:\n%s", v)
+	for _, want := range []string{"作废：已更正为 2026-0002（", "更正为：2026-0002（按 l 查看）", "王丽  作废：已更正为 2026-0002"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the voided one lacks %q:\n%s", want, v)
+		}
 	}
 	o, _ := db.Certificate(old.ID)
 	n, _ := db.CertificateBySerial("2026-0002")
-	if o.Status != store.Voided || o.ReplacedBy != n.ID || n.Replaces != o.ID || n.Copies != 2 || n.Address != in.Address {
+	if o.Status != store.Voided || o.ReplacedBy != n.ID || n.Replaces != o.ID || n.Name != "张三" || n.Copies != 2 || n.Address != in.Address {
 		t.Errorf("old %+v\nnew %+v", o, n)
 	}
 }

@@ -132,13 +132,13 @@ func (m *Model) detailView() string {
 	}
 	add("打印", printed)
 	if c.Status == store.Voided {
-		add("作废", fmt.Sprintf("%s（%s，%s）", c.VoidReason, store.StampText(c.VoidedAt), c.VoidedBy))
+		add("作废", fmt.Sprintf("%s（%s，%s）", c.VoidReasonText(), store.StampText(c.VoidedAt), c.VoidedBy))
 	}
 	if c.Replaces != 0 {
 		add("更正自", m.linked+"（按 l 查看）")
 	}
 	if c.ReplacedBy != 0 {
-		add("已由", m.linked+" 更正（按 l 查看）")
+		add("更正为", m.linked+"（按 l 查看）")
 	}
 	lines = append(lines, s.Label.Render("经过："))
 	for _, ev := range m.history {
