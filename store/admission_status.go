@@ -105,6 +105,38 @@ func ApprovingBody(unitLevel string) string {
 	return "县（市、区）社区建设工作领导机构"
 }
 
+// ApprovingBodyIn names that body in full for a community of county (the
+// profile's 县（市、区）, e.g. 潞州区): 潞州区社区建设工作领导机构, or for a
+// 市级部门 长治市社区建设领导小组办公室 as the form's opinion row names it.
+// Without a county it is ApprovingBody.
+func ApprovingBodyIn(county, unitLevel string) string {
+	county = CleanText(county)
+	switch {
+	case isCityUnit(unitLevel):
+		return "长治市社区建设领导小组办公室"
+	case county != "":
+		return county + "社区建设工作领导机构"
+	}
+	return ApprovingBody(unitLevel)
+}
+
+// ScopeText is 申请准入社区 as shown and printed: the committee's name for
+// 本社区, the county's communities by name (潞州区辖区内社区) when the
+// profile knows the county.
+func ScopeText(p Profile, scope string) string {
+	switch scope {
+	case ScopeThis:
+		if CleanText(p.Community) != "" {
+			return p.CommitteeName()
+		}
+	case ScopeCounty:
+		if c := CleanText(p.CountyName); c != "" {
+			return c + "辖区内社区"
+		}
+	}
+	return CleanText(scope)
+}
+
 // monthRange is the first day of the From month and the first day after the
 // To month (zero for 长期 or an unreadable To), in loc.
 func (a Admission) monthRange(loc *time.Location) (start, end time.Time, ok bool) {

@@ -490,6 +490,20 @@ func TestAdmissionExpiry(t *testing.T) {
 	if ApprovingBody(UnitCityLevel) != "市社区建设领导小组办公室" || ApprovingBody(UnitCountyLevel) != "县（市、区）社区建设工作领导机构" {
 		t.Error("approving body")
 	}
+	for _, c := range []struct{ county, level, want string }{
+		{"潞州区", UnitCountyLevel, "潞州区社区建设工作领导机构"},
+		{"襄垣县", UnitCountyLevel, "襄垣县社区建设工作领导机构"},
+		{"潞州区", UnitCityLevel, "长治市社区建设领导小组办公室"},
+		{"", UnitCountyLevel, "县（市、区）社区建设工作领导机构"},
+	} {
+		if got := ApprovingBodyIn(c.county, c.level); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.county, c.level, got, c.want)
+		}
+	}
+	p := Profile{Community: "英雄南路社区", CountyName: "潞州区"}
+	if ScopeText(p, ScopeThis) != "英雄南路社区居民委员会" || ScopeText(p, ScopeCounty) != "潞州区辖区内社区" || ScopeText(p, ScopeCity) != "全市社区" || ScopeText(Profile{}, ScopeThis) != "本社区" {
+		t.Error("scope text")
+	}
 }
 
 func TestAdmissionEvents(t *testing.T) {

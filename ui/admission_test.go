@@ -236,6 +236,32 @@ func TestAdmissionNotYetInForce(t *testing.T) {
 	}
 }
 
+// 申请准入社区 names the community, in the detail and in the form, not 本社区.
+func TestAdmissionScopeNamed(t *testing.T) {
+	db := newDB(t, true)
+	approve(t, db, "独居老人情况证明", "2026-11", "2027-10")
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "5")
+	waitFor(t, tm, "准入申请 1 件")
+	tm.Send(press(tea.KeyEnter))
+	waitFor(t, tm, "申请单位")
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "申请准入社区：英雄南路社区居民委员会") {
+		t.Errorf("detail:\n%s", v)
+	}
+	tm = start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "5")
+	waitFor(t, tm, "准入申请 1 件")
+	typeText(tm, "n")
+	waitFor(t, tm, "申请单位*")
+	v = finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "申请准入社区*     英雄南路社区居民委员会") || strings.Contains(v, "本社区") {
+		t.Errorf("form:\n%s", v)
+	}
+}
+
 // An admitted 证明事项 in force becomes a certificate type of the form.
 func TestAdmittedCertificateType(t *testing.T) {
 	db := newDB(t, true)
