@@ -37,7 +37,7 @@ func openCertForm(t *testing.T, db *store.DB, listed string) *teatest.TestModel 
 
 func TestIssueCertificateFlow(t *testing.T) {
 	db := newDB(t, true)
-	tm := openCertForm(t, db, "本月还没有开具证明")
+	tm := openCertForm(t, db, "该月没有开具证明")
 	// A wrong check digit is explained and nothing is saved.
 	fillCertForm(tm, "jzzm", "𠮷祥", "140403199001011237")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
@@ -122,7 +122,7 @@ func TestRefusalFlow(t *testing.T) {
 	tm := start(t, newApp(t, db), 80, 24)
 	waitFor(t, tm, "按数字键进入")
 	typeText(tm, "3")
-	waitFor(t, tm, "本月没有拒绝登记")
+	waitFor(t, tm, "该月没有拒绝登记")
 	typeText(tm, "n")
 	waitFor(t, tm, "请求方类别")
 	tm.Send(press(tea.KeyRight)) // 单位
@@ -138,6 +138,32 @@ func TestRefusalFlow(t *testing.T) {
 	list, _ := db.MonthRefusals(2026, 11)
 	if len(list) != 1 || list[0].RequesterKind != "单位" || list[0].Reason != store.DepartmentsDuty || list[0].OperatorName != "王丽" {
 		t.Errorf("%+v", list)
+	}
+}
+
+// A month without records, seen with [ ], says 该月 (of the month in the
+// title), not 本月.
+func TestEmptyMonthWording(t *testing.T) {
+	db := newDB(t, true)
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "2")
+	waitFor(t, tm, "证明台账")
+	typeText(tm, "[")
+	waitFor(t, tm, "2026年10月")
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "2026年10月  共 0 份") || !strings.Contains(v, "该月没有开具证明。") || strings.Contains(v, "本月") {
+		t.Errorf("证明 in October:\n%s", v)
+	}
+	tm = start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, "3")
+	waitFor(t, tm, "拒绝出具 0 条")
+	typeText(tm, "[")
+	waitFor(t, tm, "2026年10月")
+	v = finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "该月没有拒绝登记。") || strings.Contains(v, "本月") {
+		t.Errorf("拒绝 in October:\n%s", v)
 	}
 }
 
@@ -197,7 +223,7 @@ func TestCorrectFlow(t *testing.T) {
 // the type; saving without it saves nothing.
 func TestFindingTypeRequiresVerified(t *testing.T) {
 	db := newDB(t, true)
-	tm := openCertForm(t, db, "本月还没有开具证明")
+	tm := openCertForm(t, db, "该月没有开具证明")
 	typeText(tm, "4")
 	waitFor(t, tm, "核实情况（必填）：写明怎样核实的")
 	for _, v := range []string{"张三", validID("14040319400101123"), "潞州区英雄南路12号", "办理火化手续"} {

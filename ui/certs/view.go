@@ -62,7 +62,7 @@ func (m *Model) ledgerView() string {
 	b.WriteString(s.Title.Render(common.Truncate(head, m.width)) + "\n")
 	b.WriteString(m.tableHead() + "\n")
 	if len(m.rows) == 0 {
-		b.WriteString(s.Dim.Render(common.Truncate("  本月还没有开具证明。按 n 开具，按 [ ] 查看其他月份，按 / 查找全部月份。", m.width)))
+		b.WriteString(s.Dim.Render(common.Truncate("  该月没有开具证明。按 n 开具，按 [ ] 查看其他月份，按 / 查找全部月份。", m.width)))
 		return b.String()
 	}
 	b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.rows[i]) }))

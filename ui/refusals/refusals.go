@@ -337,7 +337,7 @@ func (m *Model) View() string {
 	default:
 		b.WriteString(s.Title.Render(fmt.Sprintf("%s  拒绝出具 %d 条", store.ChineseMonth(m.month), len(m.rows))) + "\n" + head + "\n")
 		if len(m.rows) == 0 {
-			b.WriteString(s.Dim.Render(common.Truncate("  本月没有拒绝登记。按 n 登记一条，按 [ ] 查看其他月份。", m.width)))
+			b.WriteString(s.Dim.Render(common.Truncate("  该月没有拒绝登记。按 n 登记一条，按 [ ] 查看其他月份。", m.width)))
 		} else {
 			b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.rows[i]) }))
 		}
