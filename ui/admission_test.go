@@ -134,10 +134,7 @@ func TestDeskCheckFlow(t *testing.T) {
 // check, with nothing recorded.
 func TestDeskCheckRefusalCancelled(t *testing.T) {
 	db := newDB(t, true)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "4")
-	waitFor(t, tm, "请求事项")
+	tm := openScreen(t, db, "4", "请求事项")
 	typeText(tm, "开具无犯罪记录证明")
 	waitFor(t, tm, "未准入，可依法拒绝")
 	tm.Send(ctrl(tea.KeyCtrlR))
@@ -199,24 +196,29 @@ func approve(t *testing.T, db *store.DB, item, from, to string) store.Admission 
 	return a
 }
 
+// openScreen starts the program at 80×24 and opens the screen of key on
+// the home screen, waiting until it shows ready.
+func openScreen(t *testing.T, db *store.DB, key, ready string) *teatest.TestModel {
+	t.Helper()
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, key)
+	waitFor(t, tm, ready)
+	return tm
+}
+
 // An approval whose term begins next year is shown as 未生效 with its first
 // month, in the 准入 list, in its detail and in 准入核查; not as 已准入.
 func TestAdmissionNotYetInForce(t *testing.T) {
 	db := newDB(t, true)
 	approve(t, db, "高龄老人情况证明", "2027-01", "2027-12")
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "5")
-	waitFor(t, tm, "准入申请 1 件")
+	tm := openScreen(t, db, "5", "准入申请 1 件")
 	v := finalView(t, tm, 80, 24)
 	if !strings.Contains(v, "未生效（2027年1月起）") || strings.Contains(v, "已准入") {
 		t.Errorf("list:\n%s", v)
 	}
 
-	tm = start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "5")
-	waitFor(t, tm, "准入申请 1 件")
+	tm = openScreen(t, db, "5", "准入申请 1 件")
 	tm.Send(press(tea.KeyEnter))
 	waitFor(t, tm, "申请单位")
 	v = finalView(t, tm, 80, 24)
@@ -224,10 +226,7 @@ func TestAdmissionNotYetInForce(t *testing.T) {
 		t.Errorf("detail:\n%s", v)
 	}
 
-	tm = start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "4")
-	waitFor(t, tm, "请求事项")
+	tm = openScreen(t, db, "4", "请求事项")
 	typeText(tm, "高龄老人情况证明")
 	waitFor(t, tm, "未生效（2027年1月起）")
 	v = finalView(t, tm, 80, 24)
@@ -240,20 +239,14 @@ func TestAdmissionNotYetInForce(t *testing.T) {
 func TestAdmissionScopeNamed(t *testing.T) {
 	db := newDB(t, true)
 	approve(t, db, "独居老人情况证明", "2026-11", "2027-10")
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "5")
-	waitFor(t, tm, "准入申请 1 件")
+	tm := openScreen(t, db, "5", "准入申请 1 件")
 	tm.Send(press(tea.KeyEnter))
 	waitFor(t, tm, "申请单位")
 	v := finalView(t, tm, 80, 24)
 	if !strings.Contains(v, "申请准入社区：英雄南路社区居民委员会") {
 		t.Errorf("detail:\n%s", v)
 	}
-	tm = start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "5")
-	waitFor(t, tm, "准入申请 1 件")
+	tm = openScreen(t, db, "5", "准入申请 1 件")
 	typeText(tm, "n")
 	waitFor(t, tm, "申请单位*")
 	v = finalView(t, tm, 80, 24)

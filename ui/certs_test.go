@@ -145,20 +145,14 @@ func TestRefusalFlow(t *testing.T) {
 // title), not 本月.
 func TestEmptyMonthWording(t *testing.T) {
 	db := newDB(t, true)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "2")
-	waitFor(t, tm, "证明台账")
+	tm := openScreen(t, db, "2", "证明台账")
 	typeText(tm, "[")
 	waitFor(t, tm, "2026年10月")
 	v := finalView(t, tm, 80, 24)
 	if !strings.Contains(v, "2026年10月  共 0 份") || !strings.Contains(v, "该月没有开具证明。") || strings.Contains(v, "本月") {
 		t.Errorf("证明 in October:\n%s", v)
 	}
-	tm = start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "3")
-	waitFor(t, tm, "拒绝出具 0 条")
+	tm = openScreen(t, db, "3", "拒绝出具 0 条")
 	typeText(tm, "[")
 	waitFor(t, tm, "2026年10月")
 	v = finalView(t, tm, 80, 24)
