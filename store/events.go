@@ -298,7 +298,7 @@ func (e Event) Describe() string {
 	case EvCertVoid:
 		var d voidData
 		_ = json.Unmarshal(e.Data, &d)
-		return "作废：" + d.Reason
+		return "作废：" + voidReasonText(d.Reason)
 	case EvRefusal:
 		return "拒绝出具登记"
 	case EvExport:

@@ -6,6 +6,8 @@
 //     supervision), with its legal basis;
 //   - 可以出具: one of the 12 certificates of 附件4;
 //   - 已准入:   an approved admission in force (until its end);
+//   - 未生效:   an approved admission whose term has not begun (the
+//     committee may still refuse until then);
 //   - 未准入，可依法拒绝: none of these.
 //
 // A request that asks for a certificate (it says 证明) is judged against 附件4
@@ -38,6 +40,7 @@ const (
 	MustDo      Verdict = "应当承担"
 	CanIssue    Verdict = "可以出具"
 	Admitted    Verdict = "已准入"
+	NotYet      Verdict = "未生效"
 	NotAdmitted Verdict = "未准入，可依法拒绝"
 )
 
@@ -46,7 +49,7 @@ type Match struct {
 	Verdict   Verdict
 	List      *assets.List     // for list items
 	Item      *assets.Item     // for list items
-	Admission *store.Admission // for admissions in force
+	Admission *store.Admission // for admissions in force or not yet begun
 	Score     float64          // share of the request's pairs found, 0–1
 }
 
@@ -187,11 +190,17 @@ func (c *Checker) Check(request string, admissions []store.Admission, today time
 		}
 		for i := range admissions {
 			a := &admissions[i]
-			if !a.InForce(today) || (asks && a.Kind != store.KindCertificate) {
+			v := Admitted
+			if a.NotYetInForce(today) {
+				v = NotYet
+			} else if !a.InForce(today) {
+				continue
+			}
+			if asks && a.Kind != store.KindCertificate {
 				continue
 			}
 			if s := score(ps, normalise(a.Item)); s >= Threshold {
-				res.Matches = append(res.Matches, Match{Verdict: Admitted, Admission: a, Score: s})
+				res.Matches = append(res.Matches, Match{Verdict: v, Admission: a, Score: s})
 			}
 		}
 	}
@@ -263,8 +272,10 @@ func rank(v Verdict) int {
 		return 1
 	case Admitted:
 		return 2
+	case NotYet:
+		return 3
 	}
-	return 3
+	return 4
 }
 
 func isASCIILetters(s string) bool {

@@ -80,6 +80,10 @@ func TestAdmissionsInForce(t *testing.T) {
 	if r.Verdict != Admitted || r.Matches[0].Admission == nil {
 		t.Fatalf("in force: %s", r.Verdict)
 	}
+	// Before its term it is found, as not yet in force.
+	if r := c.Check("垃圾分类宣传", adm, time.Date(2026, 10, 31, 0, 0, 0, 0, store.Beijing)); r.Verdict != NotYet || r.Matches[0].Admission == nil {
+		t.Errorf("before its term: %s", r.Verdict)
+	}
 	// After its end it no longer counts.
 	if r := c.Check("垃圾分类宣传", adm, time.Date(2027, 7, 1, 0, 0, 0, 0, time.Local)); r.Verdict != NotAdmitted {
 		t.Errorf("after end: %s", r.Verdict)

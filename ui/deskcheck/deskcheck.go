@@ -74,11 +74,12 @@ type loaded struct {
 	err        error
 }
 
-// Init reads the admissions in force (a handful) each time the screen opens.
+// Init reads the admissions (a handful) each time the screen opens; the
+// checker keeps those in force and those approved but not yet begun.
 func (m *Model) Init() tea.Cmd {
-	db, now := m.ctx.Store, m.ctx.Now()
+	db := m.ctx.Store
 	return tea.Batch(m.input.Focus(), common.Route(common.CheckScreen, func() tea.Msg {
-		a, err := db.AdmissionsInForce(now)
+		a, err := db.Admissions()
 		return loaded{a, err}
 	}))
 }
@@ -138,11 +139,15 @@ func (m *Model) refuse() tea.Cmd {
 	if req == "" {
 		return common.Fail(fmt.Errorf("请先输入对方的请求事项。"))
 	}
-	if m.result.Verdict != check.NotAdmitted {
+	if v := m.result.Verdict; v != check.NotAdmitted && v != check.NotYet {
 		return common.Fail(fmt.Errorf("该请求属于“%s”，不宜拒绝。如确有其他理由，请到“拒绝”界面登记。", m.result.Verdict))
 	}
+	// The request goes with the form; the worker comes back to an empty
+	// field for the next one.
+	m.input.SetValue("")
+	m.run()
 	return func() tea.Msg {
-		return common.NavigateWith{To: common.RefusalsScreen, Msg: common.PrefillRefusal{Item: req}}
+		return common.NavigateWith{To: common.RefusalsScreen, Msg: common.PrefillRefusal{Item: req, Return: common.CheckScreen}}
 	}
 }
 
@@ -186,13 +191,16 @@ func (m *Model) verdictLine() string {
 		return s.OK.Render(" 可以出具 ") + " 属于附件4日常出具证明事项"
 	case check.Admitted:
 		return s.OK.Render(" 已准入 ") + " 准入审批在有效期内：至" + r.Matches[0].Admission.Until()
+	case check.NotYet:
+		a := r.Matches[0].Admission
+		return s.Warn.Render(" "+a.StatusText(m.ctx.Now())+" ") + " 已批准准入，" + store.ChineseMonthOf(a.From) + "起生效；此前可依法拒绝"
 	}
 	return s.Error.Render(" 未准入，可依法拒绝 ")
 }
 
 func (m *Model) matchText(x check.Match) string {
-	if x.Admission != nil {
-		return common.Display(fmt.Sprintf("[已准入] %s（%s，至%s）", x.Admission.Item, x.Admission.Unit, x.Admission.Until()))
+	if a := x.Admission; a != nil {
+		return common.Display(fmt.Sprintf("[%s] %s（%s，至%s）", a.StatusText(m.ctx.Now()), a.Item, a.Unit, a.Until()))
 	}
 	return common.Display(fmt.Sprintf("[%s]%2d. %s%s", x.List.Short, x.Item.No, common.ItemMark(x.Item), x.Item.Text))
 }
@@ -209,6 +217,7 @@ func (m *Model) detail(x check.Match) []string {
 		wrap("申请单位：", a.Unit)
 		wrap("依据：", a.Basis)
 		wrap("期限：", a.Term+"，至"+a.Until())
+		wrap("状态：", a.StatusText(m.ctx.Now()))
 		return out
 	}
 	wrap(fmt.Sprintf("附件%d 第%d项：", x.List.Annex, x.Item.No), x.Item.Text)
