@@ -1,0 +1,50 @@
+package deskcheck
+
+import (
+	"slices"
+	"strings"
+
+	"taizhang/assets"
+)
+
+// Grounds are the policy's sentences that let the committee refuse a
+// request it found nothing for: for a certificate, that departments' own
+// certificates may not be asked of the committee and that one not on 附件4
+// needs an admission; for work, that it needs an admission.
+func (c *Checker) Grounds(asksCertificate bool) []assets.Citation {
+	if asksCertificate {
+		return []assets.Citation{c.cat.Cite(assets.RuleDepartmentDuty), c.cat.Cite(assets.RuleUnlistedCertificate)}
+	}
+	return []assets.Citation{c.cat.Cite(assets.RuleUnapprovedWork)}
+}
+
+// Force are the policy's sentences that give a result its force: the
+// admission rule and its exception for work the law assigns (应当承担),
+// 附件4 (可以出具), the admission rule (已准入), or the grounds for refusing
+// (未准入, also while candidates wait to be picked).
+func (c *Checker) Force(r Result) []assets.Citation {
+	switch r.Verdict {
+	case MustDo:
+		return []assets.Citation{c.cat.Cite(assets.RuleUnapprovedWork)}
+	case CanIssue:
+		return []assets.Citation{c.cat.Cite(assets.RuleCertificateList)}
+	case Admitted:
+		if r.AsksCertificate {
+			return []assets.Citation{c.cat.Cite(assets.RuleUnlistedCertificate)}
+		}
+		return []assets.Citation{c.cat.Cite(assets.RuleUnapprovedWork)}
+	}
+	return c.Grounds(r.AsksCertificate)
+}
+
+// RefusalSource names the clauses that ground any refusal, as
+// 长民发〔2017〕124号 三、四.
+func (c *Checker) RefusalSource() string {
+	var refs []string
+	for _, g := range append(c.Grounds(true), c.Grounds(false)...) {
+		if !slices.Contains(refs, g.Ref) {
+			refs = append(refs, g.Ref)
+		}
+	}
+	return assets.DocNo + " " + strings.Join(refs, "、")
+}
