@@ -103,14 +103,19 @@ func TestLabelledSet(t *testing.T) {
 	if len(set) < 200 {
 		t.Fatalf("%d labelled requests, want at least 200", len(set))
 	}
-	measure(t, "testdata/requests.txt")
+	measure(t, "testdata/requests.txt", 97)
 }
 
-// TestHeldOutSet measures the judge on requests it was not built around,
-// to the same bar.
-func TestHeldOutSet(t *testing.T) { measure(t, "testdata/holdout.txt") }
+// TestHeldOutSet measures the judge on requests it was not built around
+// (testdata/holdout.txt; its first run agreed on 79 of 80). The bar for
+// agreement is lower, so that a new held-out set is not tuned to; the two
+// errors the policy forbids outright are held to zero as on the labelled set.
+func TestHeldOutSet(t *testing.T) { measure(t, "testdata/holdout.txt", 90) }
 
-func measure(t *testing.T, name string) {
+// measure checks every request of a labelled set, logs agreement and
+// precision and recall per verdict, and fails below floor percent
+// agreement or on any 可以出具 for work or 应当承担 for a certificate.
+func measure(t *testing.T, name string, floor float64) {
 	c := checker(t)
 	adm, set := readLabelled(t, name)
 	verdicts := []Verdict{MustDo, CanIssue, Admitted, NotAdmitted}
@@ -161,8 +166,8 @@ func measure(t *testing.T, name string) {
 	for _, m := range misses {
 		t.Log("  miss: " + m)
 	}
-	if pct(agree, n) < 97 {
-		t.Errorf("agreement %.1f%%, want at least 97%%", pct(agree, n))
+	if pct(agree, n) < floor {
+		t.Errorf("agreement %.1f%%, want at least %.0f%%", pct(agree, n), floor)
 	}
 	if len(workIssued) > 0 {
 		t.Errorf("可以出具 for work requests: %q", workIssued)
