@@ -65,6 +65,7 @@ type Match struct {
 	Admission *store.Admission // for admissions in force
 	Score     float64          // 0–1
 	Words     []string         // the request's words that matched
+	Against   []string         // the request's words that keep the item from being sure (医院 for 在家死亡)
 	Spans     []search.Span    // runes of Item.Text (or Admission.Item) to highlight
 	cover     int              // runes of the head that matched, to order equal scores
 }

@@ -299,3 +299,16 @@ func TestCheckSpeed(t *testing.T) {
 		t.Errorf("%v a check, want at most 50µs", per)
 	}
 }
+
+// A word against an item keeps it a candidate and is named: 4.4 is death
+// at home, not in hospital.
+func TestAgainst(t *testing.T) {
+	c := checker(t)
+	r := c.Check("老人在医院去世，开个死亡证明", nil, today)
+	if !r.Uncertain() || key(r.Matches[0]) != "4.4" || !slices.Equal(r.Matches[0].Against, []string{"医院"}) {
+		t.Errorf("%s %+v", r.Verdict, r.Matches)
+	}
+	if r := c.Check("残疾人工作", nil, today); !slices.Equal(r.Matches[0].Words, []string{"残疾人"}) {
+		t.Errorf("words %q", r.Matches[0].Words)
+	}
+}

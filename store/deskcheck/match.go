@@ -151,19 +151,37 @@ func (c *Checker) matchItems(rd reading) []Match {
 			wctx = 1 // 办社保要社区开个证明: the rest says which certificate
 		}
 		score := min(1, 1-headMiss+wctx*(1-ctxMiss))
-		held := false
+		var against []string
 		for _, id := range e.not {
-			held = held || inHead.has(id) || inCtx.has(id)
+			if inHead.has(id) || inCtx.has(id) {
+				against = append(against, c.dict.words[id])
+			}
 		}
-		if held {
+		if len(against) > 0 {
 			score = min(score, weakWeight)
 		}
-		m := Match{Verdict: verdictOf(e.list), Sure: score >= sureScore && !held, List: e.list, Item: e.item, Score: score,
-			Spans: merge(spans), cover: cover}
+		m := Match{Verdict: verdictOf(e.list), Sure: score >= sureScore && len(against) == 0, List: e.list, Item: e.item, Score: score,
+			Against: against, Spans: merge(spans), cover: cover}
 		for _, id := range words {
 			m.Words = append(m.Words, c.dict.words[id])
 		}
+		m.Words = longest(m.Words)
 		out = append(out, m)
+	}
+	return out
+}
+
+// longest drops the words that are part of another: 残疾 beside 残疾人.
+func longest(words []string) []string {
+	var out []string
+	for i, w := range words {
+		inside := false
+		for j, v := range words {
+			inside = inside || j != i && len(v) > len(w) && strings.Contains(v, w)
+		}
+		if !inside {
+			out = append(out, w)
+		}
 	}
 	return out
 }
