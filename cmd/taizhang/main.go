@@ -30,6 +30,7 @@ func init() {
 	commands = []command{
 		{"lists", "[duties|assist|supervise|certificates] [--json]", "打印四个法定清单（可只打印一个；--json 输出内置数据）", runLists},
 		{"init", "--db 数据文件 --community 名称 --street 街道 --county 代码 --operator 姓名 [--phone 电话] [--prefix 前缀] [--force]", "不进入界面，直接设置社区信息和第一位经办人（批量装机用）", runInit},
+		{"deskcheck", "[--json] [--db 数据文件] 请求事项…", "准入核查：对方的要求社区是否应当承担、可以出具（--db：只读其中有效的准入审批）", runDeskcheck},
 		{"check", "[--db 数据文件]", "核对台账：事件链是否完整，各登记簿是否与事件记录一致（只读）", runCheck},
 		{"demo", "--db 文件 [--records N] [--months M]", "生成演示数据（仅用于新文件或演示文件）", runDemo},
 		{"version", "", "显示版本", func(_ []string, out, _ io.Writer) error { fmt.Fprintln(out, versionLine()); return nil }},
