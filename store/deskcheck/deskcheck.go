@@ -18,14 +18,15 @@
 // spoken filler (开个, 麻烦, 帮忙). Items are matched by the curated keywords
 // of assets/data/deskcheck.json (match.go): a strong keyword in the head
 // names an item; a weak one, or one only in a purpose clause, makes it a
-// candidate. A certificate that is named by its use (办社保要的证明) is
-// named by the purpose clause when the head says no more than 证明. Generic
-// words (工作, 活动, 开展, 协助, 办理…) never make a keyword. Admissions are
-// matched by the share of their wording the request holds; a request typed
-// in pinyin (jzzm, xfxc) through the search index's pinyin matching.
+// candidate, and a word against the item (医院 for 在家死亡) keeps it one.
+// When the head says no more than 证明 (办社保要社区开个证明), the rest of
+// the request says which certificate. Generic words (工作, 活动, 开展, 协助,
+// 办理…) never make a keyword. Admissions are matched by the share of their
+// wording the request holds; a request typed in pinyin (jzzm, xfxc) through
+// the search index's pinyin matching.
 //
-// The labelled set in testdata/requests.txt measures the judge; see
-// TestLabelledSet.
+// The labelled set in testdata/requests.txt and the held-out set in
+// testdata/holdout.txt measure the judge; see TestLabelledSet.
 package deskcheck
 
 import (
