@@ -436,7 +436,7 @@ func TestAdmissionExpiry(t *testing.T) {
 	if a.Until() != "2026年12月底" {
 		t.Errorf("until %q", a.Until())
 	}
-	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.Local) }
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, Beijing) }
 	checks := []struct {
 		today   time.Time
 		status  AdmissionStatus
@@ -445,7 +445,7 @@ func TestAdmissionExpiry(t *testing.T) {
 		{day(2026, 10, 31), AdmApproved, false}, // not begun
 		{day(2026, 11, 1), AdmApproved, true},
 		{day(2026, 12, 31), AdmApproved, true},
-		{time.Date(2027, 1, 1, 0, 0, 0, 0, time.Local), AdmExpired, false},
+		{time.Date(2027, 1, 1, 0, 0, 0, 0, Beijing), AdmExpired, false},
 	}
 	for _, c := range checks {
 		if st, in := a.Effective(c.today), a.InForce(c.today); st != c.status || in != c.inForce {
@@ -453,7 +453,7 @@ func TestAdmissionExpiry(t *testing.T) {
 		}
 	}
 	n, _, _ := db.VerifyChain()
-	clk.set(time.Date(2027, 1, 1, 8, 0, 0, 0, time.Local))
+	clk.set(time.Date(2027, 1, 1, 8, 0, 0, 0, Beijing))
 	got, _ := db.Admission(a.ID)
 	list, _ := db.Admissions()
 	inForce, _ := db.AdmissionsInForce(db.Now())
@@ -579,7 +579,7 @@ func TestCertificatesUnderAdmission(t *testing.T) {
 	}
 
 	// After the end month the admission is spent; old certificates keep it.
-	clk.set(time.Date(2027, 1, 1, 8, 0, 0, 0, time.Local))
+	clk.set(time.Date(2027, 1, 1, 8, 0, 0, 0, Beijing))
 	_, err = db.IssueCertificate(op, under("王五", "14040319320303123", cert.ID), cat, IssueOptions{})
 	want := "准入事项“高龄津贴申领生存状况证明”已到期（准入期限至2026年12月底），不能再据此出具证明。"
 	if fieldOf(err) != FieldCertType || !strings.Contains(err.Error(), want) {
@@ -593,7 +593,7 @@ func TestCertificatesUnderAdmission(t *testing.T) {
 		t.Errorf("%d certificates", db.CertCount())
 	}
 	// Withdrawn: refused too.
-	clk.set(time.Date(2027, 1, 2, 8, 0, 0, 0, time.Local))
+	clk.set(time.Date(2027, 1, 2, 8, 0, 0, 0, Beijing))
 	long := fullAdmission(t)
 	long.Term, long.To, long.Item, long.AppliedOn = TermLong, "", "独生子女父母光荣证申领证明", "2027-01-02"
 	la := drafted(t, db, op, long)

@@ -171,3 +171,25 @@ func BenchmarkVerifyChain(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCheck proves a 100,000-certificate ledger: the chain, the replay
+// into a scratch file and the comparison of every derived bucket.
+func BenchmarkCheck(b *testing.B) {
+	db, err := Open(benchLedger(b), Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := db.Check(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MB-alloc/op")
+}

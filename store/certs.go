@@ -216,6 +216,10 @@ func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalo
 				return &DuplicateError{Earlier: dup}
 			}
 		}
+		p, err := profileTx(tx)
+		if err != nil {
+			return err
+		}
 		id, err := tx.Bucket(bucketCerts).NextSequence()
 		if err != nil {
 			return err
@@ -223,14 +227,10 @@ func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalo
 		year := now.Year()
 		last := fromU64(tx.Bucket(bucketSerials).Get([]byte(strconv.Itoa(year))))
 		c.ID, c.Year, c.No = id, year, int(last)+1
-		c.Serial = fmt.Sprintf("%d-%04d", year, c.No)
+		c.Serial = SerialText(year, p.StationNo(), c.No)
 		c.IssueDate = now.Format(time.DateOnly)
 		c.Issued, c.OperatorID, c.OperatorName = now, op.ID, op.Name
 		c.Status, c.Replaces = Valid, replaces
-		p, err := profileTx(tx)
-		if err != nil {
-			return err
-		}
 		iss := IssuerOf(p)
 		c.Issuer = &iss
 		if _, err := db.appendEvent(tx, op, now, EvCertIssue, id, c); err != nil {
@@ -243,6 +243,16 @@ func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalo
 		return nil
 	}()
 	return c, err
+}
+
+// SerialText is a serial as stored and printed: 2026-0001 for station 1,
+// 2026-2-0001 for station 2 — year, window, number, in the order a worker
+// reads them aloud, and the plain form unchanged for single-PC offices.
+func SerialText(year, station, no int) string {
+	if station <= 1 {
+		return fmt.Sprintf("%d-%04d", year, no)
+	}
+	return fmt.Sprintf("%d-%d-%04d", year, station, no)
 }
 
 // VoidCertificate marks a certificate 作废 with a reason. It stays listed.
@@ -432,6 +442,13 @@ func applyOther(tx *bolt.Tx, ev Event) error {
 		return applyAdmission(tx, ev)
 	case EvProfile:
 		return tx.Bucket(bucketProfile).Put(keyProfile, ev.Data)
+	case EvExport:
+		var r ExportRecord
+		if err := json.Unmarshal(ev.Data, &r); err != nil {
+			return err
+		}
+		r.Seq, r.Time, r.Operator = ev.Seq, ev.Time, ev.Operator
+		return putJSON(appendOnly(tx, bucketExports), u64(ev.Seq), r)
 	case EvOperatorAdd, EvOperatorSet:
 		var o Operator
 		if err := json.Unmarshal(ev.Data, &o); err != nil {

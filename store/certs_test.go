@@ -128,7 +128,7 @@ func TestSerialsRestartEachYear(t *testing.T) {
 	db, op, clk := ledger(t)
 	cat := catalog(t)
 	db.IssueCertificate(op, input("张三", validID("14040319900101123"), 3), cat, IssueOptions{})
-	clk.set(time.Date(2027, 1, 2, 9, 0, 0, 0, time.Local))
+	clk.set(time.Date(2027, 1, 2, 9, 0, 0, 0, Beijing))
 	c, err := db.IssueCertificate(op, input("李四", validID("14040219850505432"), 3), cat, IssueOptions{})
 	if err != nil || c.Serial != "2027-0001" {
 		t.Errorf("new year: %s %v", c.Serial, err)
@@ -470,5 +470,29 @@ func TestBatchWritesAllOrNothing(t *testing.T) {
 	})
 	if !errors.Is(err, ErrNotFound) || db.CertCount() != 3 {
 		t.Errorf("failed batch: %v, %d certificates", err, db.CertCount())
+	}
+}
+
+// A reprint prints what was issued: the committee name, prefix and phone
+// stay those of the profile at the time of issue.
+func TestCertificateKeepsItsIssuer(t *testing.T) {
+	db, op, _ := ledger(t)
+	c, err := db.IssueCertificate(op, input("张三", validID("14040319900101123"), 3), catalog(t), IssueOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := db.Profile()
+	old := IssuerOf(p)
+	p.Community, p.SerialPrefix, p.Phone = "英雄北路社区", "英北证", "0355-1234567"
+	if _, err := db.SaveProfile(op, p, true); err != nil {
+		t.Fatal(err)
+	}
+	c, _ = db.Certificate(c.ID)
+	if got := c.IssuedBy(p); got != old || c.FullSerial(p) != old.Prefix+"2026-0001" {
+		t.Errorf("after the profile changed the certificate prints %+v %s, want %+v", got, c.FullSerial(p), old)
+	}
+	h, _ := db.History(EvProfile, 0)
+	if len(h) != 2 || h[1].Describe() != "社区信息：英雄北路社区" {
+		t.Errorf("profile history %+v", h)
 	}
 }

@@ -26,6 +26,8 @@ var derivedBuckets = []struct {
 	{bucketRefusals, "拒绝出具登记"},
 	{bucketAdmissions, "准入申请"},
 	{bucketSubjects, "记录的事件索引"},
+	{bucketCheckpoints, "月度事件索引"},
+	{bucketExports, "导出记录"},
 }
 
 // CheckReport is what Check proved: the chain holds and every derived
@@ -95,24 +97,42 @@ const replayBatch = 5000
 // Check verifies the event chain, replays it into fresh buckets in a
 // scratch file and compares them, record by record, with the stored ones
 // (and the bucket sequences and meta/newest). It only reads the ledger. The
-// first difference comes back as a *ChainError or *CheckError.
+// first difference comes back as a *ChainError or *CheckError. A bundle's
+// ledger.db (a segment) is checked the same way from its own start.
 func (db *DB) Check() (CheckReport, error) {
-	var rep CheckReport
-	n, head, err := db.VerifyChain()
+	seg, isSegment, err := readSegmentMeta(db.bolt)
 	if err != nil {
-		return rep, err
+		return CheckReport{}, err
 	}
-	rep.Events, rep.Head = n, head
+	if isSegment {
+		return checkLedger(db.bolt, seg.sources())
+	}
+	return checkLedger(db.bolt, []replaySource{{bucket: bucketEvents, chain: &chainWalker{}}})
+}
+
+// replaySource is a bucket of events to replay, in key order. With a chain
+// each event must follow the one before; without, each must only match its
+// own hash (the earlier events a segment carries for context).
+type replaySource struct {
+	bucket []byte
+	chain  *chainWalker
+	before uint64 // without a chain: every key must be below this
+}
+
+func checkLedger(b *bolt.DB, sources []replaySource) (CheckReport, error) {
+	var rep CheckReport
 	scratch, cleanup, err := openScratch()
 	if err != nil {
 		return rep, err
 	}
 	defer cleanup()
-	newest, err := db.replayInto(scratch)
+	newest, err := replayInto(b, scratch, sources)
 	if err != nil {
 		return rep, err
 	}
-	err = db.bolt.View(func(tx *bolt.Tx) error {
+	last := sources[len(sources)-1].chain
+	rep.Events, rep.Head = last.n, last.headHash()
+	err = b.View(func(tx *bolt.Tx) error {
 		return scratch.View(func(want *bolt.Tx) error {
 			if err := compareBuckets(tx, want); err != nil {
 				return err
@@ -160,40 +180,65 @@ func openScratch() (*bolt.DB, func(), error) {
 	return b, cleanup, nil
 }
 
-// replayInto applies every event to the scratch file, as the program did
-// when it wrote them, and returns the newest event time.
-func (db *DB) replayInto(scratch *bolt.DB) (time.Time, error) {
+// replayInto verifies each event (its place in the chain, or its own hash)
+// and applies it to the scratch file, as the program did when it wrote it,
+// one pass over each source; it returns the newest event time.
+func replayInto(b *bolt.DB, scratch *bolt.DB, sources []replaySource) (time.Time, error) {
 	var newest time.Time
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketEvents).Cursor()
-		k, v := c.First()
-		for k != nil {
-			err := scratch.Update(func(out *bolt.Tx) error {
-				for i := 0; k != nil && i < replayBatch; i++ {
-					var ev Event
-					if err := json.Unmarshal(v, &ev); err != nil {
-						return &ChainError{fromU64(k), "内容无法解析"}
+	err := b.View(func(tx *bolt.Tx) error {
+		for _, src := range sources {
+			bk := tx.Bucket(src.bucket)
+			if bk == nil {
+				return &ChainError{0, "缺少事件记录"}
+			}
+			c := bk.Cursor()
+			k, v := c.First()
+			for k != nil {
+				err := scratch.Update(func(out *bolt.Tx) error {
+					for i := 0; k != nil && i < replayBatch; i++ {
+						ev, err := src.next(k, v)
+						if err != nil {
+							return err
+						}
+						if err := indexEvent(out, ev); err != nil {
+							return err
+						}
+						if err := applyEvent(out, ev); err != nil {
+							return &ChainError{ev.Seq, "无法按事件重建记录：" + err.Error()}
+						}
+						if ev.Time.After(newest) {
+							newest = ev.Time
+						}
+						k, v = c.Next()
 					}
-					if err := out.Bucket(bucketSubjects).Put(subjectKey(ev.Kind, ev.Subject, ev.Seq), nil); err != nil {
-						return err
-					}
-					if err := applyEvent(out, ev); err != nil {
-						return &ChainError{ev.Seq, "无法按事件重建记录：" + err.Error()}
-					}
-					if ev.Time.After(newest) {
-						newest = ev.Time
-					}
-					k, v = c.Next()
+					return nil
+				})
+				if err != nil {
+					return err
 				}
-				return nil
-			})
-			if err != nil {
-				return err
 			}
 		}
 		return nil
 	})
 	return newest.In(Beijing), err
+}
+
+// next reads and verifies one event of the source.
+func (src replaySource) next(k, v []byte) (Event, error) {
+	if src.chain != nil {
+		return src.chain.next(k, v)
+	}
+	var ev Event
+	if err := json.Unmarshal(v, &ev); err != nil {
+		return ev, &ChainError{fromU64(k), "内容无法解析"}
+	}
+	if ev.Seq != fromU64(k) || ev.Seq >= src.before {
+		return ev, &ChainError{fromU64(k), "序号不对"}
+	}
+	if d, err := ev.digest(); err != nil || d != ev.Hash {
+		return ev, &ChainError{ev.Seq, "内容与哈希不符"}
+	}
+	return ev, nil
 }
 
 // compareBuckets walks each derived bucket of the ledger (have) and of the

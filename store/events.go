@@ -23,6 +23,7 @@ const (
 	EvProfile     = "profile.set"  // Data: the whole Profile after the change; subject 0
 	EvOperatorAdd = "operator.add" // Data: the new Operator; subject its id
 	EvOperatorSet = "operator.set" // Data: the Operator after a rename, retirement or return
+	EvExport      = "export.done"  // Data: the ExportRecord (month, n, bundle, manifest hash, segment); subject 0
 	genesisDigest = "0000000000000000000000000000000000000000000000000000000000000000"
 )
 
@@ -117,13 +118,23 @@ func chainEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject ui
 	if err := putJSON(bk, u64(seq), ev); err != nil {
 		return Event{}, err
 	}
-	if err := appendOnly(tx, bucketSubjects).Put(subjectKey(kind, subject, seq), nil); err != nil {
+	if err := indexEvent(tx, ev); err != nil {
 		return Event{}, err
 	}
 	if err := raiseNewest(tx, now); err != nil {
 		return Event{}, err
 	}
 	return ev, applyEvent(tx, ev)
+}
+
+// indexEvent files an event under its record (subjects) and its month
+// (checkpoints). Like applyEvent it is run again by check, so both indexes
+// are derived from the log.
+func indexEvent(tx *bolt.Tx, ev Event) error {
+	if err := appendOnly(tx, bucketSubjects).Put(subjectKey(ev.Kind, ev.Subject, ev.Seq), nil); err != nil {
+		return err
+	}
+	return noteCheckpoint(tx, ev)
 }
 
 func subjectKey(kind string, subject, seq uint64) []byte {
@@ -143,32 +154,51 @@ func (e *ChainError) Error() string {
 // VerifyChain walks the whole log and checks every hash and link. It
 // returns the number of events and the last hash.
 func (db *DB) VerifyChain() (n uint64, head string, err error) {
-	head = genesisDigest
+	var chain chainWalker
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
-			var ev Event
-			if err := json.Unmarshal(v, &ev); err != nil {
-				return &ChainError{fromU64(k), "内容无法解析"}
-			}
-			n++
-			if ev.Seq != fromU64(k) || ev.Seq != n {
-				return &ChainError{fromU64(k), "序号不连续"}
-			}
-			if ev.Prev != head {
-				return &ChainError{ev.Seq, "与前一条事件的链接不符"}
-			}
-			d, err := ev.digest()
-			if err != nil {
-				return &ChainError{ev.Seq, err.Error()}
-			}
-			if d != ev.Hash {
-				return &ChainError{ev.Seq, "内容与哈希不符"}
-			}
-			head = ev.Hash
-			return nil
+			_, err := chain.next(k, v)
+			return err
 		})
 	})
-	return n, head, err
+	return chain.n, chain.headHash(), err
+}
+
+// chainWalker checks events one after another: each must parse, follow the
+// previous one in sequence and link, and match its own hash.
+type chainWalker struct {
+	n    uint64
+	head string
+}
+
+func (w *chainWalker) headHash() string {
+	if w.head == "" {
+		return genesisDigest
+	}
+	return w.head
+}
+
+func (w *chainWalker) next(k, v []byte) (Event, error) {
+	var ev Event
+	if err := json.Unmarshal(v, &ev); err != nil {
+		return ev, &ChainError{fromU64(k), "内容无法解析"}
+	}
+	w.n++
+	if ev.Seq != fromU64(k) || ev.Seq != w.n {
+		return ev, &ChainError{fromU64(k), "序号不连续"}
+	}
+	if ev.Prev != w.headHash() {
+		return ev, &ChainError{ev.Seq, "与前一条事件的链接不符"}
+	}
+	d, err := ev.digest()
+	if err != nil {
+		return ev, &ChainError{ev.Seq, err.Error()}
+	}
+	if d != ev.Hash {
+		return ev, &ChainError{ev.Seq, "内容与哈希不符"}
+	}
+	w.head = ev.Hash
+	return ev, nil
 }
 
 // Events calls fn for every event in order.
@@ -196,6 +226,8 @@ func subjectGroup(kind string) byte {
 		return 'p'
 	case strings.HasPrefix(kind, "operator."):
 		return 'o'
+	case strings.HasPrefix(kind, "export."):
+		return 'e'
 	default:
 		return 'a'
 	}
@@ -241,6 +273,10 @@ func (e Event) Describe() string {
 		return "作废：" + d.Reason
 	case EvRefusal:
 		return "拒绝出具登记"
+	case EvExport:
+		var r ExportRecord
+		_ = json.Unmarshal(e.Data, &r)
+		return fmt.Sprintf("导出 %s 台账（第 %d 次）：%s", ChineseMonthOf(r.Month), r.N, r.Bundle)
 	case EvProfile:
 		var p Profile
 		_ = json.Unmarshal(e.Data, &p)

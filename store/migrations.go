@@ -22,6 +22,7 @@ var migrations = []migration{
 	{2, "event log, certificates and refusals", migrateV2},
 	{3, "approval forms (admissions)", migrateV3},
 	{4, "profile and operators in the event log", migrateV4},
+	{5, "monthly export: checkpoints, exports, signing key, station", migrateV5},
 }
 
 // CurrentSchema is the version a file has after Open.
@@ -119,4 +120,44 @@ func migrateV4(tx *bolt.Tx, now time.Time) error {
 		return err
 	}
 	return nil
+}
+
+// migrateV5 prepares the monthly export: the month index of the log
+// (filled from the events the file has), the record of exports, the
+// office's signing key, and station 1 with the signing key in the profile
+// (an event, as every profile change is).
+func migrateV5(tx *bolt.Tx, now time.Time) error {
+	if err := createBuckets(tx, bucketCheckpoints, bucketExports); err != nil {
+		return err
+	}
+	err := tx.Bucket(bucketEvents).ForEach(func(_, v []byte) error {
+		var ev Event
+		if err := json.Unmarshal(v, &ev); err != nil {
+			return err
+		}
+		return noteCheckpoint(tx, ev)
+	})
+	if err != nil {
+		return err
+	}
+	if err := makeSigningKey(tx); err != nil {
+		return err
+	}
+	p, err := profileTx(tx)
+	if err == ErrNoProfile {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	signer, err := signerTx(tx)
+	if err != nil {
+		return err
+	}
+	p.Station, p.SigningKey = p.StationNo(), signer.PublicText()
+	var by Operator
+	if id := fromU64(tx.Bucket(bucketMeta).Get(keyLastOperator)); id != 0 {
+		by, _ = getOperator(tx, id)
+	}
+	_, err = chainEvent(tx, by, now, EvProfile, 0, p)
+	return err
 }

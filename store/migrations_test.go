@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,6 +22,7 @@ var migrationTests = map[uint64]func(t *testing.T){
 	2: testMigrateV2,
 	3: testMigrateV3,
 	4: testMigrateV4,
+	5: testMigrateV5,
 }
 
 func TestEveryMigrationTested(t *testing.T) {
@@ -209,8 +211,8 @@ func testMigrateV4(t *testing.T) {
 	defer db.Close()
 	var kinds []string
 	db.Events(func(ev Event) error { kinds = append(kinds, ev.Kind); return nil })
-	tail := strings.Join(kinds[len(kinds)-3:], " ")
-	if tail != "operator.add operator.add profile.set" {
+	tail := strings.Join(kinds[len(kinds)-4:], " ")
+	if tail != "operator.add operator.add profile.set profile.set" { // the last by migration 5
 		t.Errorf("events written by the migration: %s", tail)
 	}
 	ops, _ := db.Operators()
@@ -243,5 +245,37 @@ func TestOldFileUpgradesAndChecks(t *testing.T) {
 	c, _ := db.CertificateBySerial("2026-0001")
 	if c.Issuer != nil || c.FullSerial(Profile{SerialPrefix: "新"}) != "新2026-0001" {
 		t.Errorf("old certificate %+v", c)
+	}
+}
+
+func testMigrateV5(t *testing.T) {
+	path := fileWithOldRecords(t)
+	db, err := Open(path, Options{Now: func() time.Time { return testNow.AddDate(0, 0, 1) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	p, _ := db.Profile()
+	s, err := db.Signer()
+	if err != nil || p.Station != 1 || p.SigningKey != s.PublicText() {
+		t.Fatalf("profile after migration 5: %+v, signer %v", p, err)
+	}
+	// The month index covers the old events and those of the migrations.
+	n, _, _ := db.VerifyChain()
+	db.bolt.View(func(tx *bolt.Tx) error {
+		total := 0
+		tx.Bucket(bucketCheckpoints).ForEach(func(k, v []byte) error {
+			var cp checkpoint
+			json.Unmarshal(v, &cp)
+			total += cp.Events
+			return nil
+		})
+		if uint64(total) != n {
+			t.Errorf("checkpoints count %d events, the log has %d", total, n)
+		}
+		return nil
+	})
+	if _, err := db.Check(); err != nil {
+		t.Error(err)
 	}
 }

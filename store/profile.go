@@ -21,7 +21,21 @@ type Profile struct {
 	SerialPrefix string `json:"serial_prefix"` // 证明编号前缀, printed before 2026-0001
 	Phone        string `json:"phone"`         // 联系电话
 	ReceiverKey  string `json:"receiver_key,omitempty"`
+	// Station is the window (窗口号) of an office that runs several PCs,
+	// each with its own ledger: 1 by default; from 2 on it is part of every
+	// serial (2026-2-0001) and bundle name, so two PCs never issue the same
+	// number.
+	Station int `json:"station,omitempty"`
+	// SigningKey is the base64 ed25519 public key the office signs its
+	// bundles with (set by the ledger, not typed).
+	SigningKey string `json:"signing_key,omitempty"`
 }
+
+// MaxStation is the highest window number.
+const MaxStation = 99
+
+// StationNo is the window number, 1 when unset.
+func (p Profile) StationNo() int { return max(p.Station, 1) }
 
 // CommitteeName is the committee's full name as printed under a certificate.
 func (p Profile) CommitteeName() string {
@@ -38,6 +52,7 @@ func (p Profile) Normalize() Profile {
 	p.CountyCode = strings.TrimSpace(p.CountyCode)
 	p.SerialPrefix = CleanText(p.SerialPrefix)
 	p.Phone = strings.ReplaceAll(CleanText(p.Phone), " ", "")
+	p.Station = p.StationNo()
 	return p
 }
 
@@ -64,6 +79,10 @@ func (p *Profile) Validate() error {
 	}
 	if strings.ContainsAny(p.SerialPrefix, " \t") {
 		return &FieldError{"证明编号前缀", "不能含有空格。"}
+	}
+	p.Station = p.StationNo()
+	if p.Station > MaxStation {
+		return &FieldError{"窗口号", "请填 1 到 99 之间的数字；只有一台电脑的社区填 1。"}
 	}
 	if p.Phone != "" {
 		digits := 0
@@ -197,6 +216,11 @@ func (db *DB) saveProfileTx(tx *bolt.Tx, op Operator, p Profile, overwrite bool)
 		_ = json.Unmarshal(old, &cur)
 		return &ProfileExistsError{Community: cur.Community}
 	}
-	_, err := db.appendEvent(tx, op, db.now(), EvProfile, 0, p)
+	signer, err := signerTx(tx)
+	if err != nil {
+		return err
+	}
+	p.SigningKey = signer.PublicText()
+	_, err = db.appendEvent(tx, op, db.now(), EvProfile, 0, p)
 	return err
 }

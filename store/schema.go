@@ -44,6 +44,24 @@
 // moves forward. Certificates keep the issuer (committee name, serial
 // prefix, phone) they were issued under.
 //
+// Version 5 is for the monthly export:
+//
+//	checkpoints/  "YYYYMM" (Beijing month of the event time) -> JSON
+//	              checkpoint {first, last, head, events}: a month's run of
+//	              the log found with one read
+//	exports/      uint64 BE seq of the export.done event -> JSON ExportRecord
+//	meta/"signing_key" -> 32-byte ed25519 seed of the office's signing key
+//	              (never exported; its public half is Profile.SigningKey)
+//
+// and Profile.Station (窗口号, 1 unless the office has several PCs; serials
+// of station 2 and up read 2026-2-0001).
+//
+// A bundle's ledger.db (segment.go) has the same layout with meta/"kind" =
+// "segment" and meta/"segment" = JSON segmentMeta, the month's events in
+// events/ (keys are their sequence numbers in the office's ledger) and, in
+// base_events/, the earlier events of the records the month touched, so
+// that check can replay it on its own.
+//
 // Which buckets are derived from the events, and how check proves it, is in
 // check.go.
 //
@@ -77,10 +95,16 @@ var (
 	bucketSerials     = []byte("serials")
 	bucketRefusals    = []byte("refusals")
 	bucketAdmissions  = []byte("admissions")
+	bucketCheckpoints = []byte("checkpoints")
+	bucketExports     = []byte("exports")
+	bucketBaseEvents  = []byte("base_events")
 
 	keyProfile      = []byte("current")
 	keyNewest       = []byte("newest")
 	keyLastOperator = []byte("last_operator")
+	keySigningKey   = []byte("signing_key")
+	keyKind         = []byte("kind")
+	keySegment      = []byte("segment")
 
 	appMarker = []byte("taizhang")
 )

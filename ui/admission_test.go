@@ -40,7 +40,7 @@ func TestAdmissionDraftingFlow(t *testing.T) {
 	waitFor(t, tm, "报送前核查")
 	typeText(tm, "y")
 	waitFor(t, tm, "已报送")
-	typeText(tm, "o")
+	typeText(tm, "i")
 	waitFor(t, tm, "录入县（市、区）社区建设领导机构意见")
 	typeText(tm, "同意")
 	tm.Send(ctrl(tea.KeyCtrlS))

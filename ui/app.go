@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -30,7 +29,6 @@ type App struct {
 	ctx      *common.Context
 	screens  map[common.ScreenID]common.Screen
 	active   common.ScreenID
-	help     help.Model
 	showHelp bool
 	ask      *common.AskClock // a clock warning waiting for Y/N
 	status   common.Status
@@ -47,9 +45,9 @@ func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
 	clock := now
 	now = func() time.Time { return clock().In(store.Beijing) }
 	ctx := &common.Context{
-		Store: db, Catalog: cat, Checker: check.New(cat), Styles: common.DefaultStyles(), Keys: common.DefaultGlobalKeys(), Now: now,
+		Store: db, Catalog: cat, Checker: check.New(cat), Styles: common.DefaultStyles(), Keys: common.DefaultKeys(), Now: now,
 	}
-	a := &App{ctx: ctx, help: common.NewHelp(ctx.Styles), width: 80, height: 24}
+	a := &App{ctx: ctx, width: 80, height: 24}
 	first := a.reload() != nil
 	a.screens = map[common.ScreenID]common.Screen{
 		common.HomeScreen: home.New(ctx, []home.Entry{
@@ -107,41 +105,57 @@ func (a *App) reload() error {
 	return nil
 }
 
-func (a *App) Init() tea.Cmd { return a.screens[a.active].Init() }
+// Init starts the first screen and, in the background, the ledger check
+// whose result the home screen shows.
+func (a *App) Init() tea.Cmd {
+	return tea.Batch(a.screens[a.active].Init(), home.CheckLedger(a.ctx.Store))
+}
 
+// Update handles a message; when the status line grows or shrinks (a
+// message of two lines, then none) the active screen is given the new size.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	rows := a.statusRows()
+	cmd := a.update(msg)
+	if a.statusRows() != rows {
+		if scr, ok := a.screens[a.active]; ok {
+			scr.SetSize(a.bodySize())
+		}
+	}
+	return a, cmd
+}
+
+func (a *App) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.width, a.height = msg.Width, msg.Height
-		a.help.Width = msg.Width
 		for _, s := range a.screens {
 			s.SetSize(a.bodySize())
 		}
-		return a, nil
+		return nil
 	case common.ForScreen:
-		return a, a.deliver(msg.To, msg.Msg)
+		return a.deliver(msg.To, msg.Msg)
 	case common.AskClock:
 		a.ask = &msg
-		return a, nil
+		return nil
 	case common.Navigate:
-		return a, a.show(msg.To)
+		return a.show(msg.To)
 	case common.NavigateWith:
 		cmd := a.show(msg.To)
 		if a.active != msg.To {
-			return a, cmd
+			return cmd
 		}
-		return a, tea.Batch(cmd, a.deliver(msg.To, msg.Msg))
+		return tea.Batch(cmd, a.deliver(msg.To, msg.Msg))
 	case common.Back:
 		if a.active == common.ProfileScreen {
-			return a, a.show(common.SettingsScreen)
+			return a.show(common.SettingsScreen)
 		}
 		if a.active == common.PickerScreen {
 			delete(a.screens, common.PickerScreen)
 		}
-		return a, a.show(common.HomeScreen)
+		return a.show(common.HomeScreen)
 	case common.Status:
 		a.status = msg
-		return a, nil
+		return nil
 	case common.ProfileChanged:
 		if err := a.reload(); err != nil {
 			a.status = common.Status{Text: err.Error(), Err: true}
@@ -150,11 +164,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.active = common.HomeScreen
 		}
 		delete(a.screens, common.SetupScreen)
-		return a, nil
+		return nil
 	case tea.KeyMsg:
-		return a, a.handleKey(msg)
+		return a.handleKey(msg)
 	}
-	return a, a.forward(msg)
+	return a.forward(msg)
 }
 
 // handleKey: Ctrl+C always quits; the help overlay takes the next key; the
@@ -190,6 +204,11 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return tea.Batch(cmds...)
 	}
+	// F1 opens the help from a text field too, where ? is typed.
+	if msg.Type == tea.KeyF1 {
+		a.showHelp = true
+		return nil
+	}
 	if !scr.Capturing() {
 		switch {
 		case key.Matches(msg, k.Help):
@@ -202,15 +221,15 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return a.forward(msg)
 }
 
-// answerClock takes the answer to a clock warning: only Y saves, N and Esc
-// give the screen the refusal; every other key (Enter too) waits.
+// answerClock takes the answer to a clock warning: only Y saves, Esc gives
+// the screen the refusal; every other key (Enter too) waits.
 func (a *App) answerClock(msg tea.KeyMsg) tea.Cmd {
 	ask := a.ask
-	switch msg.String() {
-	case "y", "Y":
+	switch {
+	case key.Matches(msg, a.ctx.Keys.Yes):
 		a.ask = nil
 		return ask.Retry
-	case "n", "N", "esc":
+	case key.Matches(msg, a.ctx.Keys.Back):
 		a.ask = nil
 		refused := ask.Refused
 		return func() tea.Msg { return refused }
@@ -260,7 +279,26 @@ func (a *App) show(id common.ScreenID) tea.Cmd {
 }
 
 // bodySize is what a screen gets: the window less header, status and help.
-func (a *App) bodySize() (int, int) { return a.width, max(a.height-3, 1) }
+func (a *App) bodySize() (int, int) { return a.width, max(a.height-2-a.statusRows(), 1) }
+
+// maxStatusRows is the most lines a message takes; a longer one is cut.
+const maxStatusRows = 3
+
+// statusRows is the lines the status takes: one, or as many as the message
+// needs when it is longer than the window is wide (a printout's path).
+func (a *App) statusRows() int { return max(len(a.statusText()), 1) }
+
+func (a *App) statusText() []string {
+	if a.status.Text == "" {
+		return nil
+	}
+	lines := common.Wrap(common.Display(a.status.Text), max(a.width-1, 10))
+	if len(lines) > maxStatusRows {
+		lines[maxStatusRows-1] = common.Truncate(strings.Join(lines[maxStatusRows-1:], ""), max(a.width-1, 10))
+		lines = lines[:maxStatusRows]
+	}
+	return lines
+}
 
 func (a *App) View() string {
 	scr := a.screens[a.active]
@@ -295,42 +333,90 @@ func (a *App) header(scr common.Screen) string {
 
 func (a *App) statusLine() string {
 	s := a.ctx.Styles
-	if a.status.Text == "" {
-		return ""
-	}
 	st := s.OK
 	if a.status.Err {
 		st = s.Error
 	}
-	return st.Render(common.Truncate(" "+common.Display(a.status.Text), a.width))
+	lines := a.statusText()
+	for i, l := range lines {
+		lines[i] = st.Render(" " + l)
+	}
+	return strings.Join(lines, "\n")
 }
 
+// helpLine is the bottom line: the screen's keys, whole, as many as fit,
+// then always the key to the full list (? or, in a text field, F1), and q
+// when there is room. A key that does not fit is left out, never cut.
 func (a *App) helpLine(scr common.Screen) string {
+	k := a.ctx.Keys
 	keys := scr.ShortHelp()
-	if !scr.Capturing() {
-		keys = append(keys, a.ctx.Keys.Help, a.ctx.Keys.Quit)
+	if a.ask != nil {
+		keys = []key.Binding{k.Yes, k.Back}
 	}
-	return common.Truncate(a.help.ShortHelpView(keys), a.width)
+	help := a.helpKey(scr)
+	item := func(b key.Binding) string {
+		return a.ctx.Styles.Key.Render(b.Help().Key) + " " + a.ctx.Styles.Help.Render(b.Help().Desc)
+	}
+	width := func(b key.Binding) int { return common.Width(b.Help().Key) + 1 + common.Width(b.Help().Desc) }
+	var parts []string
+	used := width(help)
+	for _, b := range keys {
+		if !common.Shown(b) || b.Help().Key == help.Help().Key {
+			continue
+		}
+		if used+width(b)+2 > a.width {
+			continue
+		}
+		parts = append(parts, item(b))
+		used += width(b) + 2
+	}
+	parts = append(parts, item(help))
+	if !scr.Capturing() && used+width(k.Quit)+2 <= a.width {
+		parts = append(parts, item(k.Quit))
+	}
+	return common.Truncate(strings.Join(parts, "  "), a.width)
+}
+
+// helpKey is how the help is opened on this screen now: ? or, while a text
+// field takes the letters, F1.
+func (a *App) helpKey(scr common.Screen) key.Binding {
+	help := a.ctx.Keys.Help
+	if scr.Capturing() {
+		help.SetHelp("F1", help.Help().Desc)
+	}
+	return help
 }
 
 func (a *App) fullHelp(scr common.Screen) string {
 	s := a.ctx.Styles
-	groups := scr.FullHelp()
-	groups = append(groups, []key.Binding{a.ctx.Keys.Help, a.ctx.Keys.Back, a.ctx.Keys.Quit, a.ctx.Keys.ForceQuit})
+	k := a.ctx.Keys
+	// Esc is the screen's own (返回, 取消, 清空/返回); q only where it quits.
+	global := []key.Binding{a.helpKey(scr), k.ForceQuit}
+	if !scr.Capturing() {
+		global = []key.Binding{a.helpKey(scr), k.Quit, k.ForceQuit}
+	}
+	groups := append(scr.FullHelp(), global)
 	w, h := a.bodySize()
-	// One column if it fits, else two side by side.
+	// One column if it fits, else two side by side; a key is listed once.
 	var entries []string
-	for gi, g := range groups {
-		if gi > 0 {
+	listed := map[string]bool{}
+	for _, g := range groups {
+		if len(entries) > 0 && entries[len(entries)-1] != "" {
 			entries = append(entries, "")
 		}
-		for _, k := range g {
-			if k.Enabled() && k.Help().Key != "" {
-				entries = append(entries, s.Key.Render(common.Pad(k.Help().Key, 10))+s.Help.Render(k.Help().Desc))
+		for _, b := range g {
+			if !common.Shown(b) || listed[b.Help().Key] {
+				continue
 			}
+			listed[b.Help().Key] = true
+			entries = append(entries, s.Key.Render(common.Pad(b.Help().Key, 10))+s.Help.Render(b.Help().Desc))
 		}
 	}
-	room := h - 4
+	if len(entries) > 0 && entries[len(entries)-1] == "" {
+		entries = entries[:len(entries)-1]
+	}
+	note := common.Wrap("输入框中字母键用于打字，按 F1 打开本页；Ctrl+C 随时退出，已保存的不会丢失。", w-2)
+	room := h - 3 - len(note)
 	cols := 1
 	if len(entries) > room {
 		cols = 2
@@ -368,7 +454,9 @@ func (a *App) fullHelp(scr common.Screen) string {
 		}
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
-	b.WriteString("\n" + s.Dim.Render(common.Truncate("  字母快捷键在输入框中不起作用；Ctrl+C 随时退出，已保存的内容不会丢失。", w)))
+	for _, l := range note {
+		b.WriteString("\n  " + s.Dim.Render(l))
+	}
 	return b.String()
 }
 

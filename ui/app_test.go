@@ -20,7 +20,7 @@ import (
 	"taizhang/ui/common"
 )
 
-var fixedNow = time.Date(2026, 11, 29, 9, 30, 0, 0, time.Local)
+var fixedNow = time.Date(2026, 11, 29, 9, 30, 0, 0, store.Beijing)
 
 func init() { lipgloss.SetColorProfile(termenv.Ascii) }
 
@@ -253,7 +253,7 @@ func everyScreenFits(t *testing.T, w, h int) {
 	send("2", "n", "ctrl+s", "y", "esc", "y", "esc")
 	send("3", "n", "ctrl+s", "esc", "y", "esc")
 	send("4", "开具无犯罪记录证明", "esc", "esc")
-	send("9", "a", "esc", "e", "esc", "esc")
+	send("9", "n", "esc", "e", "esc", "esc")
 	send("5", "n", "tab", "tab", "tab", "esc", "y", "esc")
 }
 

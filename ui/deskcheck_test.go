@@ -66,3 +66,22 @@ func TestDeskCheckMarksMatchedWords(t *testing.T) {
 	}
 	wantIn(t, m.View(), "可能相关", " [协助政府] 3. 协助开展{消防}宣传", "附件1 第14项：确定{消防}安全管理人")
 }
+
+// Under the verdict and its policy sentences the chosen match's detail
+// fills what is left of an 80x24 screen, and PgDn reads it to its end.
+func TestDeskCheckDetailPagesUnderTheGrounds(t *testing.T) {
+	db := newDB(t, true)
+	it := newApp(t, db).ctx.Catalog.Lists[0].Items[9]
+	send, view := driver(t, db, 80, 24)
+	send("4", "社区协商")
+	wantIn(t, view(), "依据长民发〔2017〕124号", "按 PgDn 往下看", "F1 全部按键")
+	if n := strings.Count(view(), "\n") + 1; n > 24 {
+		t.Fatalf("the screen is %d lines high:\n%s", n, view())
+	}
+	tail := []rune(it.NoteZh)
+	for range 10 {
+		send(tea.KeyPgDown)
+	}
+	wantIn(t, squeeze(view()), squeeze(string(tail[len(tail)-10:])))
+	wantIn(t, view(), "依据长民发〔2017〕124号", "F1 全部按键")
+}

@@ -1,12 +1,16 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"taizhang/assets"
 	"taizhang/store"
+	"taizhang/ui/common"
 )
 
 // driver runs the app without a terminal at w×h: send feeds keys (a string
@@ -88,9 +92,11 @@ func TestDeskCheckMarksAndCites(t *testing.T) {
 	send(tea.KeyCtrlU, "校外教育")
 	wantIn(t, view(), "附件2 第14项：加强对未成年人的校外教育工作", "类别：教育（推定）")
 
-	// A long detail is cut with a pointer to the lists.
+	// A long detail says how to see the rest, and PgDn shows it.
 	send(tea.KeyCtrlU, "社区协商")
-	wantIn(t, view(), "[依法履职]10. [注] ", "原件所印：", "（未完，全文见清单）")
+	wantIn(t, view(), "[依法履职]10. [注] ", "原件所印：", "按 PgDn 往下看")
+	send(tea.KeyPgDown)
+	wantIn(t, view(), "整理说明：")
 
 	send(tea.KeyCtrlU, "开具无犯罪记录证明")
 	wantIn(t, view(), "依据长民发〔2017〕124号 三：各职能部门", "依据长民发〔2017〕124号 四：未列入清单但需出具证明的事项")
@@ -130,7 +136,7 @@ func TestAdmissionOpinionLabels(t *testing.T) {
 	send, view := driver(t, db, 80, 24)
 	send("5", tea.KeyEnter)
 	wantIn(t, view(), "县（市、区）社区建设领导机构意见：同意，报市里审批")
-	send("o")
+	send("i")
 	wantIn(t, view(), "录入长治市社区建设领导小组办公室意见")
 	send("同意", tea.KeyCtrlS)
 	wantIn(t, view(), "长治市社区建设领导小组办公室意见：同意（")
@@ -145,4 +151,76 @@ func TestListsPolicyTab(t *testing.T) {
 		send(tea.KeyPgDown)
 	}
 	wantIn(t, view(), "长治市民政局办公室　　2017年10月24日印发")
+}
+
+// The policy tab scrolls with Home/End/PgUp/PgDn, rewraps its paragraphs
+// when the window changes (a text wrapped for 100 columns used to break
+// into alternating long and short lines at 80), shows no English, and `/`
+// finds a phrase in it rather than opening the lists' search.
+func TestPolicyTabScrollsAndFinds(t *testing.T) {
+	db := newDB(t, true)
+	var m tea.Model = newApp(t, db)
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 24})
+	m = pressAll(m, "1", "5")
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	paras := strings.Split(common.Display(assets.Policy()), "\n")
+	note := paras[2] // 整理说明：…, the first long paragraph
+	if !strings.HasPrefix(note, "整理说明") {
+		t.Fatalf("paragraph 3 is %q", note)
+	}
+	wantIn(t, m.View(), strings.Join(common.Wrap(note, 80), "\n"))
+	// Page through: no line of the text has a Latin letter.
+	for range len(paras) {
+		lines := strings.Split(m.View(), "\n")
+		for _, l := range lines[1 : len(lines)-2] {
+			if !strings.HasPrefix(l, "（下面还有") && strings.ContainsFunc(l, func(r rune) bool { return r < 0x80 && unicode.IsLetter(r) }) {
+				t.Errorf("the policy shows English: %q", l)
+			}
+		}
+		m = drain(m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyPgDown} })
+	}
+
+	send, view := driver(t, db, 80, 24)
+	send("1", "5")
+	top := view()
+	send(tea.KeyEnd)
+	wantIn(t, view(), "2017年10月24日印发")
+	send(tea.KeyPgUp)
+	if strings.Contains(view(), "2017年10月24日印发") {
+		t.Errorf("PgUp did not scroll back:\n%s", view())
+	}
+	send(tea.KeyHome)
+	if view() != top {
+		t.Errorf("Home is not the top:\n%s", view())
+	}
+	send(tea.KeyPgDown)
+	if view() == top {
+		t.Error("PgDn did not scroll")
+	}
+
+	phrase := "台账"
+	n := strings.Count(common.Display(assets.Policy()), phrase)
+	send("/", phrase)
+	if strings.Contains(view(), "在四个清单中查找") {
+		t.Fatalf("/ opened the lists' search:\n%s", view())
+	}
+	wantIn(t, view(), phrase, fmt.Sprintf("第 1/%d 处", n))
+	send(tea.KeyEnter)
+	wantIn(t, view(), fmt.Sprintf("第 2/%d 处", n))
+	send(tea.KeyCtrlP)
+	wantIn(t, view(), fmt.Sprintf("第 1/%d 处", n))
+	send(tea.KeyEsc, tea.KeyEnter, tea.KeyEnter, tea.KeyEnter)
+	wantIn(t, view(), fmt.Sprintf("第 4/%d 处", n), "「台账」")
+	send(tea.KeyCtrlP)
+	wantIn(t, view(), fmt.Sprintf("第 3/%d 处", n))
+	send("n", "N") // n is 新建 on every screen; it does not step here
+	wantIn(t, view(), fmt.Sprintf("第 3/%d 处", n))
+	send("/", tea.KeyCtrlU, "没有这句话")
+	wantIn(t, view(), "未找到")
+	send(tea.KeyEsc, tea.KeyEsc)
+	if strings.Contains(view(), "查找：") {
+		t.Errorf("Esc left the search on:\n%s", view())
+	}
+	send(tea.KeyEsc)
+	wantIn(t, view(), "按数字键进入")
 }

@@ -2,13 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	bolt "go.etcd.io/bbolt"
+	"taizhang/store/storetest"
 )
 
 func initLedger(t *testing.T) string {
@@ -33,19 +32,7 @@ func TestCheckCommand(t *testing.T) {
 	}
 
 	// An edit the event log does not explain: exit 1 naming the register.
-	b, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.Update(func(tx *bolt.Tx) error {
-		bk := tx.Bucket([]byte("profile"))
-		var p map[string]any
-		json.Unmarshal(bk.Get([]byte("current")), &p)
-		p["community"] = "别的社区"
-		v, _ := json.Marshal(p)
-		return bk.Put([]byte("current"), v)
-	})
-	b.Close()
+	storetest.EditJSON(t, path, "profile", "current", "community", "别的社区")
 	code, _, e = runCmd("check", "--db", path)
 	if code != 1 || !strings.Contains(e, "社区信息") || !strings.Contains(e, "别的社区") || !strings.Contains(e, "第 2 条") {
 		t.Errorf("tampered: %d %q", code, e)

@@ -20,6 +20,7 @@ func runInit(args []string, out, _ io.Writer) error {
 	fs.StringVar(&p.CountyCode, "county", "", "")
 	fs.StringVar(&p.Phone, "phone", "", "")
 	fs.StringVar(&p.SerialPrefix, "prefix", "", "")
+	fs.IntVar(&p.Station, "station", 1, "")
 	operator := fs.String("operator", "", "")
 	force := fs.Bool("force", false, "")
 	if err := parseFlags(fs, args); err != nil {
@@ -42,8 +43,11 @@ func runInit(args []string, out, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "已设置：%s（%s %s，%s），经办人 %s。数据文件：%s\n",
-		saved.CommitteeName(), saved.CountyName, saved.CountyCode, saved.Street, op.Name, d.Path())
+	fmt.Fprintf(out, "已设置：%s（%s %s，%s），第 %d 号窗口，经办人 %s。数据文件：%s\n",
+		saved.CommitteeName(), saved.CountyName, saved.CountyCode, saved.Street, saved.StationNo(), op.Name, d.Path())
+	if s, err := d.Signer(); err == nil {
+		fmt.Fprintf(out, "本单位签名指纹：%s（请告知接收单位，以便核对导出包）\n", store.Fingerprint(s.Public))
+	}
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"taizhang/assets"
 	"taizhang/store"
 	"taizhang/ui"
+	"taizhang/ui/input"
 )
 
 // runTUI opens the data file and runs the screens until the user quits.
@@ -21,7 +22,8 @@ func runTUI(path string) error {
 		return err
 	}
 	defer db.Close()
-	p := tea.NewProgram(ui.New(db, cat, nil), tea.WithAltScreen())
+	opts := append([]tea.ProgramOption{tea.WithAltScreen()}, input.ProgramOptions()...)
+	p := tea.NewProgram(ui.New(db, cat, nil), opts...)
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("界面出错退出：%w（已保存的内容不受影响）", err)
 	}

@@ -17,7 +17,7 @@ import (
 )
 
 // end is the last day of the test data: a Friday afternoon.
-var end = time.Date(2026, 11, 27, 16, 0, 0, 0, time.Local)
+var end = time.Date(2026, 11, 27, 16, 0, 0, 0, store.Beijing)
 
 func open(t testing.TB, path string) *store.DB {
 	t.Helper()

@@ -31,7 +31,7 @@ func testCert() store.Certificate {
 		Name: "𠮷丽娜", IDNumber: testID, Sex: "女", Birth: "1990-03-07",
 		Address: "长治市潞州区英雄南路12号院3单元201室", Purpose: "办理子女入学手续。",
 		Recipient: "长治市潞州区教育局", Verified: "自2019年3月起在此居住至今",
-		Copies: 2, IssueDate: "2026-11-29", Issued: time.Date(2026, 11, 29, 9, 30, 0, 0, time.Local),
+		Copies: 2, IssueDate: "2026-11-29", Issued: time.Date(2026, 11, 29, 9, 30, 0, 0, store.Beijing),
 		OperatorName: "王晓红", Status: store.Valid,
 	}
 }

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"taizhang/store"
@@ -19,6 +18,7 @@ import (
 	"taizhang/ui/common"
 	"taizhang/ui/components/form"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/pager"
 )
 
 type mode int
@@ -31,8 +31,10 @@ const (
 	opinion    // entering an opinion or a decision
 )
 
+// keyMap is the screen's keys, taken from the one table in ui/common.
 type keyMap struct {
 	New, Open, Back, Edit, Submit, Opinion, Approve, Reject, Withdraw, Print key.Binding
+	Yes, Scroll                                                              key.Binding
 	Move                                                                     listview.Keys
 }
 
@@ -45,7 +47,7 @@ type Model struct {
 	cursor   listview.Model
 	cur      store.Admission
 	history  []store.Event
-	pager    viewport.Model
+	pager    pager.Model // the place in the detail
 	draft    form.Model
 	editing  uint64 // id of the draft being edited (0: new)
 	act      action // what the opinion form records
@@ -58,19 +60,12 @@ type Model struct {
 
 // New makes the screen.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, cursor: listview.New(10), pager: viewport.New(80, 10)}
+	m := &Model{ctx: ctx, cursor: listview.New(10), pager: pager.New(10)}
+	k := ctx.Keys
 	m.keys = keyMap{
-		New:      common.Bind("n", "新建申请", "n"),
-		Open:     common.Bind("Enter", "详情", "enter"),
-		Back:     common.Bind("Esc", "返回", "esc"),
-		Edit:     common.Bind("e", "修改草稿", "e"),
-		Submit:   common.Bind("s", "核查并报送", "s"),
-		Opinion:  common.Bind("o", "录入县级/市级意见", "o"),
-		Approve:  common.Bind("a", "准入", "a"),
-		Reject:   common.Bind("r", "不予准入", "r"),
-		Withdraw: common.Bind("w", "撤回", "w"),
-		Print:    common.Bind("p", "打印审批表", "p"),
-		Move:     listview.DefaultKeys(),
+		New: k.New, Open: k.Open, Back: k.Back, Edit: k.Edit, Submit: k.Submit, Opinion: k.Opinion,
+		Approve: k.Approve, Reject: k.Reject, Withdraw: k.Withdraw, Print: k.Print,
+		Yes: k.Yes, Scroll: k.Scroll, Move: listview.DefaultKeys(),
 	}
 	return m
 }
@@ -90,12 +85,9 @@ func (m *Model) Capturing() bool { return m.mode == drafting || m.mode == opinio
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.cursor.SetHeight(h - 3)
-	m.pager.Width, m.pager.Height = w, h
+	m.pager.SetHeight(h)
 	m.draft.SetSize(w, h-1)
-	m.opForm.SetSize(w, h-4)
-	if m.mode == viewing || m.mode == confirming {
-		m.setPager()
-	}
+	m.sizeOpinion()
 }
 
 type loaded struct {
@@ -169,8 +161,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Fail(msg.err)
 		}
+		if msg.a.ID != m.cur.ID || m.mode != viewing {
+			m.pager.Top()
+		}
 		m.cur, m.history, m.mode = msg.a, msg.history, viewing
-		m.setPager()
 		return m, nil
 	case saved:
 		switch msg.step {
@@ -229,7 +223,7 @@ func (m *Model) viewKey(km tea.KeyMsg) tea.Cmd {
 		}
 		m.findings = m.ctx.Checker.Review(a)
 		m.mode = confirming
-		m.setPager()
+		m.pager.Top()
 	case key.Matches(km, k.Opinion) && (st == store.AdmSubmitted || st == store.AdmCounty && a.UnitLevel == store.UnitCityLevel):
 		m.startOpinion(actOpinion)
 	case key.Matches(km, k.Approve) && canDecide(a, st):
@@ -241,9 +235,15 @@ func (m *Model) viewKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Print):
 		return m.print()
 	default:
-		m.pager, _ = m.pager.Update(km)
+		m.scroll(km)
 	}
 	return nil
+}
+
+// scroll moves the detail for a key that is not a command.
+func (m *Model) scroll(km tea.KeyMsg) {
+	m.pager.SetLen(len(m.detailLines()))
+	m.pager.Update(km)
 }
 
 func canDecide(a store.Admission, st store.AdmissionStatus) bool {
@@ -276,18 +276,17 @@ func (m *Model) confirmKey(km tea.KeyMsg) tea.Cmd {
 	if m.busy {
 		return nil
 	}
-	switch km.String() {
-	case "y", "Y":
+	switch {
+	case key.Matches(km, m.keys.Yes):
 		m.busy = true
-		m.setPager()
 		db, op, id := m.ctx.Store, m.ctx.Operator, m.cur.ID
 		return save(db, func(db *store.DB) (store.Admission, error) { return db.SubmitAdmission(op, id) }, savedSubmit)
-	case "n", "N", "esc":
+	case key.Matches(km, m.keys.Back):
 		m.mode = viewing
-		m.setPager()
+		m.pager.Top()
 		return nil
 	}
-	m.pager, _ = m.pager.Update(km)
+	m.scroll(km)
 	return nil
 }
 
@@ -299,14 +298,14 @@ func (m *Model) submitted(msg saved) tea.Cmd {
 	}
 	a := msg.a
 	m.show(a)
-	return tea.Batch(m.open(a.ID), common.Info("已报送。送审："+store.ApprovingBody(a.UnitLevel)+"；意见返回后按 o 录入。"))
+	return tea.Batch(m.open(a.ID), common.Info("已报送。送审："+store.ApprovingBody(a.UnitLevel)+"；意见返回后按 i 录入。"))
 }
 
 // show puts a record just saved on screen at once; open then reads its
 // history. Until then a second save key finds no form to save.
 func (m *Model) show(a store.Admission) {
 	m.cur, m.history, m.mode = a, nil, viewing
-	m.setPager()
+	m.pager.Top()
 }
 
 func (m *Model) print() tea.Cmd {
@@ -317,9 +316,9 @@ func (m *Model) print() tea.Cmd {
 			return common.Status{Text: err.Error(), Err: true}
 		}
 		if err := printout.Open(path); err != nil {
-			return common.Status{Text: "已生成审批表（一式三份，请打印 3 份）：" + path + "。" + err.Error(), Err: true}
+			return common.Status{Text: "已生成审批表（一式三份，请打印 3 份）。" + err.Error(), Err: true}
 		}
-		return common.Status{Text: "已生成审批表并交给默认程序打开（一式三份，请打印 3 份）：" + path}
+		return common.Status{Text: "已生成审批表并交给默认程序打开（一式三份，请打印 3 份）：" + common.InDataFolder(db.Path(), path)}
 	}
 }
 
@@ -330,7 +329,7 @@ func (m *Model) View() string {
 	case opinion:
 		return m.opinionView()
 	case viewing, confirming:
-		return m.pager.View()
+		return m.pager.View(m.detailLines(), m.ctx.Styles)
 	}
 	return m.listView()
 }
@@ -340,26 +339,44 @@ func (m *Model) listView() string {
 	now := m.ctx.Now()
 	var b strings.Builder
 	b.WriteString(s.Title.Render(fmt.Sprintf("准入申请 %d 件", len(m.list))) + "\n")
-	b.WriteString(s.Label.Render(common.Truncate(" 状态         申请单位             事项                    期限", m.width)) + "\n")
+	statusW := 6 // the status is shown whole, as wide as the widest
+	for _, a := range m.list {
+		statusW = max(statusW, common.Width(string(a.Effective(now))))
+	}
+	// The term is shown whole (its end month tells rows apart); the unit and
+	// the item share the rest, the unit keeping its distinctive part.
+	rest := max(m.width-1-statusW-1-1-1-termW, 12)
+	unitW := rest / 2
+	itemW := rest - unitW
+	head := " " + common.Pad("状态", statusW) + " " + common.Pad("申请单位", unitW) + " " + common.Pad("事项", itemW) + " 期限"
+	b.WriteString(s.Label.Render(common.Truncate(head, m.width)) + "\n")
 	if len(m.list) == 0 {
 		b.WriteString(s.Dim.Render(common.Truncate("  还没有准入申请。部门要求社区承接工作或出具清单外的证明时，按 n 起草审批表。", m.width)))
 		return b.String()
 	}
 	b.WriteString(m.cursor.View(m.width, s, func(i int, _ bool) string {
 		a := m.list[i]
-		return fmt.Sprintf("%s %s %s %s", common.Pad(string(a.Effective(now)), 12), common.Pad(common.Display(a.Unit), 20),
-			common.Pad(common.Display(a.Item), 24), shortTerm(a))
+		return fmt.Sprintf("%s %s %s %s", common.Pad(string(a.Effective(now)), statusW), common.Pad(common.ShortName(a.Unit, unitW), unitW),
+			common.Pad(common.Display(a.Item), itemW), shortTerm(a))
 	}))
 	return b.String()
 }
 
-// shortTerm is the term as the list shows it: 临时性 2026-11至2026-12.
+// termW is the width of the list's term: 临时 2026-11至2026-12.
+const termW = 21
+
+// shortTerm is the term as the list shows it, the kind in two characters:
+// 临时 2026-11至2026-12, 长期 2026-11起.
 func shortTerm(a store.Admission) string {
+	kind := []rune(a.Term)
+	if len(kind) > 2 {
+		kind = kind[:2]
+	}
 	switch {
 	case a.Term == store.TermLong:
 		return "长期 " + a.From + "起"
 	case a.Term != "":
-		return a.Term + " " + a.From + "至" + a.To
+		return string(kind) + " " + a.From + "至" + a.To
 	}
 	return ""
 }
@@ -379,32 +396,51 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch m.mode {
 	case drafting:
-		return []key.Binding{m.draft.Keys.Next, m.draft.Keys.Prev, common.Bind("Ctrl+S", "保存草稿", "ctrl+s"), m.draft.Keys.Cancel}
+		return m.draft.ShortHelp()
 	case opinion:
-		return []key.Binding{m.opForm.Keys.Next, common.Bind("Ctrl+S", "确定", "ctrl+s"), m.opForm.Keys.Cancel}
+		return m.opForm.ShortHelp()
 	case confirming:
-		return []key.Binding{common.Bind("Y", "确认报送", "y"), common.Bind("N", "返回", "n")}
+		return []key.Binding{k.Yes, k.Back}
 	case viewing:
-		st := m.cur.Effective(m.ctx.Now())
-		var out []key.Binding
-		if st == store.AdmDraft {
-			out = append(out, k.Edit, k.Submit)
-		}
-		if st == store.AdmSubmitted || st == store.AdmCounty && m.cur.UnitLevel == store.UnitCityLevel {
-			out = append(out, k.Opinion)
-		}
-		if canDecide(m.cur, st) {
-			out = append(out, k.Approve, k.Reject)
-		}
-		if canWithdraw(st) {
-			out = append(out, k.Withdraw)
-		}
-		return append(out, k.Print, common.Bind("上/下", "滚动", "up"), k.Back)
+		return append(m.actions(), k.Scroll, k.Back)
 	}
-	return []key.Binding{k.New, k.Open, k.Move.Up, k.Move.Down, k.Back}
+	return []key.Binding{k.New, k.Open, k.Back}
+}
+
+// actions are the keys that act on the application shown, at its step.
+func (m *Model) actions() []key.Binding {
+	k := m.keys
+	st := m.cur.Effective(m.ctx.Now())
+	var out []key.Binding
+	if st == store.AdmDraft {
+		out = append(out, k.Edit, k.Submit)
+	}
+	if st == store.AdmSubmitted || st == store.AdmCounty && m.cur.UnitLevel == store.UnitCityLevel {
+		out = append(out, k.Opinion)
+	}
+	if canDecide(m.cur, st) {
+		out = append(out, k.Approve, k.Reject)
+	}
+	if canWithdraw(st) {
+		out = append(out, k.Withdraw)
+	}
+	return append(out, k.Print)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.New, k.Open, k.Back}, {k.Edit, k.Submit, k.Opinion, k.Approve, k.Reject, k.Withdraw, k.Print}, k.Move.FullHelp()}
+	switch m.mode {
+	case drafting:
+		return m.draft.FullHelp()
+	case opinion:
+		return m.opForm.FullHelp()
+	case confirming:
+		return [][]key.Binding{{k.Yes, k.Back}, m.pager.Keys.FullHelp()}
+	case viewing:
+		return [][]key.Binding{append(m.actions(), k.Back), m.pager.Keys.FullHelp()}
+	}
+	return [][]key.Binding{{k.New, k.Open, k.Back}, k.Move.FullHelp()}
 }
+
+// Keymap is every key the screen acts on, in any mode.
+func (m *Model) Keymap() []key.Binding { return common.Bindings(m.keys) }

@@ -2,7 +2,6 @@ package admission
 
 import (
 	"fmt"
-	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -77,6 +76,7 @@ func (m *Model) startDraft(a store.Admission) {
 	}
 	m.draft = form.New(&m.ctx.Styles, fields...)
 	m.draft.AllowIncomplete = true
+	m.draft.SaveLabel = "保存草稿"
 	m.editing = a.ID
 	if a.ID == 0 {
 		a.AppliedOn = m.ctx.Now().Format("2006-01-02")
@@ -149,12 +149,8 @@ func (m *Model) draftSaved(msg saved) tea.Cmd {
 	return tea.Batch(m.open(a.ID), common.Info("草稿已保存；"+missing))
 }
 
-// setPager fills the detail view (with the checks when confirming).
-func (m *Model) setPager() {
-	m.pager.Width, m.pager.Height = m.width, m.height
-	m.pager.SetContent(strings.Join(m.detailLines(), "\n"))
-}
-
+// detailLines are the application, every field whole (with the checks
+// first when confirming).
 func (m *Model) detailLines() []string {
 	s := m.ctx.Styles
 	a := m.cur
@@ -164,14 +160,7 @@ func (m *Model) detailLines() []string {
 		if v == "" {
 			v = "（未填）"
 		}
-		head := label + "："
-		for i, l := range common.Wrap(common.Display(v), max(w-common.Width(head), 10)) {
-			if i == 0 {
-				out = append(out, s.Label.Render(head)+l)
-			} else {
-				out = append(out, strings.Repeat(" ", common.Width(head))+l)
-			}
-		}
+		out = append(out, common.Labelled(s.Label.Render(label+"："), v, w)...)
 	}
 	if m.mode == confirming {
 		out = append(out, s.Title.Render("报送前核查（请阅读后确认）"))
@@ -189,14 +178,16 @@ func (m *Model) detailLines() []string {
 				}
 			}
 		}
-		prompt := s.Label.Render("按 Y 确认报送，按 N 返回修改。")
+		prompt := s.Label.Render("按 Y 确认报送，按 Esc 返回修改。")
 		if m.busy {
 			prompt = s.Dim.Render(common.Display(common.SavingText))
 		}
 		out = append(out, "", prompt, "")
 	}
 	st := a.Effective(m.ctx.Now())
-	out = append(out, s.Title.Render(common.Truncate(fmt.Sprintf("%s  [%s]", a.Item, st), w)))
+	for _, l := range common.Wrap(common.Display(fmt.Sprintf("%s  [%s]", a.Item, st)), w) {
+		out = append(out, s.Title.Render(l))
+	}
 	field("申请单位", a.Unit+"（"+a.UnitLevel+"）")
 	if a.CreditCode != "" {
 		field("统一社会信用代码", a.CreditCode)
@@ -226,7 +217,7 @@ func (m *Model) detailLines() []string {
 	field("赋予社区的权限", a.LetterPowers)
 	out = append(out, "", s.Title.Render("经过"))
 	for _, ev := range m.history {
-		out = append(out, common.Truncate(common.Display("  "+store.StampText(ev.Time)+"  "+ev.Operator+"  "+ev.Describe()), w))
+		out = append(out, common.Labelled("  "+store.StampText(ev.Time)+"  ", ev.Operator+"  "+ev.Describe(), w)...)
 	}
 	return out
 }

@@ -65,8 +65,8 @@ func (m *Model) startOpinion(act action) {
 		&form.Field{Key: fDate, Label: fDate, Required: act != actWithdraw, CharLimit: 12, Placeholder: "审批表上的日期，如：2026-12-05"},
 	)
 	m.opForm.SetValue(fDate, m.ctx.Now().Format("2006-01-02"))
-	m.opForm.SetSize(m.width, m.height-4)
 	m.mode = opinion
+	m.sizeOpinion()
 }
 
 func (m *Model) opinionKey(km tea.KeyMsg) tea.Cmd {
@@ -112,9 +112,25 @@ func (m *Model) opinionSaved(msg saved) tea.Cmd {
 	return tea.Batch(m.open(msg.a.ID), common.Info(fmt.Sprintf("已记录。申请当前状态：%s。", msg.a.Status)))
 }
 
-func (m *Model) opinionView() string {
+// opinionHead is what the opinion form records, and for which application,
+// shown whole above the form.
+func (m *Model) opinionHead() []string {
 	s := m.ctx.Styles
-	head := s.Title.Render(common.Truncate(m.actionTitle(), m.width)) + "\n" +
-		s.Dim.Render(common.Truncate(common.Display("申请："+m.cur.Item+"（"+m.cur.Unit+"）"), m.width)) + "\n\n"
-	return head + m.opForm.View()
+	var out []string
+	for _, l := range common.Wrap(common.Display(m.actionTitle()), m.width) {
+		out = append(out, s.Title.Render(l))
+	}
+	for _, l := range common.Labelled("申请：", m.cur.Item+"（"+m.cur.Unit+"）", m.width) {
+		out = append(out, s.Dim.Render(l))
+	}
+	return append(out, "")
+}
+
+// sizeOpinion gives the opinion form the lines its head leaves.
+func (m *Model) sizeOpinion() {
+	m.opForm.SetSize(m.width, m.height-len(m.opinionHead())-1)
+}
+
+func (m *Model) opinionView() string {
+	return strings.Join(m.opinionHead(), "\n") + "\n" + m.opForm.View()
 }

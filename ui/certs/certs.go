@@ -4,7 +4,6 @@
 package certs
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -17,6 +16,7 @@ import (
 	"taizhang/store/search"
 	"taizhang/ui/common"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/pager"
 	"taizhang/ui/components/searchbox"
 )
 
@@ -30,28 +30,32 @@ const (
 	voiding               // typing a void reason
 )
 
+// rowAction is what a key asked of a certificate: open its detail, or act
+// on it at once from the ledger row (p, v, c) as from its detail.
+type rowAction int
+
+const (
+	actOpen rowAction = iota
+	actPrint
+	actVoid
+	actCorrect
+)
+
+// keyMap is the screen's keys, taken from the one table in ui/common.
 type keyMap struct {
-	New, PrevMonth, NextMonth, ThisMonth, Search, Open, Back key.Binding
-	Print, Void, Correct, Reveal, Linked, OpenFile           key.Binding
-	Move                                                     listview.Keys
+	New, PrevMonth, NextMonth, ThisMonth, Months, Search, Open, Back key.Binding
+	Print, Void, Correct, Reveal, Linked, OpenFile                   key.Binding
+	Select, Confirm                                                  key.Binding
+	Move                                                             listview.Keys
 }
 
-func newKeys() keyMap {
+func newKeys(k common.Keys) keyMap {
 	return keyMap{
-		New:       common.Bind("n", "开具证明", "n"),
-		PrevMonth: common.Bind("[", "上个月", "["),
-		NextMonth: common.Bind("]", "下个月", "]"),
-		ThisMonth: common.Bind("t", "回到本月", "t"),
-		Search:    common.Bind("/", "查找（姓名、拼音、身份证号、编号）", "/"),
-		Open:      common.Bind("Enter", "详情", "enter"),
-		Back:      common.Bind("Esc", "返回", "esc"),
-		Print:     common.Bind("p", "打印", "p"),
-		Void:      common.Bind("v", "作废", "v"),
-		Correct:   common.Bind("c", "更正", "c"),
-		Reveal:    common.Bind("s", "显示/隐藏完整身份证号", "s"),
-		Linked:    common.Bind("l", "查看关联证明", "l"),
-		OpenFile:  common.Bind("o", "打开打印文件", "o"),
-		Move:      listview.DefaultKeys(),
+		New: k.New, PrevMonth: k.PrevMonth, NextMonth: k.NextMonth, ThisMonth: k.ThisMonth, Months: k.Months,
+		Search: k.Search, Open: k.Open, Back: k.Back,
+		Print: k.Print, Void: k.Void, Correct: k.Correct, Reveal: k.ShowID, Linked: k.Linked, OpenFile: k.OpenFile,
+		Select: k.Select, Confirm: k.Confirm,
+		Move: listview.DefaultKeys(),
 	}
 }
 
@@ -78,12 +82,14 @@ type Model struct {
 	hitTotal int
 
 	cert      store.Certificate // the one in detail
+	pager     pager.Model       // its place in the detail
 	history   []store.Event
 	linked    string
 	reveal    bool
 	lastPrint string // path of the newest printout
 	printing  bool   // a printout is being written: p waits
 	voidBusy  bool   // the void is being saved: keys wait
+	voidFrom  mode   // where Esc or the void leads back to: the ledger or the detail
 
 	form   *issueForm
 	reason textinput.Model
@@ -94,7 +100,7 @@ type Model struct {
 // New makes the screen; the ledger loads when it is first shown.
 func New(ctx *common.Context) *Model {
 	tpl, _ := assets.CertTemplates()
-	m := &Model{ctx: ctx, keys: newKeys(), types: tpl, list: listview.New(10)}
+	m := &Model{ctx: ctx, keys: newKeys(ctx.Keys), types: tpl, list: listview.New(10), pager: pager.New(10)}
 	m.search = searchbox.New(ctx.Styles, "姓名、拼音（zhangs）、身份证号后几位或编号（2026-0042）")
 	m.reason = common.NewInput(ctx.Styles, reasonHint)
 	m.reason.CharLimit = 100
@@ -123,6 +129,7 @@ func (m *Model) SetSize(w, h int) {
 	m.list.SetHeight(h - 3)
 	m.search.Results.SetHeight(h - 3)
 	m.search.SetWidth(w - 12)
+	m.pager.SetHeight(h)
 	common.SizeInput(&m.reason, w-14, reasonHint)
 	if m.form != nil {
 		m.form.setSize(w, h)
@@ -167,6 +174,7 @@ type (
 		cert    store.Certificate
 		history []store.Event
 		linked  string // serial of the certificate this one corrects or is corrected by
+		act     rowAction
 		err     error
 	}
 	printed struct {
@@ -258,7 +266,10 @@ func (m *Model) moreRows() tea.Cmd {
 	return bg(func() tea.Msg { return rowsRead{q, readRows(db, need)} })
 }
 
-func (m *Model) openCert(id uint64) tea.Cmd {
+func (m *Model) openCert(id uint64) tea.Cmd { return m.readCert(id, actOpen) }
+
+// readCert reads a certificate with its history for act.
+func (m *Model) readCert(id uint64, act rowAction) tea.Cmd {
 	db := m.ctx.Store
 	return bg(func() tea.Msg {
 		c, err := db.Certificate(id)
@@ -272,7 +283,7 @@ func (m *Model) openCert(id uint64) tea.Cmd {
 				linked = o.Serial
 			}
 		}
-		return certLoaded{c, h, linked, err}
+		return certLoaded{c, h, linked, act, err}
 	})
 }
 
@@ -320,8 +331,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err != nil {
 			return m, common.Fail(msg.err)
 		}
-		m.cert, m.history, m.linked, m.mode = msg.cert, msg.history, msg.linked, detail
-		return m, nil
+		return m, m.certLoaded(msg)
 	case printed:
 		return m, m.afterPrint(msg)
 	case voided:
@@ -381,13 +391,91 @@ func (m *Model) ledgerKey(km tea.KeyMsg) tea.Cmd {
 		m.mode = searching
 		return tea.Batch(m.search.Open(), m.runSearch())
 	case key.Matches(km, k.Open):
-		if len(m.rows) > 0 {
-			return m.openCert(m.rows[m.list.Cursor()].ID)
+		return m.onRow(actOpen)
+	case key.Matches(km, k.Print):
+		return m.onRow(actPrint)
+	case key.Matches(km, k.Void):
+		return m.onRow(actVoid)
+	case key.Matches(km, k.Correct):
+		return m.onRow(actCorrect)
+	case key.Matches(km, k.OpenFile):
+		if m.lastPrint != "" {
+			return openFile(m.lastPrint)
 		}
 	default:
 		m.list.Update(km)
 	}
 	return nil
+}
+
+// onRow reads the certificate of the selected row for act.
+func (m *Model) onRow(act rowAction) tea.Cmd {
+	if len(m.rows) == 0 {
+		return nil
+	}
+	return m.readCert(m.rows[m.list.Cursor()].ID, act)
+}
+
+// certLoaded shows a certificate just read, or does to it what the ledger
+// row was asked (a void or a correction only if the ledger still shows).
+func (m *Model) certLoaded(msg certLoaded) tea.Cmd {
+	if msg.act == actOpen {
+		m.showCert(msg)
+		m.mode = detail
+		return nil
+	}
+	if msg.act == actPrint {
+		return m.printCert(msg.cert)
+	}
+	if m.mode != ledger {
+		return nil
+	}
+	if msg.act == actVoid {
+		if msg.cert.Status != store.Voided { // the detail behind the reason field
+			m.showCert(msg)
+		}
+		return m.startVoid(msg.cert)
+	}
+	return m.startCorrect(msg.cert)
+}
+
+// showCert holds a loaded certificate for the detail; another certificate,
+// or one opened afresh, is shown from its top.
+func (m *Model) showCert(msg certLoaded) {
+	if msg.cert.ID != m.cert.ID || m.mode != detail && m.mode != voiding {
+		m.pager.Top()
+	}
+	m.cert, m.history, m.linked = msg.cert, msg.history, msg.linked
+}
+
+// printCert writes the printout of c (not of a voided one), once at a time.
+func (m *Model) printCert(c store.Certificate) tea.Cmd {
+	if c.Status == store.Voided {
+		return common.Fail(fmt.Errorf("证明 %s 已作废，不能打印。", c.Serial))
+	}
+	if m.printing {
+		return nil
+	}
+	m.printing = true
+	return m.print(c)
+}
+
+// startVoid asks for the reason to void c; Esc and the saved void lead
+// back to where the worker was (the ledger or the detail).
+func (m *Model) startVoid(c store.Certificate) tea.Cmd {
+	if c.Status == store.Voided {
+		return common.Fail(fmt.Errorf("证明 %s 已经作废。", c.Serial))
+	}
+	m.voidFrom, m.mode = m.mode, voiding
+	m.reason.SetValue("")
+	return m.reason.Focus()
+}
+
+func (m *Model) startCorrect(c store.Certificate) tea.Cmd {
+	if c.Status == store.Voided {
+		return common.Fail(fmt.Errorf("证明 %s 已作废，不能再更正；请按 n 开具新证明。", c.Serial))
+	}
+	return m.startForm(&c)
 }
 
 func (m *Model) searchKey(km tea.KeyMsg) tea.Cmd {
@@ -424,34 +512,22 @@ func (m *Model) detailKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Reveal):
 		m.reveal = !m.reveal
 	case key.Matches(km, k.Print):
-		if c.Status == store.Voided {
-			return common.Fail(errors.New("作废的证明不能打印。"))
-		}
-		if m.printing {
-			return nil
-		}
-		m.printing = true
-		return m.print(c)
+		return m.printCert(c)
 	case key.Matches(km, k.OpenFile):
 		if m.lastPrint != "" {
 			return openFile(m.lastPrint)
 		}
 	case key.Matches(km, k.Void):
-		if c.Status == store.Voided {
-			return common.Fail(fmt.Errorf("证明 %s 已经作废。", c.Serial))
-		}
-		m.mode = voiding
-		m.reason.SetValue("")
-		return m.reason.Focus()
+		return m.startVoid(c)
 	case key.Matches(km, k.Correct):
-		if c.Status == store.Voided {
-			return common.Fail(fmt.Errorf("证明 %s 已作废，不能再更正；请按 n 开具新证明。", c.Serial))
-		}
-		return m.startForm(&c)
+		return m.startCorrect(c)
 	case key.Matches(km, k.Linked):
 		if id := max(c.ReplacedBy, c.Replaces); id != 0 {
 			return m.openCert(id)
 		}
+	default:
+		m.pager.SetLen(len(m.detailLines()))
+		m.pager.Update(km)
 	}
 	return nil
 }
@@ -460,12 +536,15 @@ func (m *Model) voidKey(km tea.KeyMsg) tea.Cmd {
 	if m.voidBusy {
 		return nil
 	}
-	switch km.String() {
-	case "esc":
-		m.mode = detail
+	switch {
+	case key.Matches(km, m.keys.Back):
 		m.reason.Blur()
+		if m.voidFrom == ledger {
+			return m.back()
+		}
+		m.mode = detail
 		return nil
-	case "enter":
+	case key.Matches(km, m.keys.Confirm):
 		m.voidBusy = true
 		db, op, id, reason := m.ctx.Store, m.ctx.Operator, m.cert.ID, m.reason.Value()
 		return common.Save(common.CertsScreen, db, func(db *store.DB) (tea.Msg, error) {
@@ -484,43 +563,70 @@ func (m *Model) afterVoid(msg voided) tea.Cmd {
 		return common.Fail(msg.err)
 	}
 	m.reason.Blur()
+	done := common.Info(fmt.Sprintf("证明 %s 已作废。", msg.cert.Serial))
+	if m.voidFrom == ledger {
+		return tea.Batch(m.back(), done)
+	}
 	m.mode = detail
-	return tea.Batch(m.openCert(msg.cert.ID), common.Info(fmt.Sprintf("证明 %s 已作废。", msg.cert.Serial)))
+	return tea.Batch(m.openCert(msg.cert.ID), done)
 }
 
-// ShortHelp is the help bar of the current mode.
+// ShortHelp is the bottom line of the current mode: its essential keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch m.mode {
 	case searching:
-		return []key.Binding{common.Bind("上/下", "选择", "up"), k.Open, common.Bind("Esc", "结束查找", "esc")}
+		return []key.Binding{k.Select, k.Open, k.Back}
 	case detail:
-		out := []key.Binding{}
-		if m.cert.Status == store.Valid {
-			out = append(out, k.Print, k.Void, k.Correct)
-		}
-		out = append(out, k.Reveal)
-		if m.cert.Replaces != 0 || m.cert.ReplacedBy != 0 {
-			out = append(out, k.Linked)
-		}
-		if m.lastPrint != "" {
-			out = append(out, k.OpenFile)
-		}
-		return append(out, common.Bind("Esc", "返回列表", "esc"))
+		return m.detailKeys()
 	case issuing:
 		return m.form.form.ShortHelp()
 	case voiding:
-		return []key.Binding{common.Bind("Enter", "确认作废", "enter"), common.Bind("Esc", "不作废", "esc")}
+		return []key.Binding{k.Confirm, k.Back}
 	}
-	return []key.Binding{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.Move.Up, k.Move.Down, k.Back}
+	return []key.Binding{k.New, k.Open, k.Print, k.Search, k.Months, k.Back}
 }
 
-// FullHelp lists every key of the screen.
+// detailKeys are the keys that act on the certificate shown.
+func (m *Model) detailKeys() []key.Binding {
+	k := m.keys
+	var out []key.Binding
+	if m.cert.Status == store.Valid {
+		out = append(out, k.Print, k.Void, k.Correct)
+	}
+	out = append(out, k.Reveal)
+	if m.cert.Replaces != 0 || m.cert.ReplacedBy != 0 {
+		out = append(out, k.Linked)
+	}
+	if m.lastPrint != "" {
+		out = append(out, k.OpenFile)
+	}
+	return append(out, k.Back)
+}
+
+// FullHelp lists every key of the current mode.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
+	switch m.mode {
+	case searching:
+		return [][]key.Binding{{k.Open, k.Back}, listview.ArrowsOnly().FullHelp()}
+	case detail:
+		return [][]key.Binding{m.detailKeys(), m.pager.Keys.FullHelp()}
+	case issuing:
+		return m.form.form.FullHelp()
+	case voiding:
+		return [][]key.Binding{m.ShortHelp()}
+	}
+	row := []key.Binding{k.Open, k.Print, k.Void, k.Correct}
+	if m.lastPrint != "" {
+		row = append(row, k.OpenFile)
+	}
 	return [][]key.Binding{
-		{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.ThisMonth},
+		{k.New, k.Search, k.PrevMonth, k.NextMonth, k.ThisMonth, k.Back},
+		row,
 		k.Move.FullHelp(),
-		{k.Print, k.Void, k.Correct, k.Reveal, k.Linked, k.OpenFile, k.Back},
 	}
 }
+
+// Keymap is every key the screen acts on, in any mode.
+func (m *Model) Keymap() []key.Binding { return common.Bindings(m.keys) }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"taizhang/assets"
@@ -23,7 +24,7 @@ type issueForm struct {
 	form    form.Model
 	old     *store.Certificate
 	opt     store.IssueOptions
-	warning error // a ClockBehindError, PersonNameError or DuplicateError waiting for Y/N
+	warning error // a ClockBehindError, PersonNameError or DuplicateError waiting for Y or Esc
 	types   map[int]assets.CertTemplate
 	width   int
 	height  int
@@ -221,8 +222,8 @@ func (f *issueForm) input() store.CertInput {
 // update handles a message while the form is open.
 func (f *issueForm) update(msg tea.Msg) tea.Cmd {
 	if km, ok := msg.(tea.KeyMsg); ok && f.warning != nil {
-		switch km.String() {
-		case "y", "Y":
+		switch {
+		case key.Matches(km, f.ctx.Keys.Yes):
 			var cb *store.ClockBehindError
 			var pe *store.PersonNameError
 			switch {
@@ -235,7 +236,7 @@ func (f *issueForm) update(msg tea.Msg) tea.Cmd {
 			}
 			f.warning = nil
 			return f.save()
-		case "n", "N", "esc":
+		case key.Matches(km, f.ctx.Keys.Back):
 			f.warning = nil
 		}
 		return nil
@@ -305,7 +306,7 @@ func (f *issueForm) view() string {
 		for _, l := range common.Wrap(common.Display(f.warning.Error()), f.width-2) {
 			lines = append(lines, " "+s.Warn.Render(l))
 		}
-		lines = append(lines, " "+s.Label.Render("按 Y 仍然保存，按 N 返回修改。"))
+		lines = append(lines, " "+s.Label.Render("按 Y 仍然保存，按 Esc 返回修改。"))
 		out = lastLines(out, f.height-len(lines)-1) + "\n\n" + strings.Join(lines, "\n")
 	}
 	return out

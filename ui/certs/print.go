@@ -33,11 +33,12 @@ func (m *Model) afterPrint(msg printed) tea.Cmd {
 		return common.Fail(msg.err)
 	}
 	m.lastPrint = msg.path
-	if m.cert.ID == msg.cert.ID {
-		return tea.Batch(m.openCert(msg.cert.ID),
-			common.Info(fmt.Sprintf("已生成打印文件（第 %d 次打印，%d 份）：%s  按 o 打开", msg.cert.Prints, msg.cert.Copies, msg.path)))
+	done := common.Info(fmt.Sprintf("已生成打印文件（%s，第 %d 次打印，%d 份）：%s。按 o 打开。",
+		msg.cert.Serial, msg.cert.Prints, msg.cert.Copies, common.InDataFolder(m.ctx.Store.Path(), msg.path)))
+	if m.mode == detail && m.cert.ID == msg.cert.ID {
+		return tea.Batch(m.openCert(msg.cert.ID), done)
 	}
-	return nil
+	return done
 }
 
 // openFile hands the printout to Excel/WPS (or the system's viewer)

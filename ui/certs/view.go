@@ -29,7 +29,43 @@ func (m *Model) shortType(no int) string {
 	return "准入证明"
 }
 
-// rowText is one ledger line: serial, date, type, name, masked ID, status.
+// Ledger columns: 状态 comes right after the date, so a narrow window
+// (60 columns) never loses 有效/作废; there the ID number shows only its
+// last four digits (what tells people apart) and the type gives way first.
+const (
+	serialW  = 10
+	nameW    = 10
+	typeMaxW = 20
+	typeMinW = 8
+	idFullW  = 18 // 140403********1231
+	idTailW  = 8  // ****1231
+)
+
+// idW is the width of the ID column in a window w wide.
+func idW(w int) int {
+	if w >= 1+serialW+1+5+1+4+1+typeMaxW+1+nameW+1+idFullW {
+		return idFullW
+	}
+	return idTailW
+}
+
+// typeW is the width of the type column in a window w wide.
+func typeW(w int) int {
+	fixed := 1 + serialW + 1 + 5 + 1 + 4 + 1 + 1 + nameW + 1
+	return min(max(w-fixed-idW(w), typeMinW), typeMaxW)
+}
+
+// idText is the masked ID number as wide as the column.
+func idText(number string, w int) string {
+	masked := idcard.Mask(number)
+	if w >= idFullW {
+		return masked
+	}
+	r := []rune(masked)
+	return "****" + string(r[max(len(r)-4, 0):])
+}
+
+// rowText is one ledger line: serial, date, status, type, name, masked ID.
 func (m *Model) rowText(r store.CertRow) string {
 	status := "有效"
 	if r.Voided {
@@ -39,12 +75,14 @@ func (m *Model) rowText(r store.CertRow) string {
 	if len(date) == 10 {
 		date = date[5:]
 	}
-	return fmt.Sprintf("%s %s %s %s %s %s", common.Pad(r.Serial, 10), date,
-		common.Pad(m.shortType(r.TypeNo), 20), common.Pad(common.Display(r.Name), 10), idcard.Mask(r.IDNumber), status)
+	return fmt.Sprintf("%s %s %s %s %s %s", common.Pad(r.Serial, serialW), date, status,
+		common.Pad(m.shortType(r.TypeNo), typeW(m.width)), common.Pad(common.Display(r.Name), nameW), idText(r.IDNumber, idW(m.width)))
 }
 
 func (m *Model) tableHead() string {
-	return m.ctx.Styles.Label.Render(common.Truncate(" 编号       日期  类型                 姓名       身份证号           状态", m.width))
+	head := fmt.Sprintf(" %s %s %s %s %s %s", common.Pad("编号", serialW), "日期 ", "状态",
+		common.Pad("类型", typeW(m.width)), common.Pad("姓名", nameW), "身份证号")
+	return m.ctx.Styles.Label.Render(common.Truncate(head, m.width))
 }
 
 func (m *Model) ledgerView() string {
@@ -94,20 +132,30 @@ func (m *Model) searchView() string {
 	return common.Display(b.String())
 }
 
+// detailView is the certificate, scrolled, with the void prompt below it.
 func (m *Model) detailView() string {
+	s := m.ctx.Styles
+	var foot []string
+	if m.mode == voiding {
+		note := "作废后证明仍留在台账中，标明作废；编号不再使用。"
+		if m.voidBusy {
+			note = common.Display(common.SavingText)
+		}
+		foot = append([]string{"", s.Warn.Render("作废原因：") + m.reason.View()}, s.Dim.Render(common.Truncate(note, m.width)))
+	}
+	p := m.pager
+	p.SetHeight(m.height - len(foot))
+	return strings.Join(append([]string{p.View(m.detailLines(), s)}, foot...), "\n")
+}
+
+// detailLines are every field of the certificate and its history, each
+// shown whole, wrapped to the width.
+func (m *Model) detailLines() []string {
 	s := m.ctx.Styles
 	c := m.cert
 	var lines []string
 	add := func(label, value string) {
-		head := s.Label.Render(label + "：")
-		w := m.width - common.Width(label) - 1
-		for i, l := range common.Wrap(common.Display(value), max(w, 10)) {
-			if i == 0 {
-				lines = append(lines, head+l)
-			} else {
-				lines = append(lines, strings.Repeat(" ", common.Width(label)+2)+l)
-			}
-		}
+		lines = append(lines, common.Labelled(s.Label.Render(label+"："), value, m.width)...)
 	}
 	status := s.OK.Render("有效")
 	if c.Status == store.Voided {
@@ -142,20 +190,9 @@ func (m *Model) detailView() string {
 	}
 	lines = append(lines, s.Label.Render("经过："))
 	for _, ev := range m.history {
-		lines = append(lines, common.Truncate("  "+store.StampText(ev.Time)+"  "+ev.Operator+"  "+ev.Describe(), m.width))
+		lines = append(lines, common.Labelled("  "+store.StampText(ev.Time)+"  ", ev.Operator+"  "+ev.Describe(), m.width)...)
 	}
-	if m.mode == voiding {
-		note := "作废后证明仍留在台账中，标明作废；编号不再使用。"
-		if m.voidBusy {
-			note = common.Display(common.SavingText)
-		}
-		lines = append(lines, "", s.Warn.Render("作废原因：")+m.reason.View(), s.Dim.Render(common.Truncate(note, m.width)))
-	}
-	if len(lines) > m.height {
-		// Keep the head and the end (the prompt) in view.
-		lines = append(lines[:m.height/2], lines[len(lines)-(m.height-m.height/2):]...)
-	}
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 func orDash(s string) string {

@@ -4,6 +4,8 @@
 package common
 
 import (
+	"path/filepath"
+	"strings"
 	"time"
 
 	"taizhang/assets"
@@ -39,7 +41,7 @@ type Context struct {
 	Catalog  *assets.Catalog
 	Checker  *deskcheck.Checker // the lists prepared for 准入核查, built once
 	Styles   Styles
-	Keys     GlobalKeys
+	Keys     Keys
 	Now      func() time.Time
 	Profile  store.Profile
 	Operator store.Operator
@@ -54,6 +56,9 @@ type Screen interface {
 	SetSize(width, height int)
 	Title() string
 	help.KeyMap
+	// Keymap is every key the screen acts on, in any mode (besides the
+	// form and list components it shows): taken from the table in keys.go.
+	Keymap() []key.Binding
 	// Capturing is true while a text field has focus: then every printable
 	// key is typed into it and the root's single-letter shortcuts wait.
 	Capturing() bool
@@ -133,24 +138,6 @@ func Fail(err error) tea.Cmd {
 	return func() tea.Msg { return Status{Text: err.Error(), Err: true} }
 }
 
-// GlobalKeys work on every screen (letters only when no text field has focus).
-type GlobalKeys struct {
-	Quit      key.Binding
-	ForceQuit key.Binding
-	Help      key.Binding
-	Back      key.Binding
-}
-
-// DefaultGlobalKeys declares the keys once; help is generated from them.
-func DefaultGlobalKeys() GlobalKeys {
-	return GlobalKeys{
-		Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "退出")),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("Ctrl+C", "立即退出")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "全部按键")),
-		Back:      key.NewBinding(key.WithKeys("esc"), key.WithHelp("Esc", "返回")),
-	}
-}
-
 // NewHelp is a help view whose separators are drawn the same on every console.
 func NewHelp(s Styles) help.Model {
 	h := help.New()
@@ -165,11 +152,6 @@ func NewHelp(s Styles) help.Model {
 	h.Styles.FullSeparator = s.Help
 	h.Styles.Ellipsis = s.Help
 	return h
-}
-
-// Bind is a shorthand for a key binding with help text.
-func Bind(help string, desc string, keys ...string) key.Binding {
-	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 }
 
 // NewInput is a one-line text field drawn the same way on every screen.
@@ -187,4 +169,15 @@ func NewInput(s Styles, placeholder string) textinput.Model {
 func SizeInput(in *textinput.Model, w int, placeholder string) {
 	in.Width = max(w, 4)
 	in.Placeholder = Truncate(Display(placeholder), in.Width)
+}
+
+// InDataFolder names a file beside the data file (a printout) by its path
+// from the data file's folder, 打印/2026-0001-张三.xlsx, so that a message
+// naming it fits the status line; a file elsewhere keeps its full path.
+func InDataFolder(dbPath, path string) string {
+	rel, err := filepath.Rel(filepath.Dir(dbPath), path)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return path
+	}
+	return "数据文件旁的 " + rel
 }

@@ -39,4 +39,4 @@ func Save(id ScreenID, db *store.DB, write func(*store.DB) (tea.Msg, error)) tea
 }
 
 // ClockQuestion is the line under the warning: what Y and N do.
-const ClockQuestion = "按 Y 仍按电脑时间保存；按 N 不保存（先去校正电脑的日期和时间）。"
+const ClockQuestion = "按 Y 仍按电脑时间保存；按 Esc 不保存（先去校正电脑的日期和时间）。"

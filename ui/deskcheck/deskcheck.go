@@ -20,9 +20,19 @@ import (
 	"taizhang/store/search"
 	"taizhang/ui/common"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/pager"
 )
 
 const requestHint = "对方要求做什么？如：开具无犯罪记录证明、创卫检查台账、居住证明"
+
+// keyMap is the screen's keys, taken from the one table in ui/common. Esc
+// clears what was typed, and on an empty field goes back; after a pick it
+// first goes back to the candidates.
+type keyMap struct {
+	Pick, Refuse, Clear, Back, Select key.Binding
+	Move                              listview.Keys // the matches
+	Page                              pager.Keys    // the chosen match's detail
+}
 
 // Model is the desk-check screen.
 type Model struct {
@@ -33,21 +43,26 @@ type Model struct {
 	candidates check.Result // the uncertain result a pick was made from
 	list       listview.Model
 	maxRows    int
-	keys       struct{ Pick, Refuse, Clear, Back key.Binding }
+	pager      pager.Model // the place in the chosen match's detail
+	keys       keyMap
 	width      int
 	height     int
 }
 
 // New makes the screen.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, list: listview.New(5), maxRows: 5}
+	m := &Model{ctx: ctx, list: listview.New(5), maxRows: 5, pager: pager.New(5)}
+	// ↑↓ choose a match (a handful at most); PgUp/PgDn scroll its detail;
+	// Home/End stay with the text field.
 	m.list.Keys = listview.ArrowsOnly()
+	for _, b := range []*key.Binding{&m.list.Keys.PageUp, &m.list.Keys.PageDown, &m.list.Keys.Home, &m.list.Keys.End} {
+		b.SetEnabled(false)
+	}
+	m.pager.Keys = pager.PagesOnly()
 	m.input = common.NewInput(ctx.Styles, requestHint)
 	m.input.CharLimit = 100
-	m.keys.Pick = common.Bind("Enter", "选定", "enter")
-	m.keys.Refuse = common.Bind("Ctrl+R", "登记拒绝（带入请求事项）", "ctrl+r")
-	m.keys.Clear = common.Bind("Ctrl+U", "清空", "ctrl+u")
-	m.keys.Back = common.Bind("Esc", "清空/返回", "esc")
+	k := ctx.Keys
+	m.keys = keyMap{Pick: k.Pick, Refuse: k.Refuse, Clear: k.Clear, Back: k.ClearBack, Select: k.Select, Move: m.list.Keys, Page: m.pager.Keys}
 	return m
 }
 
@@ -59,6 +74,7 @@ func (m *Model) SetSize(w, h int) {
 	common.SizeInput(&m.input, w-14, requestHint)
 	m.maxRows = max((h-6)/2, 3)
 	m.list.SetHeight(min(max(len(m.result.Matches), 1), m.maxRows))
+	m.fitPager()
 }
 
 type loaded struct {
@@ -106,7 +122,14 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, m.refuse()
 		}
 		if m.list.Update(msg) {
+			m.pager.Top()
 			return m, nil
+		}
+		if len(m.result.Matches) > 0 {
+			m.pager.SetLen(len(m.detail(m.result.Matches[m.list.Cursor()])))
+			if m.pager.Update(msg) {
+				return m, nil
+			}
 		}
 	}
 	before := m.input.Value()
@@ -129,6 +152,14 @@ func (m *Model) setResult(r check.Result) {
 	m.list.SetLen(len(r.Matches))
 	m.list.SetHeight(min(max(len(r.Matches), 1), m.maxRows))
 	m.list.Select(0)
+	m.pager.Top()
+	m.fitPager()
+}
+
+// fitPager gives the detail the rows left under the verdict, its grounds,
+// the matches and the rule.
+func (m *Model) fitPager() {
+	m.pager.SetHeight(m.height - 2 - len(m.verdict()) - m.list.Height() - 1)
 }
 
 // pick takes the candidate under the cursor as the worker's answer.
@@ -153,11 +184,6 @@ func (m *Model) refuse() tea.Cmd {
 func (m *Model) View() string {
 	s := m.ctx.Styles
 	lines := []string{s.Label.Render("请求事项：") + m.input.View(), ""}
-	add := func(text string) {
-		for _, l := range common.Wrap(common.Display(text), m.width-2) {
-			lines = append(lines, " "+l)
-		}
-	}
 	if strings.TrimSpace(m.input.Value()) == "" {
 		for _, l := range common.Wrap(common.Display("输入对方要求社区做的事或开的证明，立即显示：应当承担（附件1–3）、可以出具（附件4）、已准入（准入审批在有效期内），或未准入，可依法拒绝（"+
 			m.ctx.Checker.RefusalSource()+"）。与清单相近但不能确定的事项列为“可能相关”，经办人选定后才算数。"), m.width-2) {
@@ -166,7 +192,29 @@ func (m *Model) View() string {
 		return strings.Join(lines, "\n")
 	}
 	r := m.result
-	lines = append(lines, m.verdictLine())
+	lines = append(lines, m.verdict()...)
+	if len(r.Matches) == 0 {
+		return strings.Join(lines, "\n")
+	}
+	lines = append(lines, m.list.View(m.width, s, func(i int, sel bool) string { return m.matchText(r.Matches[i], sel) }))
+	lines = append(lines, s.Dim.Render(strings.Repeat("-", m.width)))
+	lines = append(lines, m.pager.View(m.detail(r.Matches[m.list.Cursor()]), s))
+	return strings.Join(lines, "\n")
+}
+
+// verdict is the verdict line and the policy sentences that give it (and,
+// with nothing matched, what to do), as wrapped for the screen.
+func (m *Model) verdict() []string {
+	if strings.TrimSpace(m.input.Value()) == "" {
+		return nil
+	}
+	r := m.result
+	lines := []string{m.verdictLine()}
+	add := func(text string) {
+		for _, l := range common.Wrap(common.Display(text), m.width-2) {
+			lines = append(lines, " "+l)
+		}
+	}
 	if len(r.Matches) == 0 {
 		if r.AsksCertificate {
 			add("附件4中没有这类证明，也没有在有效期内的证明事项准入审批。")
@@ -179,14 +227,8 @@ func (m *Model) View() string {
 	}
 	if len(r.Matches) == 0 {
 		add("按 Ctrl+R 登记拒绝（请求事项已带入）。")
-		return strings.Join(lines, "\n")
 	}
-	lines = append(lines, m.list.View(m.width, s, func(i int, sel bool) string { return m.matchText(r.Matches[i], sel) }))
-	lines = append(lines, s.Dim.Render(strings.Repeat("-", m.width)))
-	used := len(lines) + m.list.Height() - 1
-	detail := m.detail(r.Matches[m.list.Cursor()])
-	detail = common.ClipDetail(detail, m.height-used, s.Dim.Render(common.Truncate("（未完，全文见清单）", m.width)))
-	return strings.Join(append(lines, detail...), "\n")
+	return lines
 }
 
 func (m *Model) verdictLine() string {
@@ -244,7 +286,7 @@ func (m *Model) detail(x check.Match) []string {
 		}
 	}
 	wrap := func(prefix, text string) {
-		put(prefix, common.Wrap(common.Display(text), m.width-common.Width(prefix)))
+		out = append(out, common.Labelled(s.Label.Render(prefix), text, m.width)...)
 	}
 	// marked is the matched text wrapped after prefix, its matched words marked.
 	marked := func(prefix string) {
@@ -293,12 +335,17 @@ func (m *Model) detail(x check.Match) []string {
 }
 
 func (m *Model) ShortHelp() []key.Binding {
+	k := m.keys
 	if m.result.Uncertain() {
-		return []key.Binding{common.Bind("上/下", "选择", "up"), m.keys.Pick, m.keys.Refuse, m.keys.Back}
+		return []key.Binding{k.Select, k.Pick, k.Refuse, k.Back}
 	}
-	return []key.Binding{common.Bind("上/下", "选择", "up"), m.keys.Refuse, m.keys.Back}
+	return []key.Binding{k.Select, k.Refuse, k.Clear, k.Back}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{common.Bind("上/下", "选择匹配项", "up"), m.keys.Pick, m.keys.Refuse, m.keys.Clear, m.keys.Back}}
+	k := m.keys
+	return [][]key.Binding{{k.Pick, k.Refuse, k.Clear, k.Back}, {k.Move.Up, k.Move.Down, k.Page.PageUp, k.Page.PageDown}}
 }
+
+// Keymap is every key the screen acts on.
+func (m *Model) Keymap() []key.Binding { return common.Bindings(m.keys) }

@@ -29,6 +29,7 @@ type Model struct {
 	entries []Entry
 	menu    listview.Model
 	month   summary
+	check   checked
 	path    string // of the data file
 	width   int
 	height  int
@@ -71,11 +72,31 @@ func (m *Model) Init() tea.Cmd {
 	})
 }
 
+// checked is what the ledger check found (CheckLedger); zero while it runs.
+type checked struct {
+	done bool
+	rep  store.CheckReport
+	err  error
+}
+
+// CheckLedger proves the ledger (store.DB.Check) in the background; the
+// program runs it once after start and the result comes to this screen.
+func CheckLedger(db *store.DB) tea.Cmd {
+	return common.Route(common.HomeScreen, func() tea.Msg {
+		rep, err := db.Check()
+		return checked{done: true, rep: rep, err: err}
+	})
+}
+
 func (m *Model) Title() string    { return "首页" }
 func (m *Model) Capturing() bool  { return false }
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.menu.SetHeight(len(m.entries)) }
 
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
+	if c, ok := msg.(checked); ok {
+		m.check = c
+		return m, nil
+	}
 	if s, ok := msg.(summary); ok {
 		if s.err != nil { // the last counts stay
 			return m, common.Fail(s.err)
@@ -92,7 +113,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, common.NavigateTo(e.To)
 		}
 	}
-	if km.String() == "enter" && len(m.entries) > 0 {
+	if key.Matches(km, m.ctx.Keys.Open) && len(m.entries) > 0 {
 		return m, common.NavigateTo(m.entries[m.menu.Cursor()].To)
 	}
 	m.menu.Update(km)
@@ -121,6 +142,7 @@ func (m *Model) View() string {
 	} else {
 		line(fmt.Sprintf(" 本月（%s）：正在统计%s", store.ChineseMonth(now), common.Display("…")))
 	}
+	m.checkLines(line)
 	line("")
 	line(" " + s.Label.Render("按数字键进入："))
 	b.WriteString(m.menu.View(m.width, s, func(i int, _ bool) string {
@@ -133,17 +155,59 @@ func (m *Model) View() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-var (
-	openKey = common.Bind("Enter", "进入", "enter")
-	moveKey = common.Bind("上/下", "选择", "up", "down")
-)
-
-func (m *Model) ShortHelp() []key.Binding {
-	out := []key.Binding{moveKey, openKey}
-	for _, e := range m.entries {
-		out = append(out, common.Bind(e.Key, e.Name, e.Key))
+// checkLines says what the ledger check found; a failure is in full, with
+// what to do, because nothing on this screen matters more.
+func (m *Model) checkLines(line func(string)) {
+	s := m.ctx.Styles
+	switch c := m.check; {
+	case !c.done:
+		line(" " + s.Dim.Render("台账核对：正在核对事件记录"+common.Display("…")))
+	case c.err == nil:
+		line(" " + s.Dim.Render(fmt.Sprintf("台账核对：通过（事件 %d 条，各登记簿与事件记录一致）", c.rep.Events)))
+	default:
+		line(" " + s.Error.Render("台账核对未通过，请先不要在此文件上开具证明："))
+		for _, l := range common.Wrap(common.Display(c.err.Error()), m.width-2) {
+			line(" " + s.Error.Render(l))
+		}
+		line(" " + s.Error.Render("可运行 taizhang check --db 数据文件 查看详情。"))
 	}
-	return out
 }
 
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+// ShortHelp: the menu shows its digits, so the bottom line only says so.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.ctx.Keys
+	return []key.Binding{k.Select, k.Open, common.Label(m.digits(), "直接进入")}
+}
+
+// digits is the menu's keys as the help shows them: 1-5 9.
+func (m *Model) digits() string {
+	var parts []string
+	for i := 0; i < len(m.entries); {
+		j := i
+		for j+1 < len(m.entries) && m.entries[j+1].Key[0] == m.entries[j].Key[0]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, m.entries[i].Key+"-"+m.entries[j].Key)
+		} else {
+			parts = append(parts, m.entries[i].Key)
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, " ")
+}
+
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.ctx.Keys
+	var menu []key.Binding
+	for _, e := range m.entries {
+		menu = append(menu, common.MenuKey(e.Key, e.Name))
+	}
+	return [][]key.Binding{{k.Select, k.Open}, menu}
+}
+
+// Keymap is every key the screen acts on.
+func (m *Model) Keymap() []key.Binding {
+	k := m.ctx.Keys
+	return append([]key.Binding{k.Up, k.Down, k.Open}, m.FullHelp()[1]...)
+}

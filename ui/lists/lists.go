@@ -9,13 +9,13 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"taizhang/assets"
 	"taizhang/store/search"
 	"taizhang/ui/common"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/pager"
 	"taizhang/ui/components/searchbox"
 )
 
@@ -24,25 +24,26 @@ type mode int
 const (
 	browsing  mode = iota
 	searching      // the search field has focus
-	reading        // one item (or the policy) full screen
+	reading        // one item full screen
+	finding        // a phrase is typed to find in the policy
 )
 
 const policyTab = 4 // tabs 0–3 are the annexes
 
+// keyMap is the screen's keys, taken from the one table in ui/common.
 type keyMap struct {
-	NextTab, PrevTab, Tab1, Search, Open, Back key.Binding
-	Move                                       listview.Keys
+	NextTab, PrevTab, Tab1, TabKeys, Search, Open, Back, Select, Scroll key.Binding
+	Move                                                                listview.Keys
+
+	// The policy tab's phrase search (policy.go).
+	NextMatch, PrevMatch, EndFind, Leave, Pages key.Binding
 }
 
-func newKeys() keyMap {
+func newKeys(k common.Keys) keyMap {
 	return keyMap{
-		NextTab: common.Bind("右/Tab", "下一个清单", "right", "tab", "l"),
-		PrevTab: common.Bind("左", "上一个清单", "left", "shift+tab", "h"),
-		Tab1:    common.Bind("1-5", "切换清单/政策原文", "1", "2", "3", "4", "5"),
-		Search:  common.Bind("/", "搜索四个清单", "/"),
-		Open:    common.Bind("Enter", "查看全文", "enter"),
-		Back:    common.Bind("Esc", "返回", "esc"),
-		Move:    listview.DefaultKeys(),
+		NextTab: k.NextTab, PrevTab: k.PrevTab, Tab1: k.Tabs, TabKeys: k.TabKeys, Search: k.Search, Open: k.Open,
+		Back: k.Back, Select: k.Select, Scroll: k.Scroll, Move: listview.DefaultKeys(),
+		NextMatch: k.NextMatch, PrevMatch: k.PrevMatch, EndFind: k.EndFind, Leave: k.Leave, Pages: k.Pages,
 	}
 }
 
@@ -64,14 +65,21 @@ type Model struct {
 	index   *search.Index
 	search  searchbox.Model
 	hits    []search.Hit
-	pager   viewport.Model // full view of an item or the policy
-	width   int
-	height  int
+	reader  pager.Model // the place in an item's full view
+
+	paras       []string // the policy's paragraphs as shown
+	heads       []bool   // which paragraphs are headings
+	policy      []policyLine
+	policyPager pager.Model
+	policyWidth int // the width policy is wrapped to
+	find        finder
+	width       int
+	height      int
 }
 
 // New builds the screen and its search index (66 short documents).
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, keys: newKeys()}
+	m := &Model{ctx: ctx, keys: newKeys(ctx.Keys)}
 	m.index = search.New(search.DefaultPinyin())
 	for li, id := range assets.ListOrder {
 		l := ctx.Catalog.List(id)
@@ -88,15 +96,17 @@ func New(ctx *common.Context) *Model {
 		m.views[li].SetLen(len(l.Items))
 	}
 	m.search = searchbox.New(ctx.Styles, "输入汉字、拼音或首字母，如 jzzm、xiaofang、居住")
-	m.pager = viewport.New(80, 10)
+	m.reader, m.policyPager = pager.New(10), pager.New(10)
+	m.paras, m.heads = policyParagraphs()
+	m.find.input = common.NewInput(ctx.Styles, findHint)
 	return m
 }
 
 func (m *Model) Init() tea.Cmd { return nil }
 func (m *Model) Title() string { return "清单" }
 
-// Capturing while the search field has focus.
-func (m *Model) Capturing() bool { return m.mode == searching }
+// Capturing while the search field or the phrase field has focus.
+func (m *Model) Capturing() bool { return m.mode == searching || m.mode == finding }
 
 // SetSize lays the screen out: tab bar, heading, list, rule, detail.
 func (m *Model) SetSize(w, h int) {
@@ -107,9 +117,29 @@ func (m *Model) SetSize(w, h int) {
 	}
 	m.search.Results.SetHeight(lh)
 	m.search.SetWidth(w - 20)
-	m.pager.Width, m.pager.Height = w, max(h-2, 1)
-	if m.mode == reading {
-		m.setPager()
+	common.SizeInput(&m.find.input, w-24, findHint)
+	m.reader.SetHeight(h - 1)
+	m.relayoutPolicy()
+	m.syncPolicy()
+}
+
+// relayoutPolicy wraps the policy to the width, keeping the line at the
+// top of the view in view.
+func (m *Model) relayoutPolicy() {
+	if len(m.policy) > 0 && m.width == m.policyWidth {
+		return
+	}
+	top := policyLine{}
+	if from, _ := m.policyPager.Window(len(m.policy)); from < len(m.policy) {
+		top = m.policy[from]
+	}
+	m.policy, m.policyWidth = layoutPolicy(m.paras, m.heads, max(m.width, 10)), m.width
+	m.syncPolicy()
+	for i, l := range m.policy {
+		if l.para > top.para || l.para == top.para && (l.from+len(l.text) > top.from || l.text == "") {
+			m.policyPager.ScrollTo(i)
+			return
+		}
 	}
 }
 
@@ -126,18 +156,27 @@ func (m *Model) listHeight() int {
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
-		if m.mode == searching {
-			var cmd tea.Cmd
+		var cmd tea.Cmd
+		switch m.mode {
+		case searching:
 			m.search.Input, cmd = m.search.Input.Update(msg)
-			return m, cmd
+		case finding:
+			m.find.input, cmd = m.find.input.Update(msg)
 		}
-		return m, nil
+		return m, cmd
 	}
 	switch m.mode {
 	case searching:
 		return m, m.updateSearch(km)
 	case reading:
 		return m, m.updateReading(km)
+	case finding:
+		return m, m.updateFinding(km)
+	}
+	if m.tab == policyTab {
+		if used, cmd := m.updatePolicy(km); used {
+			return m, cmd
+		}
 	}
 	return m, m.updateBrowse(km)
 }
@@ -161,7 +200,6 @@ func (m *Model) updateBrowse(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Open):
 		m.open()
 	case m.tab == policyTab:
-		m.pager, _ = m.pager.Update(km)
 	default:
 		m.views[m.tab].Update(km)
 	}
@@ -171,9 +209,6 @@ func (m *Model) updateBrowse(km tea.KeyMsg) tea.Cmd {
 func (m *Model) setTab(t int) {
 	m.tab = t
 	m.SetSize(m.width, m.height)
-	if t == policyTab {
-		m.setPager()
-	}
 }
 
 func (m *Model) updateSearch(km tea.KeyMsg) tea.Cmd {
@@ -199,7 +234,7 @@ func (m *Model) runSearch() {
 
 func (m *Model) updateReading(km tea.KeyMsg) tea.Cmd {
 	switch {
-	case key.Matches(km, m.keys.Back), km.String() == "q", km.String() == "enter":
+	case key.Matches(km, m.keys.Back): // a detail closes with Esc, as on every screen
 		if m.search.Value() != "" {
 			m.mode = searching
 			m.SetSize(m.width, m.height)
@@ -209,7 +244,10 @@ func (m *Model) updateReading(km tea.KeyMsg) tea.Cmd {
 		m.SetSize(m.width, m.height)
 		return nil
 	}
-	m.pager, _ = m.pager.Update(km)
+	if e, ok := m.selected(); ok {
+		m.reader.SetLen(len(m.detail(e, m.width)))
+		m.reader.Update(km)
+	}
 	return nil
 }
 
@@ -227,25 +265,14 @@ func (m *Model) selected() (entry, bool) {
 	return m.entries[m.offsets[m.tab]+m.views[m.tab].Cursor()], true
 }
 
+// open shows the item under the cursor full screen.
 func (m *Model) open() {
-	if _, ok := m.selected(); !ok && m.tab != policyTab {
+	if _, ok := m.selected(); !ok {
 		return
 	}
 	m.search.Input.Blur()
 	m.mode = reading
-	m.setPager()
-}
-
-func (m *Model) setPager() {
-	m.pager.Width, m.pager.Height = m.width, max(m.height-2, 1)
-	var lines []string
-	if e, ok := m.selected(); ok && m.mode == reading {
-		lines = m.detail(e, m.width)
-	} else {
-		lines = policyLines(m.width)
-	}
-	m.pager.SetContent(strings.Join(lines, "\n"))
-	m.pager.GotoTop()
+	m.reader.Top()
 }
 
 // detail is an item's full text, basis, reading and note, wrapped to w.
@@ -259,7 +286,10 @@ func (m *Model) detail(e entry, w int) []string {
 	if it.Annotated() {
 		head += "  " + assets.NoteMark + " 见整理说明"
 	}
-	out := []string{s.Title.Render(common.Truncate(head, w))}
+	var out []string
+	for _, l := range common.Wrap(common.Display(head), w) {
+		out = append(out, s.Title.Render(l))
+	}
 	out = append(out, common.Wrap(common.Display(it.Text), w)...)
 	for _, sec := range common.ItemSections(it) {
 		out = append(out, s.Label.Render(sec.Label))
@@ -270,17 +300,9 @@ func (m *Model) detail(e entry, w int) []string {
 		}
 	}
 	if it.CategoryInferred {
-		out = append(out, s.Dim.Render(common.Truncate("类别系推定：原件此行未印类别。", w)))
-	}
-	return out
-}
-
-func policyLines(w int) []string {
-	var out []string
-	for _, l := range strings.Split(assets.Policy(), "\n") {
-		l = strings.TrimLeft(l, "# ")
-		l = strings.ReplaceAll(l, "`", "")
-		out = append(out, common.Wrap(common.Display(l), w)...)
+		for _, l := range common.Wrap("类别系推定：原件此行未印类别。", w) {
+			out = append(out, s.Dim.Render(l))
+		}
 	}
 	return out
 }
@@ -296,11 +318,10 @@ func (m *Model) View() string {
 		b.WriteString(m.tabBar())
 	}
 	b.WriteByte('\n')
-	if m.tab == policyTab && m.mode == browsing {
+	if m.tab == policyTab && (m.mode == browsing || m.mode == finding) {
 		b.WriteString(m.ctx.Styles.Title.Render(common.Truncate("长民发〔2017〕124号 实施意见（按阅读顺序整理）", m.width)))
 		b.WriteByte('\n')
-		m.pager.Height = max(m.height-2, 1)
-		b.WriteString(m.pager.View())
+		b.WriteString(m.policyView())
 		return b.String()
 	}
 	b.WriteString(m.heading())
@@ -400,32 +421,61 @@ func fieldText(it *assets.Item, field int) string {
 
 func (m *Model) readingView() string {
 	s := m.ctx.Styles
-	title := "政策原文"
-	if e, ok := m.selected(); ok {
-		title = fmt.Sprintf("附件%d %s", e.list.Annex, e.list.Title)
+	e, ok := m.selected()
+	if !ok {
+		return ""
 	}
-	pct := fmt.Sprintf(" %3.0f%%", m.pager.ScrollPercent()*100)
-	head := s.Title.Render(common.Truncate(title, m.width-common.Width(pct))) + s.Dim.Render(pct)
-	return head + "\n" + m.pager.View()
+	head := s.Title.Render(common.Truncate(fmt.Sprintf("附件%d %s", e.list.Annex, e.list.Title), m.width))
+	return head + "\n" + m.reader.View(m.detail(e, m.width), s)
 }
 
-// ShortHelp is the help bar for the current mode.
+// ShortHelp is the bottom line of the current mode.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	switch m.mode {
 	case searching:
-		return []key.Binding{common.Bind("上/下", "选择", "up"), k.Open, common.Bind("Esc", "结束搜索", "esc")}
+		return []key.Binding{k.Select, k.Open, k.Back}
 	case reading:
-		return []key.Binding{common.Bind("上/下 PgUp/PgDn", "滚动", "up"), common.Bind("Esc", "返回列表", "esc")}
+		return []key.Binding{k.Scroll, k.Move.PageUp, k.Move.PageDown, k.Back}
+	case finding:
+		return []key.Binding{k.NextMatch, k.PrevMatch, k.Scroll, k.Leave}
 	}
-	return []key.Binding{k.Move.Up, k.Move.Down, k.NextTab, k.Tab1, k.Open, k.Search, k.Back}
+	if m.tab == policyTab && m.find.query != "" {
+		return []key.Binding{k.NextMatch, k.PrevMatch, k.Search, k.EndFind, k.Scroll}
+	}
+	if m.tab == policyTab {
+		return []key.Binding{k.Scroll, k.Pages, k.TabKeys, k.Search, k.Back}
+	}
+	return []key.Binding{k.Select, k.TabKeys, k.Open, k.Search, k.Back}
 }
 
-// FullHelp lists every key of the screen.
+// FullHelp lists every key of the current mode.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
+	switch {
+	case m.mode == searching:
+		return [][]key.Binding{{k.Open, k.Back}, listview.ArrowsOnly().FullHelp()}
+	case m.mode == reading:
+		return [][]key.Binding{{k.Back}, m.reader.Keys.FullHelp()}
+	case m.tab == policyTab:
+		esc := k.Back // Esc leaves the field, then ends the search, then goes back
+		switch {
+		case m.mode == finding:
+			esc = k.Leave
+		case m.find.query != "":
+			esc = k.EndFind
+		}
+		return [][]key.Binding{
+			{k.Search, k.NextMatch, k.PrevMatch, esc},
+			{k.NextTab, k.PrevTab, k.Tab1},
+			m.policyPager.Keys.FullHelp(),
+		}
+	}
 	return [][]key.Binding{
-		k.Move.FullHelp(),
 		{k.NextTab, k.PrevTab, k.Tab1, k.Open, k.Search, k.Back},
+		k.Move.FullHelp(),
 	}
 }
+
+// Keymap is every key the screen acts on, in any mode.
+func (m *Model) Keymap() []key.Binding { return common.Bindings(m.keys) }

@@ -15,6 +15,7 @@ import (
 	"taizhang/ui/common"
 	"taizhang/ui/components/form"
 	"taizhang/ui/components/listview"
+	"taizhang/ui/components/pager"
 	"taizhang/ui/components/searchbox"
 )
 
@@ -27,9 +28,10 @@ const (
 	viewing
 )
 
+// keyMap is the screen's keys, taken from the one table in ui/common.
 type keyMap struct {
-	New, PrevMonth, NextMonth, Search, Open, Back key.Binding
-	Move                                          listview.Keys
+	New, PrevMonth, NextMonth, ThisMonth, Months, Search, Open, Back, Select key.Binding
+	Move                                                                     listview.Keys
 }
 
 // Model is the refusals screen.
@@ -45,21 +47,18 @@ type Model struct {
 	search searchbox.Model
 	hits   []int // indexes into all, newest first
 	form   form.Model
+	pager  pager.Model // the place in a refusal's detail
 	width  int
 	height int
 }
 
 // New makes the screen.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, list: listview.New(10)}
+	m := &Model{ctx: ctx, list: listview.New(10), pager: pager.New(10)}
+	k := ctx.Keys
 	m.keys = keyMap{
-		New:       common.Bind("n", "登记拒绝", "n"),
-		PrevMonth: common.Bind("[", "上个月", "["),
-		NextMonth: common.Bind("]", "下个月", "]"),
-		Search:    common.Bind("/", "查找", "/"),
-		Open:      common.Bind("Enter", "详情", "enter"),
-		Back:      common.Bind("Esc", "返回", "esc"),
-		Move:      listview.DefaultKeys(),
+		New: k.New, PrevMonth: k.PrevMonth, NextMonth: k.NextMonth, ThisMonth: k.ThisMonth, Months: k.Months,
+		Search: k.Search, Open: k.Open, Back: k.Back, Select: k.Select, Move: listview.DefaultKeys(),
 	}
 	m.search = searchbox.New(ctx.Styles, "请求方、请求事项、理由（汉字或拼音）")
 	m.month = store.MonthStart(ctx.Now())
@@ -80,6 +79,7 @@ func (m *Model) SetSize(w, h int) {
 	m.list.SetHeight(h - 3)
 	m.search.Results.SetHeight(h - 3)
 	m.search.SetWidth(w - 12)
+	m.pager.SetHeight(h)
 	m.form.SetSize(w, h-2)
 }
 
@@ -172,14 +172,17 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 		return m.formKey(km)
 	case searching:
 		return m.searchKey(km)
-	case viewing:
-		if km.String() == "esc" || km.String() == "enter" {
+	case viewing: // a detail closes with Esc, as on every screen
+		if key.Matches(km, m.keys.Back) {
 			m.mode = listing
 			if m.search.Value() != "" {
 				m.mode = searching
 				return m.search.Open()
 			}
+			return nil
 		}
+		m.pager.SetLen(len(m.detail()))
+		m.pager.Update(km)
 		return nil
 	}
 	k := m.keys
@@ -194,6 +197,9 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.NextMonth):
 		m.month = m.month.AddDate(0, 1, 0)
 		return m.loadMonth()
+	case key.Matches(km, k.ThisMonth):
+		m.month = store.MonthStart(m.ctx.Now())
+		return m.loadMonth()
 	case key.Matches(km, k.Search):
 		m.mode = searching
 		m.runSearch()
@@ -201,6 +207,7 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Open):
 		if len(m.rows) > 0 {
 			m.mode = viewing
+			m.pager.Top()
 		}
 	default:
 		m.list.Update(km)
@@ -216,6 +223,7 @@ func (m *Model) searchKey(km tea.KeyMsg) tea.Cmd {
 	case searchbox.Chosen:
 		m.search.Input.Blur()
 		m.mode = viewing
+		m.pager.Top()
 	case searchbox.Changed:
 		m.runSearch()
 	}
@@ -298,24 +306,34 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 	return tea.Batch(m.Init(), common.Info(fmt.Sprintf("已登记：拒绝%s的请求“%s”。", r.Requester, r.Item)))
 }
 
+// reasonW fits the longest reason (属于部门职责).
+const reasonW = 12
+
+// requesterW is the width of the requester column: half of what the date
+// and the reason leave, at most 24 cells.
+func (m *Model) requesterW() int { return min(max((m.width-20)/2, 10), 24) }
+
+// rowText is one line of the register; a long requester keeps the part
+// that tells it from the others (ShortName).
 func (m *Model) rowText(r store.Refusal) string {
 	date := r.Date
 	if len(date) == 10 {
 		date = date[5:]
 	}
-	return fmt.Sprintf("%s %s %s %s", date, common.Pad(common.Display(r.Requester), 14), common.Pad(string(r.Reason), 12), common.Display(r.Item))
+	rw := m.requesterW()
+	return fmt.Sprintf("%s %s %s %s", date, common.Pad(common.ShortName(r.Requester, rw), rw), common.Pad(string(r.Reason), reasonW), common.Display(r.Item))
 }
 
 func (m *Model) View() string {
 	s := m.ctx.Styles
 	var b strings.Builder
-	head := s.Label.Render(common.Truncate(" 日期  请求方         理由         请求事项", m.width))
+	head := s.Label.Render(common.Truncate(" 日期  "+common.Pad("请求方", m.requesterW())+" "+common.Pad("理由", reasonW)+" 请求事项", m.width))
 	switch m.mode {
 	case adding:
 		b.WriteString(s.Dim.Render(common.Truncate(common.Display(fmt.Sprintf("经办人：%s    日期：%s    依据：%s", m.ctx.Operator.Name, store.ChineseDate(m.ctx.Now()), m.ctx.Checker.RefusalSource())), m.width)))
 		b.WriteString("\n\n" + m.form.View())
 	case viewing:
-		b.WriteString(m.detail())
+		b.WriteString(m.pager.View(m.detail(), s))
 	case searching:
 		b.WriteString(s.Label.Render("查找：") + m.search.Input.View() + "\n")
 		b.WriteString(s.Title.Render(fmt.Sprintf("找到 %d 条", len(m.hits))) + "\n" + head + "\n")
@@ -338,18 +356,13 @@ func (m *Model) selected() store.Refusal {
 	return m.rows[m.list.Cursor()]
 }
 
-func (m *Model) detail() string {
+// detail is the refusal, every field whole, wrapped to the width.
+func (m *Model) detail() []string {
 	s := m.ctx.Styles
 	r := m.selected()
 	lines := []string{s.Title.Render("拒绝出具登记")}
 	add := func(label, v string) {
-		for i, l := range common.Wrap(common.Display(v), max(m.width-12, 10)) {
-			if i == 0 {
-				lines = append(lines, s.Label.Render(common.Pad(label+"：", 12))+l)
-			} else {
-				lines = append(lines, strings.Repeat(" ", 12)+l)
-			}
-		}
+		lines = append(lines, common.Labelled(s.Label.Render(common.Pad(label+"：", 12)), v, m.width)...)
 	}
 	add("日期", store.ChineseDateOf(r.Date))
 	add("请求方", r.Requester+"（"+r.RequesterKind+"）")
@@ -360,7 +373,7 @@ func (m *Model) detail() string {
 	}
 	add("经办人", r.OperatorName)
 	add("登记时间", store.StampText(r.Created))
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 func (m *Model) ShortHelp() []key.Binding {
@@ -369,14 +382,25 @@ func (m *Model) ShortHelp() []key.Binding {
 	case adding:
 		return m.form.ShortHelp()
 	case searching:
-		return []key.Binding{common.Bind("上/下", "选择", "up"), k.Open, common.Bind("Esc", "结束查找", "esc")}
+		return []key.Binding{k.Select, k.Open, k.Back}
 	case viewing:
-		return []key.Binding{common.Bind("Esc", "返回", "esc")}
+		return []key.Binding{k.Back}
 	}
-	return []key.Binding{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.Back}
+	return []key.Binding{k.New, k.Open, k.Search, k.Months, k.ThisMonth, k.Back}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.Back}, k.Move.FullHelp()}
+	switch m.mode {
+	case adding:
+		return m.form.FullHelp()
+	case searching:
+		return [][]key.Binding{{k.Open, k.Back}, listview.ArrowsOnly().FullHelp()}
+	case viewing:
+		return [][]key.Binding{{k.Back}, m.pager.Keys.FullHelp()}
+	}
+	return [][]key.Binding{{k.New, k.Open, k.Search, k.PrevMonth, k.NextMonth, k.ThisMonth, k.Back}, k.Move.FullHelp()}
 }
+
+// Keymap is every key the screen acts on, in any mode.
+func (m *Model) Keymap() []key.Binding { return common.Bindings(m.keys) }

@@ -25,9 +25,10 @@ const (
 	renaming
 )
 
+// keyMap is the screen's keys, taken from the one table in ui/common.
 type keyMap struct {
-	Profile, Add, Rename, Retire, Choose, Back key.Binding
-	Move                                       listview.Keys
+	Profile, Add, Rename, Retire, Choose, Back, Confirm, Cancel, Select key.Binding
+	Move                                                                listview.Keys
 }
 
 const nameHint = "经办人姓名"
@@ -58,14 +59,10 @@ func NewPicker(ctx *common.Context) *Model { return newModel(ctx, true) }
 
 func newModel(ctx *common.Context, picker bool) *Model {
 	m := &Model{ctx: ctx, picker: picker, list: listview.New(8)}
+	k := ctx.Keys
 	m.keys = keyMap{
-		Profile: common.Bind("e", "修改社区信息", "e"),
-		Add:     common.Bind("a", "添加经办人", "a"),
-		Rename:  common.Bind("r", "改名", "r"),
-		Retire:  common.Bind("x", "停用/恢复", "x"),
-		Choose:  common.Bind("Enter", "设为当前经办人", "enter"),
-		Back:    common.Bind("Esc", "返回", "esc"),
-		Move:    listview.DefaultKeys(),
+		Profile: k.Edit, Add: k.New, Rename: k.Rename, Retire: k.Retire, Choose: k.Choose, Back: k.Back,
+		Confirm: k.Confirm, Cancel: k.Cancel, Select: k.Select, Move: listview.DefaultKeys(),
 	}
 	m.input = common.NewInput(ctx.Styles, nameHint)
 	m.input.CharLimit = 20
@@ -224,7 +221,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 
 func (m *Model) choose() tea.Cmd {
 	if len(m.ops) == 0 {
-		m.err = "还没有经办人，请按 a 添加。"
+		m.err = "还没有经办人，请按 n 添加。"
 		return nil
 	}
 	o := m.ops[m.list.Cursor()]
@@ -278,13 +275,13 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 }
 
 func (m *Model) editKey(km tea.KeyMsg) tea.Cmd {
-	switch km.String() {
-	case "esc":
+	switch {
+	case key.Matches(km, m.keys.Cancel):
 		m.edit = none
 		m.input.Blur()
 		m.err = ""
 		return nil
-	case "enter":
+	case key.Matches(km, m.keys.Confirm):
 		name, by := m.input.Value(), m.ctx.Operator
 		if m.edit == adding {
 			return m.save(added, func(db *store.DB) (store.Operator, error) { return db.AddOperator(by, name) })
@@ -351,15 +348,24 @@ func orNone(s string) string {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
 	if m.edit != none {
-		return []key.Binding{common.Bind("Enter", "保存", "enter"), common.Bind("Esc", "取消", "esc")}
+		return []key.Binding{k.Confirm, k.Cancel}
 	}
 	if m.picker {
-		return []key.Binding{k.Move.Up, k.Move.Down, common.Bind("Enter", "确定", "enter"), k.Add}
+		return []key.Binding{k.Select, k.Choose, k.Add}
 	}
-	return []key.Binding{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Back}
+	return []key.Binding{k.Choose, k.Add, k.Rename, k.Retire, k.Back}
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
+	switch {
+	case m.edit != none:
+		return [][]key.Binding{{k.Confirm, k.Cancel}}
+	case m.picker:
+		return [][]key.Binding{{k.Choose, k.Add}, k.Move.FullHelp()}
+	}
 	return [][]key.Binding{{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Back}, k.Move.FullHelp()}
 }
+
+// Keymap is every key the screen acts on, in any mode.
+func (m *Model) Keymap() []key.Binding { return common.Bindings(m.keys) }

@@ -200,3 +200,6 @@ func (m *Model) View() string {
 
 func (m *Model) ShortHelp() []key.Binding  { return m.form.ShortHelp() }
 func (m *Model) FullHelp() [][]key.Binding { return m.form.FullHelp() }
+
+// Keymap: the setup screen is its form.
+func (m *Model) Keymap() []key.Binding { return nil }

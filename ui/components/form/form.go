@@ -1,9 +1,10 @@
 // Package form is the one form component every record is typed into: a
 // column of labelled fields (single-line text, a choice among options), Tab
 // and Shift+Tab to move, Ctrl+S to save, Esc to leave (asking first when
-// something was typed). Each field checks itself when left and all are
-// checked on save; a field that is wrong says why under itself and keeps
-// what was typed.
+// something was typed). After the last field stands the save button: Enter
+// moves down to it and, on it, saves. Each field checks itself when left
+// and all are checked on save; a field that is wrong says why under itself
+// and keeps what was typed.
 package form
 
 import (
@@ -59,20 +60,14 @@ type Field struct {
 	err    string
 }
 
-// Keys of the form.
+// Keys of the form, from the one key table.
 type Keys struct {
-	Next, Prev, Save, Cancel, Left, Right key.Binding
+	Next, Prev, Switch, Save, Cancel, Yes, Enter key.Binding
 }
 
 func defaultKeys() Keys {
-	return Keys{
-		Next:   common.Bind("Tab", "下一项", "tab", "down", "enter"),
-		Prev:   common.Bind("Shift+Tab", "上一项", "shift+tab", "up"),
-		Save:   common.Bind("Ctrl+S", "保存", "ctrl+s"),
-		Cancel: common.Bind("Esc", "取消", "esc"),
-		Left:   common.Bind("左/右", "切换选项", "left"),
-		Right:  key.NewBinding(key.WithKeys("right")),
-	}
+	k := common.DefaultKeys()
+	return Keys{Next: k.NextField, Prev: k.PrevField, Switch: k.Switch, Save: k.Save, Cancel: k.Cancel, Yes: k.Yes, Enter: k.Open}
 }
 
 // Outcome is what the last key did to the form as a whole.
@@ -90,17 +85,19 @@ type Model struct {
 	// AllowIncomplete lets Ctrl+S save with required fields still empty (a
 	// draft); what is typed is still checked.
 	AllowIncomplete bool
-	fields          []*Field
-	focus           int
-	width           int
-	height          int
-	dirty           bool
-	confirm         bool // asking whether to throw typed text away
-	saving          bool // a save is running: keys wait
-	outcome         Outcome
-	styles          *common.Styles
-	labelW          int
-	topError        string
+	// SaveLabel is written on the save button (保存 when empty).
+	SaveLabel string
+	fields    []*Field
+	focus     int // a field, or len(fields): the save button
+	width     int
+	height    int
+	dirty     bool
+	confirm   bool // asking whether to throw typed text away
+	saving    bool // a save is running: keys wait
+	outcome   Outcome
+	styles    *common.Styles
+	labelW    int
+	topError  string
 }
 
 // maxLabelW is the widest label kept beside its field; a longer one (附件5
@@ -234,22 +231,40 @@ func (m Model) Saving() bool { return m.saving }
 // Outcome of the last Update.
 func (m Model) Outcome() Outcome { return m.outcome }
 
+// setFocus moves to field i, or to the save button (len(fields)); Tab
+// past the button comes back to the first field.
 func (m *Model) setFocus(i int) {
 	if len(m.fields) == 0 {
 		return
 	}
-	i = (i + len(m.fields)) % len(m.fields)
-	m.fields[m.focus].input.Blur()
-	if m.fields[m.focus].Kind == Area {
-		m.fields[m.focus].area.Blur()
+	n := len(m.fields) + 1
+	i = (i + n) % n
+	if f := m.focused(); f != nil && f.Kind == Area {
+		f.area.Blur()
+	} else if f != nil {
+		f.input.Blur()
 	}
 	m.focus = i
+	if i == len(m.fields) {
+		return
+	}
 	if m.fields[i].Kind == Area {
 		m.fields[i].area.Focus()
 	} else {
 		m.fields[i].input.Focus()
 	}
 }
+
+// focused is the field with the focus, nil on the save button.
+func (m Model) focused() *Field {
+	if m.focus < len(m.fields) {
+		return m.fields[m.focus]
+	}
+	return nil
+}
+
+// onButton reports whether the save button has the focus.
+func (m Model) onButton() bool { return m.focus == len(m.fields) }
 
 // check validates one field and records its error.
 func (f *Field) check(allowEmpty bool) bool {
@@ -292,32 +307,35 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if ok && m.saving {
 		return m, nil
 	}
+	f := m.focused()
 	if !ok {
 		var cmd tea.Cmd
-		if f := m.fields[m.focus]; f.Kind == Area {
+		switch {
+		case f == nil:
+		case f.Kind == Area:
 			f.area, cmd = f.area.Update(msg)
-		} else {
+		default:
 			f.input, cmd = f.input.Update(msg)
 		}
 		return m, cmd
 	}
 	if m.confirm {
-		switch km.String() {
-		case "y", "Y", "enter":
+		// Only Y throws the typing away; Enter and Esc go back to the form.
+		switch {
+		case key.Matches(km, m.Keys.Yes):
 			m.confirm = false
 			m.outcome = Cancelled
-		case "n", "N", "esc":
+		case key.Matches(km, m.Keys.Cancel), key.Matches(km, m.Keys.Enter):
 			m.confirm = false
 		}
 		return m, nil
 	}
 	m.topError = ""
-	f := m.fields[m.focus]
-	if f.Kind == Area && (km.Type == tea.KeyUp || km.Type == tea.KeyDown || km.Type == tea.KeyEnter) {
+	if f != nil && f.Kind == Area && (km.Type == tea.KeyUp || km.Type == tea.KeyDown || km.Type == tea.KeyEnter) {
 		return m, m.updateArea(f, km)
 	}
 	switch {
-	case key.Matches(km, m.Keys.Save):
+	case key.Matches(km, m.Keys.Save), f == nil && key.Matches(km, m.Keys.Enter):
 		if m.Validate() {
 			m.outcome = Submitted
 		}
@@ -330,12 +348,18 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 		}
 		return m, nil
 	case key.Matches(km, m.Keys.Next):
-		f.check(true)
+		if f != nil {
+			f.check(true)
+		}
 		m.setFocus(m.focus + 1)
 		return m, nil
 	case key.Matches(km, m.Keys.Prev):
-		f.check(true)
+		if f != nil {
+			f.check(true)
+		}
 		m.setFocus(m.focus - 1)
+		return m, nil
+	case f == nil: // other keys do nothing on the button
 		return m, nil
 	}
 	if f.Kind == Choice {
@@ -387,14 +411,12 @@ func (m *Model) updateChoice(f *Field, km tea.KeyMsg) tea.Cmd {
 	if n == 0 {
 		return nil
 	}
-	switch {
-	case key.Matches(km, m.Keys.Left):
-		f.choice = (max(f.choice, 0) - 1 + n) % n
-		f.input.SetValue("")
-		m.dirty, f.err = true, ""
-		return nil
-	case key.Matches(km, m.Keys.Right):
-		f.choice = (f.choice + 1) % n
+	if key.Matches(km, m.Keys.Switch) {
+		if km.Type == tea.KeyLeft {
+			f.choice = (max(f.choice, 0) - 1 + n) % n
+		} else {
+			f.choice = (f.choice + 1) % n
+		}
 		f.input.SetValue("")
 		m.dirty, f.err = true, ""
 		return nil
@@ -445,7 +467,7 @@ func (m Model) View() string {
 		}
 		switch {
 		case f.err != "":
-			for _, l := range common.Wrap(f.err, max(m.width-m.labelW-2, 10)) {
+			for _, l := range common.Wrap(common.Display(f.err), max(m.width-m.labelW-2, 10)) {
 				lines = append(lines, indent+s.Error.Render(l))
 			}
 		case f.Hint != nil && f.Value() != "":
@@ -460,11 +482,15 @@ func (m Model) View() string {
 			}
 		}
 	}
+	lines = append(lines, "", m.buttonView())
+	if m.onButton() {
+		focusLine = len(lines) - 1
+	}
 	if m.topError != "" {
-		lines = append(lines, "", s.Error.Render(m.topError))
+		lines = append(lines, "", s.Error.Render(common.Display(m.topError)))
 	}
 	if m.confirm {
-		lines = append(lines, "", s.Warn.Render("放弃已输入的内容吗？按 Y 放弃，按 N 继续填写。"))
+		lines = append(lines, "", s.Warn.Render(Discard))
 		focusLine = len(lines) - 1
 	}
 	if m.saving {
@@ -472,6 +498,22 @@ func (m Model) View() string {
 		focusLine = len(lines) - 1
 	}
 	return window(lines, focusLine, m.height)
+}
+
+// Discard is the question Esc asks when something was typed.
+const Discard = "放弃已输入的内容吗？按 Y 放弃，按 Esc 继续填写。"
+
+// buttonView is the save button under the last field.
+func (m Model) buttonView() string {
+	s := m.styles
+	label := m.SaveLabel
+	if label == "" {
+		label = "保存"
+	}
+	if m.onButton() {
+		return "> " + s.Focused.Render("[ "+label+" ]") + "  " + s.Dim.Render("按 Enter "+label)
+	}
+	return "  " + s.Dim.Render("[ "+label+" ]  Ctrl+S")
 }
 
 func (m Model) fieldView(f *Field, focused bool) string {
@@ -551,8 +593,18 @@ func window(lines []string, focus, height int) string {
 	return strings.Join(lines[start:start+height], "\n")
 }
 
-// ShortHelp and FullHelp for the help bar.
+// ShortHelp and FullHelp for the help bar: 左/右 only on a choice.
 func (m Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.Keys.Next, m.Keys.Prev, m.Keys.Left, m.Keys.Save, m.Keys.Cancel}
+	out := []key.Binding{m.Keys.Next, m.Keys.Prev}
+	if f := m.focused(); f != nil && f.Kind == Choice {
+		out = append(out, m.Keys.Switch)
+	}
+	return append(out, m.Keys.Save, m.Keys.Cancel)
 }
-func (m Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+
+// Keymap is every key the form acts on.
+func (m Model) Keymap() []key.Binding { return common.Bindings(m.Keys) }
+
+func (m Model) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{m.Keys.Next, m.Keys.Prev, m.Keys.Switch, m.Keys.Save, m.Keys.Cancel}}
+}

@@ -89,24 +89,64 @@ func TestSubmitNeedsRequiredFieldsAndKeepsText(t *testing.T) {
 	}
 }
 
+// Esc asks before throwing typing away, and only Y throws it away: Enter
+// (which used to act as Y) and Esc go back to the form; other keys wait.
 func TestEscAsksOnlyWhenDirty(t *testing.T) {
 	m := keys(newForm(), esc)
 	if m.Outcome() != Cancelled {
 		t.Error("clean form did not cancel at once")
 	}
 	m = keys(newForm(), typed("张")...)
-	m = keys(m, esc)
-	if m.Outcome() == Cancelled || !strings.Contains(m.View(), "放弃已输入的内容吗") {
-		t.Fatal("dirty form cancelled without asking")
+	for _, back := range []tea.KeyMsg{enter, esc} {
+		m = keys(m, esc)
+		if m.Outcome() == Cancelled || !strings.Contains(m.View(), "放弃已输入的内容吗？按 Y 放弃，按 Esc 继续填写") {
+			t.Fatal("dirty form cancelled without asking")
+		}
+		m = keys(m, back)
+		if m.Outcome() == Cancelled || strings.Contains(m.View(), "放弃已输入") || m.Values()["name"] != "张" {
+			t.Fatalf("%s at the question did not go back to the form:\n%s", back, m.View())
+		}
 	}
+	m = keys(m, esc)
 	m = keys(m, typed("n")...)
-	if m.Values()["name"] != "张" {
-		t.Error("answering N lost the text")
+	if m.Outcome() == Cancelled || !strings.Contains(m.View(), "放弃已输入") || m.Values()["name"] != "张" {
+		t.Fatalf("n at the question did something:\n%s", m.View())
 	}
-	m = keys(m, esc)
 	m = keys(m, typed("y")...)
 	if m.Outcome() != Cancelled {
 		t.Error("Y did not cancel")
+	}
+}
+
+// Enter on the last field goes to the save button, not back to the first
+// field; Enter on the button saves (or shows what is missing); Tab past the
+// button comes back to the first field.
+func TestEnterOnLastFieldGoesToSave(t *testing.T) {
+	st := common.DefaultStyles()
+	m := New(&st, &Field{Key: "name", Label: "姓名", Required: true}, &Field{Key: "n", Label: "份数"})
+	m.SetSize(80, 20)
+	m = keys(m, typed("张三")...)
+	m = keys(m, enter, enter)
+	if m.Outcome() == Submitted || !strings.Contains(m.View(), "> [ 保存 ]") || strings.Contains(m.View(), "> 姓名") {
+		t.Fatalf("Enter on the last field:\n%s", m.View())
+	}
+	m = keys(m, typed("x")...)
+	if v := m.Values(); v["name"] != "张三" || v["n"] != "" {
+		t.Errorf("typing on the button changed %v", v)
+	}
+	m = keys(m, enter)
+	if m.Outcome() != Submitted {
+		t.Fatalf("Enter on the button did not save:\n%s", m.View())
+	}
+	m = keys(m, tab)
+	if !strings.Contains(m.View(), "> 姓名") {
+		t.Errorf("Tab past the button:\n%s", m.View())
+	}
+	empty := New(&st, &Field{Key: "name", Label: "姓名", Required: true}, &Field{Key: "n", Label: "份数"})
+	empty.SetSize(80, 20)
+	empty = keys(empty, enter, enter, enter)
+	if empty.Outcome() == Submitted || !strings.Contains(empty.View(), "必须填写") || !strings.Contains(empty.View(), "> 姓名") {
+		t.Errorf("Enter on the button with 姓名 empty:\n%s", empty.View())
 	}
 }
 

@@ -17,24 +17,18 @@ type Keys struct {
 	Up, Down, PageUp, PageDown, Home, End key.Binding
 }
 
-// DefaultKeys: arrows and j/k, PgUp/PgDn, Home/End.
+// DefaultKeys: arrows and j/k, PgUp/PgDn, Home/End, from the key table.
 func DefaultKeys() Keys {
-	return Keys{
-		Up:       common.Bind("上/k", "上一条", "up", "k"),
-		Down:     common.Bind("下/j", "下一条", "down", "j"),
-		PageUp:   common.Bind("PgUp", "上一页", "pgup"),
-		PageDown: common.Bind("PgDn", "下一页", "pgdown"),
-		Home:     common.Bind("Home", "第一条", "home"),
-		End:      common.Bind("End", "最后一条", "end"),
-	}
+	k := common.DefaultKeys()
+	return Keys{Up: k.Up, Down: k.Down, PageUp: k.PageUp, PageDown: k.PageDown, Home: k.Home, End: k.End}
 }
 
 // ArrowsOnly is the key set used while a search field has focus: letters
 // go to the field, arrows and paging keys to the list.
 func ArrowsOnly() Keys {
 	k := DefaultKeys()
-	k.Up = common.Bind("上", "上一条", "up")
-	k.Down = common.Bind("下", "下一条", "down")
+	t := common.DefaultKeys()
+	k.Up, k.Down = t.UpArrow, t.DownArrow
 	return k
 }
 

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package bundle
+
+func failKindOS(error) int { return failOther }

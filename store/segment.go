@@ -1,0 +1,471 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// segmentMeta is meta/"segment" of a bundle's ledger.db.
+type segmentMeta struct {
+	Month string `json:"month"` // 2026-11
+	N     int    `json:"n"`
+	First uint64 `json:"first"`
+	Last  uint64 `json:"last"`
+	Prev  string `json:"prev"`
+	Head  string `json:"head"`
+	Late  int    `json:"late"`
+	// Start is where the segment begins in the office's log, also when it
+	// is empty: base_events holds only events before it.
+	Start uint64 `json:"start"`
+}
+
+// sources are what check replays for a segment: the earlier events of the
+// records it touched, each checked against its own hash, then the month's
+// run, which must continue the chain from Prev.
+func (m segmentMeta) sources() []replaySource {
+	chain := &chainWalker{head: m.Prev}
+	if m.First > 0 {
+		chain.n = m.First - 1
+	}
+	return []replaySource{{bucket: bucketBaseEvents, before: m.Start}, {bucket: bucketEvents, chain: chain}}
+}
+
+func readSegmentMeta(b *bolt.DB) (segmentMeta, bool, error) {
+	var m segmentMeta
+	var ok bool
+	err := b.View(func(tx *bolt.Tx) error {
+		meta := tx.Bucket(bucketMeta)
+		if meta == nil || string(meta.Get(keyKind)) != "segment" {
+			return nil
+		}
+		ok = true
+		return json.Unmarshal(meta.Get(keySegment), &m)
+	})
+	return m, ok, err
+}
+
+// ParseMonth reads a month as the export asks for it: 2026-11, 2026-1,
+// 2026年11月 or 202611.
+func ParseMonth(s string) (time.Time, error) {
+	t, ok := parseMonth(s)
+	if !ok {
+		return t, fmt.Errorf("月份“%s”看不懂，请写成 2026-11 这样的年-月。", s)
+	}
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, Beijing), nil
+}
+
+// SegmentFor works out what the bundle of month (2026-11) carries: a month
+// exported before carries the same events again (its next n); otherwise the
+// run from the event after the last export up to the last event dated in
+// the month. It builds the bundle's ledger.db in a temp file, which
+// WriteSegment copies and Close removes.
+func (db *DB) SegmentFor(month string) (Segment, error) {
+	t, err := ParseMonth(month)
+	if err != nil {
+		return Segment{}, err
+	}
+	if t.After(MonthStart(db.now())) {
+		return Segment{}, fmt.Errorf("%s还没有到，不能导出。", ChineseMonth(t))
+	}
+	seg := Segment{Month: t.Format("2006-01"), N: 1, Prev: genesisDigest}
+	exports, err := db.Exports()
+	if err != nil {
+		return seg, err
+	}
+	var raw [][]byte
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		if err := placeSegment(tx, &seg, exports); err != nil {
+			return err
+		}
+		raw, err = segmentEvents(tx, &seg, exports)
+		return err
+	})
+	if err != nil {
+		return seg, err
+	}
+	return db.buildSegment(seg, raw)
+}
+
+// placeSegment sets where the segment starts (and, for a month exported
+// before, where it ends).
+func placeSegment(tx *bolt.Tx, seg *Segment, exports []ExportRecord) error {
+	var last *ExportRecord
+	for i, r := range exports {
+		if r.Month == seg.Month {
+			if seg.N == 1 {
+				seg.First, seg.Last, seg.Prev, seg.Head = r.First, r.Last, prevOf(tx, r.First), r.Head
+			}
+			seg.N++
+		}
+		if last == nil || r.Last > last.Last || (r.Last == last.Last && r.Month > last.Month) {
+			last = &exports[i]
+		}
+	}
+	if seg.N > 1 || last == nil {
+		return nil
+	}
+	if last.Month > seg.Month {
+		return fmt.Errorf("%s的记录已随%s的导出包（%s）交出，不能再单独导出。需要时请重新导出%s。",
+			ChineseMonthOf(seg.Month), ChineseMonthOf(last.Month), last.Bundle, ChineseMonthOf(last.Month))
+	}
+	seg.First, seg.Prev = last.Last+1, last.Head
+	if last.Last == 0 {
+		seg.Prev = genesisDigest
+	}
+	return nil
+}
+
+// prevOf is the hash of the event before seq.
+func prevOf(tx *bolt.Tx, seq uint64) string {
+	if seq <= 1 {
+		return genesisDigest
+	}
+	var ev Event
+	if json.Unmarshal(tx.Bucket(bucketEvents).Get(u64(seq-1)), &ev) != nil {
+		return ""
+	}
+	return ev.Hash
+}
+
+// segmentEvents reads the segment's run of the log (a range read from
+// First) and fixes Last, Head and Late.
+func segmentEvents(tx *bolt.Tx, seg *Segment, exports []ExportRecord) ([][]byte, error) {
+	key := monthKeyOf(seg.Month)
+	again, end := seg.N > 1, seg.Last
+	start := max(seg.First, 1)
+	seg.start = start
+	if !again {
+		seg.First, seg.Last, seg.Head = 0, 0, seg.Prev
+	}
+	var raw [][]byte
+	c := tx.Bucket(bucketEvents).Cursor()
+	for k, v := c.Seek(u64(start)); k != nil; k, v = c.Next() {
+		var ev Event
+		if err := json.Unmarshal(v, &ev); err != nil {
+			return nil, &ChainError{fromU64(k), "内容无法解析"}
+		}
+		m := monthOfEvent(ev)
+		if again && ev.Seq > end || !again && m > key {
+			break
+		}
+		if m < key {
+			seg.Late++
+		}
+		if seg.First == 0 {
+			seg.First = ev.Seq
+		}
+		seg.Last, seg.Head = ev.Seq, ev.Hash
+		raw = append(raw, append([]byte(nil), v...))
+	}
+	return raw, nil
+}
+
+func monthKeyOf(month string) string { return month[:4] + month[5:7] }
+
+// buildSegment writes the bundle's ledger.db into a temp file: the events,
+// the earlier events of every record they touch (and of the profile), and
+// the records replayed from them; then reads the records back for the
+// people's files.
+func (db *DB) buildSegment(seg Segment, raw [][]byte) (Segment, error) {
+	base, err := db.baseEvents(seg, raw)
+	if err != nil {
+		return seg, err
+	}
+	f, err := os.CreateTemp("", "taizhang-segment-*.db")
+	if err != nil {
+		return seg, fmt.Errorf("无法创建导出用的临时文件：%w", err)
+	}
+	seg.path = f.Name()
+	f.Close()
+	os.Remove(seg.path)
+	b, err := bolt.Open(seg.path, 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		return seg, err
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		if err := createBuckets(tx, bucketMeta, bucketEvents, bucketBaseEvents); err != nil {
+			return err
+		}
+		for _, d := range derivedBuckets {
+			if _, err := tx.CreateBucket(d.name); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		m := segmentMeta{Month: seg.Month, N: seg.N, First: seg.First, Last: seg.Last, Prev: seg.Prev, Head: seg.Head, Late: seg.Late, Start: seg.start}
+		for k, v := range map[string][]byte{"app": appMarker, "schema": u64(CurrentSchema()), "kind": []byte("segment"), "created": []byte(db.now().Format(time.RFC3339))} {
+			if err := meta.Put([]byte(k), v); err != nil {
+				return err
+			}
+		}
+		if err := putJSON(meta, keySegment, m); err != nil {
+			return err
+		}
+		for _, part := range []struct {
+			name   []byte
+			events [][]byte
+		}{{bucketBaseEvents, base}, {bucketEvents, raw}} {
+			bk := appendOnly(tx, part.name)
+			for _, v := range part.events {
+				var ev Event
+				if err := json.Unmarshal(v, &ev); err != nil {
+					return err
+				}
+				if err := bk.Put(u64(ev.Seq), v); err != nil {
+					return err
+				}
+				if err := indexEvent(tx, ev); err != nil {
+					return err
+				}
+				if err := applyEvent(tx, ev); err != nil {
+					return err
+				}
+				if err := raiseNewest(tx, ev.Time); err != nil {
+					return err
+				}
+			}
+		}
+		if err := countEvents(tx, &seg); err != nil {
+			return err
+		}
+		if err := readSegmentRecords(tx, &seg); errors.Is(err, ErrNoProfile) {
+			return fmt.Errorf("%s早于本台账开始使用的时间，没有可导出的记录。", ChineseMonthOf(seg.Month))
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
+	if cerr := b.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(seg.path)
+		return seg, err
+	}
+	return seg, nil
+}
+
+// baseEvents are the events before the segment of every record the segment
+// touches, and of the profile, oldest first.
+func (db *DB) baseEvents(seg Segment, raw [][]byte) ([][]byte, error) {
+	type subject struct {
+		group byte
+		id    uint64
+	}
+	touched := map[subject]bool{{'p', 0}: true}
+	for _, v := range raw {
+		var ev Event
+		if err := json.Unmarshal(v, &ev); err != nil {
+			return nil, err
+		}
+		touched[subject{subjectGroup(ev.Kind), ev.Subject}] = true
+	}
+	before := seg.start
+	var seqs []uint64
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketSubjects).Cursor()
+		for s := range touched {
+			prefix := append([]byte{s.group}, u64(s.id)...)
+			for k, _ := c.Seek(prefix); k != nil && len(k) == 17 && string(k[:9]) == string(prefix); k, _ = c.Next() {
+				if seq := fromU64(k[9:]); seq < before {
+					seqs = append(seqs, seq)
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
+	out := make([][]byte, 0, len(seqs))
+	err = db.bolt.View(func(tx *bolt.Tx) error {
+		events := tx.Bucket(bucketEvents)
+		for _, seq := range seqs {
+			out = append(out, append([]byte(nil), events.Get(u64(seq))...))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// readSegmentRecords reads the replayed records into the segment.
+func readSegmentRecords(tx *bolt.Tx, seg *Segment) error {
+	p, err := profileTx(tx)
+	if err != nil {
+		return err
+	}
+	seg.Profile = p
+	seg.Certificates, seg.Refusals, seg.Admissions = nil, nil, nil
+	read := []struct {
+		bucket []byte
+		add    func([]byte) error
+	}{
+		{bucketCerts, func(v []byte) error { return appendJSON(v, &seg.Certificates) }},
+		{bucketRefusals, func(v []byte) error { return appendJSON(v, &seg.Refusals) }},
+		{bucketAdmissions, func(v []byte) error { return appendJSON(v, &seg.Admissions) }},
+	}
+	for _, r := range read {
+		if err := tx.Bucket(r.bucket).ForEach(func(_, v []byte) error { return r.add(v) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func appendJSON[T any](v []byte, to *[]T) error {
+	var x T
+	if err := json.Unmarshal(v, &x); err != nil {
+		return err
+	}
+	*to = append(*to, x)
+	return nil
+}
+
+// WriteSegment writes the segment's ledger.db to path and syncs it.
+func (db *DB) WriteSegment(s Segment, path string) error {
+	if s.path == "" {
+		return errors.New("导出段尚未生成，请先调用 SegmentFor。")
+	}
+	src, err := os.Open(s.path)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	if err := dst.Sync(); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
+}
+
+// Close removes the segment's temp file.
+func (s Segment) Close() error {
+	if s.path == "" {
+		return nil
+	}
+	return os.Remove(s.path)
+}
+
+// CheckSegmentFile checks a bundle's ledger.db on its own, read-only: the
+// chain from the hash before its first event, and every record against a
+// replay. The segment it returns has the month, range, hashes and profile.
+func CheckSegmentFile(path string) (CheckReport, Segment, error) {
+	var seg Segment
+	if _, err := os.Stat(path); err != nil {
+		return CheckReport{}, seg, fmt.Errorf("找不到 %s：%w", path, err)
+	}
+	b, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: LockTimeout})
+	if err != nil {
+		return CheckReport{}, seg, &NotLedgerError{Path: path, Reason: "已损坏或不是台账导出文件"}
+	}
+	defer b.Close()
+	m, ok, err := readSegmentMeta(b)
+	if err != nil || !ok {
+		return CheckReport{}, seg, &NotLedgerError{Path: path, Reason: "不是台账导出包中的 ledger.db"}
+	}
+	seg = Segment{Month: m.Month, N: m.N, First: m.First, Last: m.Last, Prev: m.Prev, Head: m.Head, Late: m.Late}
+	rep, err := checkLedger(b, m.sources())
+	if err != nil {
+		return rep, seg, err
+	}
+	if rep.Head != m.Head || (m.Last != 0 && rep.Events != m.Last) {
+		return rep, seg, &ChainError{m.Last, "导出段的最后一条事件与记录的不符"}
+	}
+	err = b.View(func(tx *bolt.Tx) error {
+		if err := countEvents(tx, &seg); err != nil {
+			return err
+		}
+		return readSegmentRecords(tx, &seg)
+	})
+	return rep, seg, err
+}
+
+// RecordExport records a finished export (an event, so the next bundle's
+// chain proves this one was made).
+func (db *DB) RecordExport(op Operator, s Segment, bundle, manifestHash string) (ExportRecord, error) {
+	r := ExportRecord{Month: s.Month, N: s.N, Bundle: bundle, ManifestHash: manifestHash, First: s.First, Last: s.Last, Head: s.Head}
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		ev, err := db.appendEvent(tx, op, db.now(), EvExport, 0, r)
+		r.Seq, r.Time, r.Operator = ev.Seq, ev.Time, ev.Operator
+		return err
+	})
+	return r, err
+}
+
+// Exports lists every export, oldest first.
+func (db *DB) Exports() ([]ExportRecord, error) {
+	var out []ExportRecord
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketExports).ForEach(func(_, v []byte) error { return appendJSON(v, &out) })
+	})
+	return out, err
+}
+
+// LastExport is the newest export (false when there is none).
+func (db *DB) LastExport() (ExportRecord, bool, error) {
+	all, err := db.Exports()
+	if err != nil || len(all) == 0 {
+		return ExportRecord{}, false, err
+	}
+	return all[len(all)-1], true, nil
+}
+
+// Counts are the segment's numbers per register, counted from its events:
+// certificates issued, voided and printed in it, refusals recorded, and the
+// approval forms it touched.
+func (s Segment) Counts() Counts {
+	c := s.counts
+	c.ByType = maps.Clone(c.ByType)
+	return c
+}
+
+// countEvents counts what the segment's events did.
+func countEvents(tx *bolt.Tx, seg *Segment) error {
+	c := Counts{ByType: map[string]int{}, Late: seg.Late}
+	admissions := map[uint64]bool{}
+	err := tx.Bucket(bucketEvents).ForEach(func(_, v []byte) error {
+		var ev Event
+		if err := json.Unmarshal(v, &ev); err != nil {
+			return err
+		}
+		c.Events++
+		switch ev.Kind {
+		case EvCertIssue:
+			var cert Certificate
+			if err := json.Unmarshal(ev.Data, &cert); err != nil {
+				return err
+			}
+			c.Certificates++
+			c.ByType[cert.TypeName]++
+		case EvCertVoid:
+			c.Voided++
+		case EvCertPrint:
+			c.Prints++
+		case EvRefusal:
+			c.Refusals++
+		case EvAdmissionSave, EvAdmissionStatus:
+			admissions[ev.Subject] = true
+		}
+		return nil
+	})
+	c.Admissions = len(admissions)
+	seg.counts = c
+	return err
+}
