@@ -85,3 +85,20 @@ func TestDeskCheckDetailPagesUnderTheGrounds(t *testing.T) {
 	wantIn(t, squeeze(view()), squeeze(string(tail[len(tail)-10:])))
 	wantIn(t, view(), "依据长民发〔2017〕124号", "F1 全部按键")
 }
+
+// An approval whose term has not begun gives 未生效 with the admission rule
+// and the right to refuse until then; Ctrl+R takes the request to the
+// refusal form.
+func TestDeskCheckNotYetMayBeRefused(t *testing.T) {
+	db := newDB(t, true)
+	approve(t, db, "高龄老人情况证明", "2027-01", "2027-12")
+	send, view := driver(t, db, 80, 24)
+	send("4", "高龄老人情况证明")
+	wantIn(t, view(), "未生效（2027年1月起）  已批准准入，2027年1月起生效；此前可依法拒绝", "[未生效（2027年1月起）] 高龄老人情况证明",
+		"经审批同意后方可出具", "也有权拒绝", "按 Ctrl+R 登记拒绝")
+	send(tea.KeyCtrlR)
+	wantIn(t, view(), "高龄老人情况证明")
+	if strings.Contains(view(), "不宜拒绝") || strings.Contains(view(), "未生效") {
+		t.Errorf("Ctrl+R did not open the refusal form:\n%s", view())
+	}
+}

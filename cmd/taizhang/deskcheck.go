@@ -73,7 +73,9 @@ func runDeskcheck(args []string, out, _ io.Writer) error {
 		}
 		defer d.Close()
 		today = d.Now()
-		if admissions, err = d.AdmissionsInForce(today); err != nil {
+		// All of them: the checker keeps those in force and those approved
+		// but not yet begun (未生效).
+		if admissions, err = d.Admissions(); err != nil {
 			return err
 		}
 	}
@@ -115,6 +117,8 @@ func writeDeskcheck(out io.Writer, c *deskcheck.Checker, r deskcheck.Result, wid
 	verdict := string(r.Verdict)
 	if r.Uncertain() {
 		verdict += "（下列事项可能相关，请核对；选定其一才算数）"
+	} else if r.Verdict == deskcheck.NotYet {
+		verdict += "（已批准准入，" + store.ChineseMonthOf(r.Matches[0].Admission.From) + "起生效；此前可依法拒绝）"
 	}
 	writeWrapped(out, "核查结果：", verdict, width)
 	for _, m := range r.Matches {

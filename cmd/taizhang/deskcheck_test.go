@@ -103,30 +103,7 @@ func TestDeskcheckText(t *testing.T) {
 // file that is not there is not created.
 func TestDeskcheckAdmissionsFromDB(t *testing.T) {
 	path := initLedger(t)
-	d, err := store.Open(path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	op, _ := d.Operator(d.LastOperator())
-	a, err := d.SaveAdmissionDraft(op, store.Admission{
-		Unit: "长治市潞州区城市管理局", UnitLevel: store.UnitCountyLevel, Scope: store.ScopeThis, Item: "垃圾分类入户宣传", Kind: store.KindWork,
-		Basis: "《长治市生活垃圾分类管理条例》第十条", AppliedOn: "2025-01-02", Term: store.TermLong, From: "2025-02",
-		Powers: "入户宣传", Funding: "每户10元", LetterContent: "入户宣传", LetterNecessity: "推行垃圾分类",
-		LetterSchedule: "长期", LetterStaffing: "网格员", LetterFunding: "区财政", LetterPowers: "入户宣传",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.SubmitAdmission(op, a.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.RecordOpinion(op, a.ID, "县级", "同意", "2025-01-10"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.DecideAdmission(op, a.ID, true, "准入", "2025-01-12"); err != nil {
-		t.Fatal(err)
-	}
-	d.Close()
+	a := approveInLedger(t, path, "2025-02")
 	before, _ := os.ReadFile(path)
 
 	if _, out, _ := runCmd("deskcheck", "--json", "垃圾分类宣传"); !strings.Contains(out, "未准入") {
@@ -158,5 +135,65 @@ func TestDeskcheckAdmissionsFromDB(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); !os.IsNotExist(err) {
 		t.Error("deskcheck created the data file")
+	}
+}
+
+// approveInLedger records the approved admission 垃圾分类入户宣传 (工作事项,
+// 长期 from the month from) in the ledger at path.
+func approveInLedger(t *testing.T, path, from string) store.Admission {
+	t.Helper()
+	d, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, _ := d.Operator(d.LastOperator())
+	a, err := d.SaveAdmissionDraft(op, store.Admission{
+		Unit: "长治市潞州区城市管理局", UnitLevel: store.UnitCountyLevel, Scope: store.ScopeThis, Item: "垃圾分类入户宣传", Kind: store.KindWork,
+		Basis: "《长治市生活垃圾分类管理条例》第十条", AppliedOn: "2025-01-02", Term: store.TermLong, From: from,
+		Powers: "入户宣传", Funding: "每户10元", LetterContent: "入户宣传", LetterNecessity: "推行垃圾分类",
+		LetterSchedule: "长期", LetterStaffing: "网格员", LetterFunding: "区财政", LetterPowers: "入户宣传",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.SubmitAdmission(op, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.RecordOpinion(op, a.ID, "县级", "同意", "2025-01-10"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.DecideAdmission(op, a.ID, true, "准入", "2025-01-12"); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+	return a
+}
+
+// An approval whose term has not begun is found as 未生效, which may still
+// be refused, with the admission rule and the grounds for refusing.
+func TestDeskcheckNotYetInForce(t *testing.T) {
+	path := initLedger(t)
+	d, err := store.Open(path, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := d.Now().AddDate(1, 0, 0).Format("2006-01")
+	d.Close()
+	a := approveInLedger(t, path, from)
+	code, out, e := runCmd("deskcheck", "--db", path, "--json", "垃圾分类宣传")
+	var r struct {
+		Verdict string `json:"verdict"`
+		Matches []struct {
+			Verdict     string  `json:"verdict"`
+			AdmissionID *uint64 `json:"admission_id"`
+		} `json:"matches"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); code != 0 || err != nil || r.Verdict != "未生效" || len(r.Matches) != 1 ||
+		r.Matches[0].Verdict != "未生效" || r.Matches[0].AdmissionID == nil || *r.Matches[0].AdmissionID != a.ID {
+		t.Errorf("json: %d %s %s", code, out, e)
+	}
+	code, out, _ = runCmd("deskcheck", "--db", path, "垃圾分类宣传")
+	if code != 0 || !strings.Contains(out, "起生效；此前可依法拒绝") || !strings.Contains(out, "[未生效] 准入审批") || !strings.Contains(out, "未经批准的工作事项一律不得进入社区") {
+		t.Errorf("text: %s", out)
 	}
 }

@@ -50,21 +50,24 @@ func run(args []string, out, errOut io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		for _, c := range commands {
 			if c.name == args[0] {
-				return report(c.run(args[1:], out, errOut), errOut)
+				err := c.run(args[1:], out, errOut)
+				if errors.As(err, new(helpRequested)) {
+					commandUsage(out, c)
+					return 0
+				}
+				return report(err, errOut)
 			}
 		}
 		fmt.Fprintf(errOut, "没有“%s”这个命令。运行 taizhang --help 查看全部命令。\n", args[0])
 		return 2
 	}
 	fs := flag.NewFlagSet("taizhang", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	db := dbFlag(fs)
 	showVersion := fs.Bool("version", false, "")
 	showHelp := fs.Bool("help", false, "")
 	fs.BoolVar(showHelp, "h", false, "")
-	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(errOut, "参数有误：%v。运行 taizhang --help 查看用法。\n", err)
-		return 2
+	if err := parseFlags(fs, args); err != nil {
+		return report(err, errOut)
 	}
 	switch {
 	case *showHelp:
@@ -109,10 +112,7 @@ func usage(w io.Writer) {
 命令：
 `)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.usage)
-		if c.args != "" {
-			fmt.Fprintf(w, "            taizhang %s %s\n", c.name, c.args)
-		}
+		commandUsage(w, c)
 	}
 	fmt.Fprintf(w, `
 通用参数：
@@ -124,10 +124,18 @@ func usage(w io.Writer) {
 `, defaultDBPath())
 }
 
+// commandUsage is a command's lines of the help.
+func commandUsage(w io.Writer, c command) {
+	fmt.Fprintf(w, "  %-9s %s\n", c.name, c.usage)
+	if c.args != "" {
+		fmt.Fprintf(w, "            taizhang %s %s\n", c.name, c.args)
+	}
+}
+
 // dbFlag adds --db to a flag set, defaulting to TAIZHANG_DB or the per-user
 // data folder.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", defaultDBPath(), "数据文件")
+	return fs.String("db", defaultDBPath(), "一个文件路径，例如 --db 台账.db")
 }
 
 // defaultDBPath: Windows %AppData%\taizhang\taizhang.db; elsewhere
@@ -154,14 +162,4 @@ func dataDir(goos string, getenv func(string) string) string {
 		home, _ = os.UserHomeDir()
 	}
 	return filepath.Join(home, ".local", "share")
-}
-
-// parseFlags parses a subcommand's flags, turning flag errors into a
-// Chinese usage message.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		return usageError{fmt.Sprintf("参数有误：%v。运行 taizhang --help 查看用法。", err)}
-	}
-	return nil
 }

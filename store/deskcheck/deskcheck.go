@@ -6,6 +6,8 @@
 //     supervision), with its legal basis;
 //   - 可以出具: one of the 12 certificates of 附件4;
 //   - 已准入:   an approved admission in force (until its end);
+//   - 未生效:   an approved admission whose term has not begun (the
+//     committee may still refuse until then);
 //   - 未准入，可依法拒绝: none of these. When an item comes close but not
 //     close enough, it is listed as 可能相关 and the verdict stays 未准入
 //     until the worker picks it (Result.Pick).
@@ -48,6 +50,7 @@ const (
 	MustDo      Verdict = "应当承担"
 	CanIssue    Verdict = "可以出具"
 	Admitted    Verdict = "已准入"
+	NotYet      Verdict = "未生效"
 	NotAdmitted Verdict = "未准入，可依法拒绝"
 	// Possible labels a candidate: an item close to the request, which the
 	// worker may pick; the verdict stays NotAdmitted until then.
@@ -59,11 +62,11 @@ const MaxCandidates = 3
 
 // Match is one list item or admission the request matches.
 type Match struct {
-	Verdict   Verdict          // what the item gives: MustDo, CanIssue or Admitted
+	Verdict   Verdict          // what the item gives: MustDo, CanIssue, Admitted or NotYet
 	Sure      bool             // strong enough to give the verdict; otherwise a candidate
 	List      *assets.List     // for list items
 	Item      *assets.Item     // for list items
-	Admission *store.Admission // for admissions in force
+	Admission *store.Admission // for admissions in force or not yet begun
 	Score     float64          // 0–1
 	Words     []string         // the request's words that matched
 	Against   []string         // the request's words that keep the item from being sure (医院 for 在家死亡)
@@ -91,7 +94,7 @@ func (m Match) Text() string {
 // Result is the answer for one request.
 type Result struct {
 	Request         string
-	Verdict         Verdict // MustDo, CanIssue, Admitted or NotAdmitted
+	Verdict         Verdict // MustDo, CanIssue, Admitted, NotYet or NotAdmitted
 	AsksCertificate bool    // the request asks for a certificate
 	// Matches are the sure matches, strongest first; when there is none,
 	// up to MaxCandidates candidates (Uncertain).
@@ -139,7 +142,7 @@ func New(cat *assets.Catalog) *Checker {
 }
 
 // Check judges a request against the lists and the admissions in force
-// today.
+// today or approved to begin later.
 func (c *Checker) Check(request string, admissions []store.Admission, today time.Time) Result {
 	return c.check(request, admissions, today, nil)
 }
@@ -219,6 +222,8 @@ func rank(v Verdict) int {
 		return 1
 	case Admitted:
 		return 2
+	case NotYet:
+		return 3
 	}
-	return 3
+	return 4
 }

@@ -87,6 +87,10 @@ func TestAdmissionsInForce(t *testing.T) {
 	if r.Verdict != Admitted || r.Matches[0].Admission == nil {
 		t.Fatalf("in force: %s", r.Verdict)
 	}
+	// Before its term it is found, as not yet in force.
+	if r := c.Check("垃圾分类宣传", adm, time.Date(2026, 10, 31, 0, 0, 0, 0, store.Beijing)); r.Verdict != NotYet || r.Matches[0].Admission == nil {
+		t.Errorf("before its term: %s", r.Verdict)
+	}
 	// After its end it no longer counts.
 	if r := c.Check("垃圾分类宣传", adm, time.Date(2027, 7, 1, 0, 0, 0, 0, testDay.Location())); r.Verdict != NotAdmitted {
 		t.Errorf("after end: %s", r.Verdict)
@@ -95,6 +99,9 @@ func TestAdmissionsInForce(t *testing.T) {
 	cert := []store.Admission{admission(store.KindWork, "养犬登记证明", "2026-11", ""), admission(store.KindCertificate, "独居老人情况证明", "2026-01", "")}
 	if r := c.Check("养犬登记证明", cert, today); r.Verdict != NotAdmitted {
 		t.Errorf("work admission answered a certificate request: %s", r.Verdict)
+	}
+	if r := c.Check("养犬登记证明", []store.Admission{admission(store.KindWork, "养犬登记证明", "2027-01", "")}, today); r.Verdict != NotAdmitted {
+		t.Errorf("work admission not yet begun answered a certificate request: %s", r.Verdict)
 	}
 	if r := c.Check("开具独居老人情况证明", cert, today); r.Verdict != Admitted {
 		t.Errorf("certificate admission: %s", r.Verdict)
@@ -283,6 +290,32 @@ func TestForce(t *testing.T) {
 		}
 		for i, w := range tc.want {
 			if !strings.Contains(f[i].Sentence, w) || f[i].Ref == "" {
+				t.Errorf("%s: %+v lacks %q", tc.request, f[i], w)
+			}
+		}
+	}
+}
+
+// 未生效 cites the admission rule first, then the grounds for refusing
+// until the term begins.
+func TestForceNotYet(t *testing.T) {
+	c := checker(t)
+	for _, tc := range []struct {
+		adm     store.Admission
+		request string
+		want    []string
+	}{
+		{admission(store.KindCertificate, "独居老人情况证明", "2027-01", ""), "独居老人证明", []string{"经审批同意后方可出具", "也有权拒绝"}},
+		{admission(store.KindWork, "垃圾分类入户宣传", "2027-01", ""), "垃圾分类宣传", []string{"未经批准的工作事项一律不得进入社区"}},
+	} {
+		r := c.Check(tc.request, []store.Admission{tc.adm}, today)
+		f := c.Force(r)
+		if r.Verdict != NotYet || len(f) != len(tc.want) {
+			t.Errorf("%s: %s %+v", tc.request, r.Verdict, f)
+			continue
+		}
+		for i, w := range tc.want {
+			if !strings.Contains(f[i].Sentence, w) {
 				t.Errorf("%s: %+v lacks %q", tc.request, f[i], w)
 			}
 		}

@@ -195,8 +195,9 @@ func allIn(ids []int, b bits) bool {
 	return true
 }
 
-// matchAdmissions scores the admissions in force of the request's kind by
-// the wording they share with the head, generic words and filler aside.
+// matchAdmissions scores the admissions of the request's kind that are in
+// force (Admitted) or approved but not yet begun (NotYet) by the wording
+// they share with the head, generic words and filler aside.
 func (c *Checker) matchAdmissions(rd reading, admissions []store.Admission, today time.Time) []Match {
 	req := c.content(rd.head)
 	if req == "" {
@@ -205,7 +206,13 @@ func (c *Checker) matchAdmissions(rd reading, admissions []store.Admission, toda
 	var out []Match
 	for i := range admissions {
 		a := &admissions[i]
-		if (a.Kind == store.KindCertificate) != rd.cert || !a.InForce(today) {
+		v := Admitted
+		if a.NotYetInForce(today) {
+			v = NotYet
+		} else if !a.InForce(today) {
+			continue
+		}
+		if (a.Kind == store.KindCertificate) != rd.cert {
 			continue
 		}
 		item := c.content(normalise(a.Item))
@@ -219,7 +226,7 @@ func (c *Checker) matchAdmissions(rd reading, admissions []store.Admission, toda
 		}
 		p := float64(n) / float64(utf8.RuneCountInString(req))
 		r := float64(n) / float64(utf8.RuneCountInString(item))
-		m := Match{Verdict: Admitted, Sure: min(p, r) >= admissionShare, Admission: a, Score: 2 * p * r / (p + r), Words: common, cover: n}
+		m := Match{Verdict: v, Sure: min(p, r) >= admissionShare, Admission: a, Score: 2 * p * r / (p + r), Words: common, cover: n}
 		for _, s := range common {
 			m.Spans = append(m.Spans, occurrences(a.Item, s)...)
 		}

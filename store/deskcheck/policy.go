@@ -20,8 +20,9 @@ func (c *Checker) Grounds(asksCertificate bool) []assets.Citation {
 
 // Force are the policy's sentences that give a result its force: the
 // admission rule and its exception for work the law assigns (应当承担),
-// 附件4 (可以出具), the admission rule (已准入), or the grounds for refusing
-// (未准入, also while candidates wait to be picked).
+// 附件4 (可以出具), the admission rule (已准入), the admission rule and the
+// grounds for refusing until the term begins (未生效), or the grounds for
+// refusing (未准入, also while candidates wait to be picked).
 func (c *Checker) Force(r Result) []assets.Citation {
 	switch r.Verdict {
 	case MustDo:
@@ -29,12 +30,26 @@ func (c *Checker) Force(r Result) []assets.Citation {
 	case CanIssue:
 		return []assets.Citation{c.cat.Cite(assets.RuleCertificateList)}
 	case Admitted:
-		if r.AsksCertificate {
-			return []assets.Citation{c.cat.Cite(assets.RuleUnlistedCertificate)}
+		return []assets.Citation{c.admissionRule(r.AsksCertificate)}
+	case NotYet:
+		out := []assets.Citation{c.admissionRule(r.AsksCertificate)}
+		for _, g := range c.Grounds(r.AsksCertificate) {
+			if !slices.Contains(out, g) {
+				out = append(out, g)
+			}
 		}
-		return []assets.Citation{c.cat.Cite(assets.RuleUnapprovedWork)}
+		return out
 	}
 	return c.Grounds(r.AsksCertificate)
+}
+
+// admissionRule is the sentence that lets an admitted item into the
+// community: 经审批同意后方可出具 for a certificate, the approval of work.
+func (c *Checker) admissionRule(asksCertificate bool) assets.Citation {
+	if asksCertificate {
+		return c.cat.Cite(assets.RuleUnlistedCertificate)
+	}
+	return c.cat.Cite(assets.RuleUnapprovedWork)
 }
 
 // RefusalSource names the clauses that ground any refusal, as

@@ -82,11 +82,12 @@ type loaded struct {
 	err        error
 }
 
-// Init reads the admissions in force (a handful) each time the screen opens.
+// Init reads the admissions (a handful) each time the screen opens; the
+// checker keeps those in force and those approved but not yet begun.
 func (m *Model) Init() tea.Cmd {
-	db, now := m.ctx.Store, m.ctx.Now()
+	db := m.ctx.Store
 	return tea.Batch(m.input.Focus(), common.Route(common.CheckScreen, func() tea.Msg {
-		a, err := db.AdmissionsInForce(now)
+		a, err := db.Admissions()
 		return loaded{a, err}
 	}))
 }
@@ -173,11 +174,15 @@ func (m *Model) refuse() tea.Cmd {
 	if req == "" {
 		return common.Fail(fmt.Errorf("请先输入对方的请求事项。"))
 	}
-	if m.result.Verdict != check.NotAdmitted {
+	if v := m.result.Verdict; v != check.NotAdmitted && v != check.NotYet {
 		return common.Fail(fmt.Errorf("该请求属于“%s”，不宜拒绝。如确有其他理由，请到“拒绝”界面登记。", m.result.Verdict))
 	}
+	// The request goes with the form; the worker comes back to an empty
+	// field for the next one.
+	m.input.SetValue("")
+	m.run()
 	return func() tea.Msg {
-		return common.NavigateWith{To: common.RefusalsScreen, Msg: common.PrefillRefusal{Item: req}}
+		return common.NavigateWith{To: common.RefusalsScreen, Msg: common.PrefillRefusal{Item: req, Return: common.CheckScreen}}
 	}
 }
 
@@ -225,7 +230,7 @@ func (m *Model) verdict() []string {
 	for _, g := range m.ctx.Checker.Force(r) {
 		add("依据" + g.Source() + "：" + g.Sentence)
 	}
-	if len(r.Matches) == 0 {
+	if len(r.Matches) == 0 || r.Verdict == check.NotYet {
 		add("按 Ctrl+R 登记拒绝（请求事项已带入）。")
 	}
 	return lines
@@ -245,6 +250,9 @@ func (m *Model) verdictLine() string {
 		return s.OK.Render(" 可以出具 ") + " 属于附件4日常出具证明事项" + picked
 	case check.Admitted:
 		return s.OK.Render(" 已准入 ") + " 准入审批在有效期内：至" + r.Matches[0].Admission.Until() + picked
+	case check.NotYet:
+		a := r.Matches[0].Admission
+		return s.Warn.Render(" "+a.StatusText(m.ctx.Now())+" ") + " 已批准准入，" + store.ChineseMonthOf(a.From) + "起生效；此前可依法拒绝" + picked
 	}
 	if r.Uncertain() {
 		return s.Error.Render(" 未准入，可依法拒绝 ") + " " + s.Warn.Render("可能相关") + "：请核对下列事项，上/下选择，Enter 选定"
@@ -252,12 +260,13 @@ func (m *Model) verdictLine() string {
 	return s.Error.Render(" 未准入，可依法拒绝 ")
 }
 
-// matchText is a match's row: its annex and number, and its text with the
-// matched words marked (except under the cursor, which is drawn reversed).
+// matchText is a match's row: its annex and number (or the admission's
+// status), and its text with the matched words marked (except under the
+// cursor, which is drawn reversed).
 func (m *Model) matchText(x check.Match, sel bool) string {
 	var tag string
-	if x.Admission != nil {
-		tag = "[已准入] "
+	if a := x.Admission; a != nil {
+		tag = "[" + a.StatusText(m.ctx.Now()) + "] "
 	} else {
 		tag = fmt.Sprintf("[%s]%2d. %s", x.List.Short, x.Item.No, common.ItemMark(x.Item))
 	}
@@ -320,6 +329,7 @@ func (m *Model) detail(x check.Match) []string {
 		wrap("申请单位：", a.Unit)
 		wrap("依据：", a.Basis)
 		wrap("期限：", a.Term+"，至"+a.Until())
+		wrap("状态：", a.StatusText(m.ctx.Now()))
 		return out
 	}
 	marked(fmt.Sprintf("附件%d 第%d项：", x.List.Annex, x.Item.No))
