@@ -30,6 +30,7 @@ func init() {
 	commands = []command{
 		{"lists", "[duties|assist|supervise|certificates] [--json]", "打印四个法定清单（可只打印一个；--json 输出内置数据）", runLists},
 		{"init", "--db 数据文件 --community 名称 --street 街道 --county 代码 --operator 姓名 [--phone 电话] [--prefix 前缀] [--station 窗口号] [--force]", "不进入界面，直接设置社区信息和第一位经办人（批量装机用）", runInit},
+		{"deskcheck", "[--json] [--db 数据文件] 请求事项…", "准入核查：对方的要求社区是否应当承担、可以出具（--db：只读其中有效的准入审批）", runDeskcheck},
 		{"check", "[--db 数据文件]", "核对台账：事件链是否完整，各登记簿是否与事件记录一致（只读）", runCheck},
 		{"export", "[--db 数据文件] --month 2026-11 --out 文件夹 [--recipient 公钥] [--mask-id] [--operator 经办人]", "把一个月的台账导出到U盘（签名；设置了接收单位公钥时加密）", runExport},
 		{"verify", "导出包文件夹 [--identity 私钥文件] [--key 签名指纹]", "核验导出包：文件哈希、签名、计数和事件链（只读）", runVerify},
