@@ -123,9 +123,10 @@ const (
 	RuleDepartmentDuty      = "职责范围内的证明事项不得要求社区出具证明"
 	RuleUnapprovedWork      = "未经批准的工作事项一律不得进入社区"
 	RulePowersAndFunds      = "权随责走、费随事转"
+	RuleCertificateList     = "日常出具证明的事项严格落实附件4清单"
 )
 
-var citedRules = []string{RuleUnlistedCertificate, RuleDepartmentDuty, RuleUnapprovedWork, RulePowersAndFunds}
+var citedRules = []string{RuleUnlistedCertificate, RuleDepartmentDuty, RuleUnapprovedWork, RulePowersAndFunds, RuleCertificateList}
 
 // Citation is one sentence of the policy's rules and the section it is in.
 type Citation struct {

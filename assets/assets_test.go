@@ -167,6 +167,7 @@ func TestCite(t *testing.T) {
 		RuleUnapprovedWork:      {"四", "工作事项进入社区，除法律、法规和规章有明确规定外，须经同级社区建设工作领导小组办公室审批同意，未经批准的工作事项一律不得进入社区。"},
 		RuleUnlistedCertificate: {"四", "未列入清单但需出具证明的事项，应按照社区准入原则向同级社区建设工作领导组办公室申请，经审批同意后方可出具。"},
 		RulePowersAndFunds:      {"四", "委托社区承接和办理相关事务的，应按照“权随责走、费随事转”的原则协商，并提供必要的经费保障或实行购买服务。"},
+		RuleCertificateList:     {"四", "需社区居民委员会日常出具证明的事项严格落实附件4清单。"},
 	} {
 		if got := c.Cite(phrase); got != want {
 			t.Errorf("Cite(%q) = %+v, want %+v", phrase, got, want)

@@ -105,6 +105,38 @@ func ApprovingBody(unitLevel string) string {
 	return "县（市、区）社区建设工作领导机构"
 }
 
+// ApprovingBodyIn names that body in full for a community of county (the
+// profile's 县（市、区）, e.g. 潞州区): 潞州区社区建设工作领导机构, or for a
+// 市级部门 长治市社区建设领导小组办公室 as the form's opinion row names it.
+// Without a county it is ApprovingBody.
+func ApprovingBodyIn(county, unitLevel string) string {
+	county = CleanText(county)
+	switch {
+	case isCityUnit(unitLevel):
+		return "长治市社区建设领导小组办公室"
+	case county != "":
+		return county + "社区建设工作领导机构"
+	}
+	return ApprovingBody(unitLevel)
+}
+
+// ScopeText is 申请准入社区 as shown and printed: the committee's name for
+// 本社区, the county's communities by name (潞州区辖区内社区) when the
+// profile knows the county.
+func ScopeText(p Profile, scope string) string {
+	switch scope {
+	case ScopeThis:
+		if CleanText(p.Community) != "" {
+			return p.CommitteeName()
+		}
+	case ScopeCounty:
+		if c := CleanText(p.CountyName); c != "" {
+			return c + "辖区内社区"
+		}
+	}
+	return CleanText(scope)
+}
+
 // monthRange is the first day of the From month and the first day after the
 // To month (zero for 长期 or an unreadable To), in loc.
 func (a Admission) monthRange(loc *time.Location) (start, end time.Time, ok bool) {
@@ -149,6 +181,26 @@ func (a Admission) InForce(today time.Time) bool {
 		return false
 	}
 	return end.IsZero() || today.Before(end)
+}
+
+// NotYetInForce reports an approved admission whose term has not begun
+// today (its From month lies ahead). Like 已到期 it is derived, not stored.
+func (a Admission) NotYetInForce(today time.Time) bool {
+	if a.Effective(today) != AdmApproved {
+		return false
+	}
+	start, _, ok := a.monthRange(today.Location())
+	return ok && today.Before(start)
+}
+
+// StatusText is the status as shown today: 未生效（2027年1月起） for an
+// approved admission whose term has not begun, otherwise Effective.
+func (a Admission) StatusText(today time.Time) string {
+	if a.NotYetInForce(today) {
+		f, _ := parseMonth(a.From)
+		return "未生效（" + ChineseMonth(f) + "起）"
+	}
+	return string(a.Effective(today))
 }
 
 // Until says how long the admission runs: "2027年6月底" or "长期" (empty when

@@ -441,15 +441,27 @@ func TestAdmissionExpiry(t *testing.T) {
 		today   time.Time
 		status  AdmissionStatus
 		inForce bool
+		text    string // as shown
 	}{
-		{day(2026, 10, 31), AdmApproved, false}, // not begun
-		{day(2026, 11, 1), AdmApproved, true},
-		{day(2026, 12, 31), AdmApproved, true},
-		{time.Date(2027, 1, 1, 0, 0, 0, 0, Beijing), AdmExpired, false},
+		{day(2026, 10, 31), AdmApproved, false, "未生效（2026年11月起）"}, // not begun
+		{day(2026, 11, 1), AdmApproved, true, "已准入"},
+		{day(2026, 12, 31), AdmApproved, true, "已准入"},
+		{time.Date(2027, 1, 1, 0, 0, 0, 0, Beijing), AdmExpired, false, "已到期"},
 	}
 	for _, c := range checks {
 		if st, in := a.Effective(c.today), a.InForce(c.today); st != c.status || in != c.inForce {
 			t.Errorf("%s: %s %v, want %s %v", c.today.Format(time.DateOnly), st, in, c.status, c.inForce)
+		}
+		if got := a.StatusText(c.today); got != c.text {
+			t.Errorf("%s: shown as %q, want %q", c.today.Format(time.DateOnly), got, c.text)
+		}
+	}
+	// Only an approved admission is 未生效 before its term.
+	for _, st := range []AdmissionStatus{AdmDraft, AdmSubmitted, AdmCounty, AdmRejected, AdmWithdrawn} {
+		b := a
+		b.Status = st
+		if got := b.StatusText(day(2026, 10, 31)); got != string(st) {
+			t.Errorf("%s before its term shown as %q", st, got)
 		}
 	}
 	n, _, _ := db.VerifyChain()
@@ -477,6 +489,20 @@ func TestAdmissionExpiry(t *testing.T) {
 	}
 	if ApprovingBody(UnitCityLevel) != "市社区建设领导小组办公室" || ApprovingBody(UnitCountyLevel) != "县（市、区）社区建设工作领导机构" {
 		t.Error("approving body")
+	}
+	for _, c := range []struct{ county, level, want string }{
+		{"潞州区", UnitCountyLevel, "潞州区社区建设工作领导机构"},
+		{"襄垣县", UnitCountyLevel, "襄垣县社区建设工作领导机构"},
+		{"潞州区", UnitCityLevel, "长治市社区建设领导小组办公室"},
+		{"", UnitCountyLevel, "县（市、区）社区建设工作领导机构"},
+	} {
+		if got := ApprovingBodyIn(c.county, c.level); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.county, c.level, got, c.want)
+		}
+	}
+	p := Profile{Community: "英雄南路社区", CountyName: "潞州区"}
+	if ScopeText(p, ScopeThis) != "英雄南路社区居民委员会" || ScopeText(p, ScopeCounty) != "潞州区辖区内社区" || ScopeText(p, ScopeCity) != "全市社区" || ScopeText(Profile{}, ScopeThis) != "本社区" {
+		t.Error("scope text")
 	}
 }
 

@@ -237,7 +237,7 @@ func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalo
 			return err
 		}
 		if replaces != 0 {
-			_, err := db.appendEvent(tx, op, now, EvCertVoid, replaces, voidData{Reason: "更正：由 " + c.Serial + " 取代", ReplacedBy: id})
+			_, err := db.appendEvent(tx, op, now, EvCertVoid, replaces, voidData{Reason: correctedTo(c.Serial), ReplacedBy: id})
 			return err
 		}
 		return nil

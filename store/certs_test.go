@@ -210,6 +210,25 @@ func TestVoidAndCorrectLinks(t *testing.T) {
 	if len(h) != 2 || h[0].Kind != EvCertIssue || h[1].Kind != EvCertVoid {
 		t.Errorf("history %+v", h)
 	}
+	// The correction reads as one sentence, in the record and in its history.
+	want := "已更正为 " + nw.Serial
+	if got.VoidReasonText() != want || len(h) == 2 && h[1].Describe() != "作废："+want {
+		t.Errorf("void reason %q, history %q", got.VoidReasonText(), h[1].Describe())
+	}
+}
+
+// A void event as an older file wrote it reads the same as a new one; an
+// ordinary reason is shown as written.
+func TestVoidDescribed(t *testing.T) {
+	for data, want := range map[string]string{
+		`{"reason":"更正：由 2026-0003 取代","replaced_by":3}`: "作废：已更正为 2026-0003",
+		`{"reason":"已更正为 2026-0003","replaced_by":3}`:    "作废：已更正为 2026-0003",
+		`{"reason":"姓名写错"}`:                              "作废：姓名写错",
+	} {
+		if got := (Event{Kind: EvCertVoid, Data: json.RawMessage(data)}).Describe(); got != want {
+			t.Errorf("%s: %q, want %q", data, got, want)
+		}
+	}
 }
 
 func TestPrintsCounted(t *testing.T) {

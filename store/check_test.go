@@ -184,3 +184,20 @@ func TestOpeningACurrentFileWritesNothing(t *testing.T) {
 		t.Error("opening a current file changed it")
 	}
 }
+
+// The hash checked from the stored bytes is the hash appendEvent computed.
+func TestStoredDigestIsTheDigest(t *testing.T) {
+	db, _ := busyLedger(t)
+	db.bolt.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
+			var ev Event
+			json.Unmarshal(v, &ev)
+			long, _ := ev.digest()
+			short, _ := ev.storedDigest(v)
+			if long != short || short != ev.Hash {
+				t.Errorf("event %d: stored %s, long %s, hash %s", ev.Seq, short, long, ev.Hash)
+			}
+			return nil
+		})
+	})
+}

@@ -190,15 +190,43 @@ func (w *chainWalker) next(k, v []byte) (Event, error) {
 	if ev.Prev != w.headHash() {
 		return ev, &ChainError{ev.Seq, "与前一条事件的链接不符"}
 	}
-	d, err := ev.digest()
-	if err != nil {
-		return ev, &ChainError{ev.Seq, err.Error()}
-	}
-	if d != ev.Hash {
-		return ev, &ChainError{ev.Seq, "内容与哈希不符"}
+	if err := ev.verifyStored(v); err != nil {
+		return ev, err
 	}
 	w.head = ev.Hash
 	return ev, nil
+}
+
+// verifyStored checks an event's hash against the bytes it was read from.
+// appendEvent stores exactly the JSON it hashed with "hash" added as the
+// last member, so the hashed body is the stored bytes without it; hashing
+// those saves encoding the event again (a bulk check reads every event).
+// Bytes not in that form are hashed the long way.
+func (ev Event) verifyStored(stored []byte) error {
+	d, err := ev.storedDigest(stored)
+	if err != nil {
+		return &ChainError{ev.Seq, err.Error()}
+	}
+	if d != ev.Hash {
+		return &ChainError{ev.Seq, "内容与哈希不符"}
+	}
+	return nil
+}
+
+func (ev Event) storedDigest(stored []byte) (string, error) {
+	suffix := `,"hash":"` + ev.Hash + `"}`
+	if len(ev.Hash) != 64 || !bytes.HasSuffix(stored, []byte(suffix)) {
+		return ev.digest()
+	}
+	prev, err := hex.DecodeString(ev.Prev)
+	if err != nil || len(prev) != sha256.Size {
+		return "", fmt.Errorf("事件 %d 的前序哈希无效", ev.Seq)
+	}
+	h := sha256.New()
+	h.Write(prev)
+	h.Write(stored[:len(stored)-len(suffix)])
+	h.Write([]byte("}"))
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Events calls fn for every event in order.
@@ -270,7 +298,7 @@ func (e Event) Describe() string {
 	case EvCertVoid:
 		var d voidData
 		_ = json.Unmarshal(e.Data, &d)
-		return "作废：" + d.Reason
+		return "作废：" + voidReasonText(d.Reason)
 	case EvRefusal:
 		return "拒绝出具登记"
 	case EvExport:

@@ -1,6 +1,9 @@
 package store
 
-import "time"
+import (
+	"regexp"
+	"time"
+)
 
 // Status of a certificate.
 type Status string
@@ -76,6 +79,24 @@ func (c Certificate) IssuedBy(p Profile) Issuer {
 
 // FullSerial is the serial as printed: prefix + 2026-0001.
 func (c Certificate) FullSerial(p Profile) string { return c.IssuedBy(p).Prefix + c.Serial }
+
+// correctedTo is the void reason a correction writes: 已更正为 2026-0003.
+func correctedTo(serial string) string { return "已更正为 " + serial }
+
+// oldCorrection is how files written before it read: 更正：由 2026-0003 取代.
+var oldCorrection = regexp.MustCompile(`^更正：由 (\S+) 取代$`)
+
+// voidReasonText is a void reason as shown; an old file's correction reads
+// as a new one's (the event keeps what was written).
+func voidReasonText(reason string) string {
+	if m := oldCorrection.FindStringSubmatch(reason); m != nil {
+		return correctedTo(m[1])
+	}
+	return reason
+}
+
+// VoidReasonText is the reason the certificate was voided, as shown.
+func (c Certificate) VoidReasonText() string { return voidReasonText(c.VoidReason) }
 
 // RefusalReason is why a request was refused.
 type RefusalReason string

@@ -80,18 +80,24 @@ func (db *DB) SegmentFor(month string) (Segment, error) {
 	if err != nil {
 		return seg, err
 	}
-	var raw [][]byte
+	var run []storedEvent
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		if err := placeSegment(tx, &seg, exports); err != nil {
 			return err
 		}
-		raw, err = segmentEvents(tx, &seg, exports)
+		run, err = segmentEvents(tx, &seg)
 		return err
 	})
 	if err != nil {
 		return seg, err
 	}
-	return db.buildSegment(seg, raw)
+	return db.buildSegment(seg, run)
+}
+
+// storedEvent is an event with the bytes it is stored as.
+type storedEvent struct {
+	Event
+	raw []byte
 }
 
 // placeSegment sets where the segment starts (and, for a month exported
@@ -137,7 +143,7 @@ func prevOf(tx *bolt.Tx, seq uint64) string {
 
 // segmentEvents reads the segment's run of the log (a range read from
 // First) and fixes Last, Head and Late.
-func segmentEvents(tx *bolt.Tx, seg *Segment, exports []ExportRecord) ([][]byte, error) {
+func segmentEvents(tx *bolt.Tx, seg *Segment) ([]storedEvent, error) {
 	key := monthKeyOf(seg.Month)
 	again, end := seg.N > 1, seg.Last
 	start := max(seg.First, 1)
@@ -145,7 +151,7 @@ func segmentEvents(tx *bolt.Tx, seg *Segment, exports []ExportRecord) ([][]byte,
 	if !again {
 		seg.First, seg.Last, seg.Head = 0, 0, seg.Prev
 	}
-	var raw [][]byte
+	var run []storedEvent
 	c := tx.Bucket(bucketEvents).Cursor()
 	for k, v := c.Seek(u64(start)); k != nil; k, v = c.Next() {
 		var ev Event
@@ -163,9 +169,9 @@ func segmentEvents(tx *bolt.Tx, seg *Segment, exports []ExportRecord) ([][]byte,
 			seg.First = ev.Seq
 		}
 		seg.Last, seg.Head = ev.Seq, ev.Hash
-		raw = append(raw, append([]byte(nil), v...))
+		run = append(run, storedEvent{ev, append([]byte(nil), v...)})
 	}
-	return raw, nil
+	return run, nil
 }
 
 func monthKeyOf(month string) string { return month[:4] + month[5:7] }
@@ -173,9 +179,9 @@ func monthKeyOf(month string) string { return month[:4] + month[5:7] }
 // buildSegment writes the bundle's ledger.db into a temp file: the events,
 // the earlier events of every record they touch (and of the profile), and
 // the records replayed from them; then reads the records back for the
-// people's files.
-func (db *DB) buildSegment(seg Segment, raw [][]byte) (Segment, error) {
-	base, err := db.baseEvents(seg, raw)
+// people's files. The temp file is not synced: WriteSegment syncs its copy.
+func (db *DB) buildSegment(seg Segment, run []storedEvent) (Segment, error) {
+	base, err := db.baseEvents(seg, run)
 	if err != nil {
 		return seg, err
 	}
@@ -186,54 +192,41 @@ func (db *DB) buildSegment(seg Segment, raw [][]byte) (Segment, error) {
 	seg.path = f.Name()
 	f.Close()
 	os.Remove(seg.path)
-	b, err := bolt.Open(seg.path, 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType})
+	b, err := bolt.Open(seg.path, 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType, NoSync: true, NoFreelistSync: true})
 	if err != nil {
 		return seg, err
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
-		if err := createBuckets(tx, bucketMeta, bucketEvents, bucketBaseEvents); err != nil {
+		if err := createSegmentBuckets(tx, seg, db.now()); err != nil {
 			return err
 		}
-		for _, d := range derivedBuckets {
-			if _, err := tx.CreateBucket(d.name); err != nil {
-				return err
-			}
-		}
-		meta := tx.Bucket(bucketMeta)
-		m := segmentMeta{Month: seg.Month, N: seg.N, First: seg.First, Last: seg.Last, Prev: seg.Prev, Head: seg.Head, Late: seg.Late, Start: seg.start}
-		for k, v := range map[string][]byte{"app": appMarker, "schema": u64(CurrentSchema()), "kind": []byte("segment"), "created": []byte(db.now().Format(time.RFC3339))} {
-			if err := meta.Put([]byte(k), v); err != nil {
-				return err
-			}
-		}
-		if err := putJSON(meta, keySegment, m); err != nil {
-			return err
-		}
+		var newest time.Time
+		var count counter
 		for _, part := range []struct {
 			name   []byte
-			events [][]byte
-		}{{bucketBaseEvents, base}, {bucketEvents, raw}} {
+			events []storedEvent
+			counts bool
+		}{{bucketBaseEvents, base, false}, {bucketEvents, run, true}} {
 			bk := appendOnly(tx, part.name)
-			for _, v := range part.events {
-				var ev Event
-				if err := json.Unmarshal(v, &ev); err != nil {
+			for _, ev := range part.events {
+				if err := bk.Put(u64(ev.Seq), ev.raw); err != nil {
 					return err
 				}
-				if err := bk.Put(u64(ev.Seq), v); err != nil {
+				if err := indexEvent(tx, ev.Event); err != nil {
 					return err
 				}
-				if err := indexEvent(tx, ev); err != nil {
+				if err := applyEvent(tx, ev.Event); err != nil {
 					return err
 				}
-				if err := applyEvent(tx, ev); err != nil {
-					return err
+				if ev.Time.After(newest) {
+					newest = ev.Time
 				}
-				if err := raiseNewest(tx, ev.Time); err != nil {
-					return err
+				if part.counts {
+					count.add(ev.Event)
 				}
 			}
 		}
-		if err := countEvents(tx, &seg); err != nil {
+		if err := raiseNewest(tx, newest); err != nil {
 			return err
 		}
 		if err := readSegmentRecords(tx, &seg); errors.Is(err, ErrNoProfile) {
@@ -241,6 +234,7 @@ func (db *DB) buildSegment(seg Segment, raw [][]byte) (Segment, error) {
 		} else if err != nil {
 			return err
 		}
+		seg.counts = count.finish(seg)
 		return nil
 	})
 	if cerr := b.Close(); err == nil {
@@ -253,19 +247,36 @@ func (db *DB) buildSegment(seg Segment, raw [][]byte) (Segment, error) {
 	return seg, nil
 }
 
+// createSegmentBuckets lays out an empty segment file: the main file's
+// buckets, filled for keys that arrive in order, and meta saying what it is.
+func createSegmentBuckets(tx *bolt.Tx, seg Segment, now time.Time) error {
+	if err := createBuckets(tx, bucketMeta, bucketEvents, bucketBaseEvents); err != nil {
+		return err
+	}
+	for _, d := range derivedBuckets {
+		if _, err := tx.CreateBucket(d.name); err != nil {
+			return err
+		}
+	}
+	meta := tx.Bucket(bucketMeta)
+	m := segmentMeta{Month: seg.Month, N: seg.N, First: seg.First, Last: seg.Last, Prev: seg.Prev, Head: seg.Head, Late: seg.Late, Start: seg.start}
+	for k, v := range map[string][]byte{"app": appMarker, "schema": u64(CurrentSchema()), "kind": []byte("segment"), "created": []byte(now.Format(time.RFC3339))} {
+		if err := meta.Put([]byte(k), v); err != nil {
+			return err
+		}
+	}
+	return putJSON(meta, keySegment, m)
+}
+
 // baseEvents are the events before the segment of every record the segment
 // touches, and of the profile, oldest first.
-func (db *DB) baseEvents(seg Segment, raw [][]byte) ([][]byte, error) {
+func (db *DB) baseEvents(seg Segment, run []storedEvent) ([]storedEvent, error) {
 	type subject struct {
 		group byte
 		id    uint64
 	}
 	touched := map[subject]bool{{'p', 0}: true}
-	for _, v := range raw {
-		var ev Event
-		if err := json.Unmarshal(v, &ev); err != nil {
-			return nil, err
-		}
+	for _, ev := range run {
 		touched[subject{subjectGroup(ev.Kind), ev.Subject}] = true
 	}
 	before := seg.start
@@ -286,11 +297,15 @@ func (db *DB) baseEvents(seg Segment, raw [][]byte) ([][]byte, error) {
 		return nil, err
 	}
 	sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
-	out := make([][]byte, 0, len(seqs))
+	out := make([]storedEvent, 0, len(seqs))
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		events := tx.Bucket(bucketEvents)
 		for _, seq := range seqs {
-			out = append(out, append([]byte(nil), events.Get(u64(seq))...))
+			se := storedEvent{raw: append([]byte(nil), events.Get(u64(seq))...)}
+			if err := json.Unmarshal(se.raw, &se.Event); err != nil {
+				return &ChainError{seq, "内容无法解析"}
+			}
+			out = append(out, se)
 		}
 		return nil
 	})
@@ -381,19 +396,18 @@ func CheckSegmentFile(path string) (CheckReport, Segment, error) {
 		return CheckReport{}, seg, &NotLedgerError{Path: path, Reason: "不是台账导出包中的 ledger.db"}
 	}
 	seg = Segment{Month: m.Month, N: m.N, First: m.First, Last: m.Last, Prev: m.Prev, Head: m.Head, Late: m.Late}
-	rep, err := checkLedger(b, m.sources())
+	var count counter
+	sources := m.sources()
+	sources[1].onEvent = count.add
+	rep, err := checkLedger(b, sources)
 	if err != nil {
 		return rep, seg, err
 	}
 	if rep.Head != m.Head || (m.Last != 0 && rep.Events != m.Last) {
 		return rep, seg, &ChainError{m.Last, "导出段的最后一条事件与记录的不符"}
 	}
-	err = b.View(func(tx *bolt.Tx) error {
-		if err := countEvents(tx, &seg); err != nil {
-			return err
-		}
-		return readSegmentRecords(tx, &seg)
-	})
+	err = b.View(func(tx *bolt.Tx) error { return readSegmentRecords(tx, &seg) })
+	seg.counts = count.finish(seg)
 	return rep, seg, err
 }
 
@@ -436,36 +450,44 @@ func (s Segment) Counts() Counts {
 	return c
 }
 
-// countEvents counts what the segment's events did.
-func countEvents(tx *bolt.Tx, seg *Segment) error {
-	c := Counts{ByType: map[string]int{}, Late: seg.Late}
-	admissions := map[uint64]bool{}
-	err := tx.Bucket(bucketEvents).ForEach(func(_, v []byte) error {
-		var ev Event
-		if err := json.Unmarshal(v, &ev); err != nil {
-			return err
+// counter counts what the segment's events did as they are replayed.
+type counter struct {
+	c          Counts
+	issued     []uint64
+	admissions map[uint64]bool
+}
+
+func (n *counter) add(ev Event) {
+	n.c.Events++
+	switch ev.Kind {
+	case EvCertIssue:
+		n.c.Certificates++
+		n.issued = append(n.issued, ev.Subject)
+	case EvCertVoid:
+		n.c.Voided++
+	case EvCertPrint:
+		n.c.Prints++
+	case EvRefusal:
+		n.c.Refusals++
+	case EvAdmissionSave, EvAdmissionStatus:
+		if n.admissions == nil {
+			n.admissions = map[uint64]bool{}
 		}
-		c.Events++
-		switch ev.Kind {
-		case EvCertIssue:
-			var cert Certificate
-			if err := json.Unmarshal(ev.Data, &cert); err != nil {
-				return err
-			}
-			c.Certificates++
-			c.ByType[cert.TypeName]++
-		case EvCertVoid:
-			c.Voided++
-		case EvCertPrint:
-			c.Prints++
-		case EvRefusal:
-			c.Refusals++
-		case EvAdmissionSave, EvAdmissionStatus:
-			admissions[ev.Subject] = true
-		}
-		return nil
-	})
-	c.Admissions = len(admissions)
-	seg.counts = c
-	return err
+		n.admissions[ev.Subject] = true
+	}
+}
+
+// finish adds what needs the replayed records: the type of each
+// certificate issued.
+func (n *counter) finish(seg Segment) Counts {
+	c := n.c
+	c.Late, c.Admissions, c.ByType = seg.Late, len(n.admissions), map[string]int{}
+	names := make(map[uint64]string, len(seg.Certificates))
+	for _, cert := range seg.Certificates {
+		names[cert.ID] = cert.TypeName
+	}
+	for _, id := range n.issued {
+		c.ByType[names[id]]++
+	}
+	return c
 }

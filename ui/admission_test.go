@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
 
 	"taizhang/store"
 )
@@ -121,11 +122,40 @@ func TestDeskCheckFlow(t *testing.T) {
 	tm.Send(ctrl(tea.KeyTab))
 	typeText(tm, "李四")
 	tm.Send(ctrl(tea.KeyCtrlS))
-	waitFor(t, tm, "拒绝出具 1 条")
-	finalView(t, tm, 80, 24)
+	waitFor(t, tm, "已登记：拒绝李四")
+	backToEmptyCheck(t, tm)
 	list, _ := db.MonthRefusals(2026, 11)
 	if len(list) != 1 || list[0].Item != "开具无犯罪记录证明" || list[0].Requester != "李四" || list[0].Reason != store.NotOnList {
 		t.Errorf("%+v", list)
+	}
+}
+
+// Giving up the refusal form opened by Ctrl+R also leads back to the desk
+// check, with nothing recorded.
+func TestDeskCheckRefusalCancelled(t *testing.T) {
+	db := newDB(t, true)
+	tm := openScreen(t, db, "4", "请求事项")
+	typeText(tm, "开具无犯罪记录证明")
+	waitFor(t, tm, "未准入，可依法拒绝")
+	tm.Send(ctrl(tea.KeyCtrlR))
+	waitFor(t, tm, "登记拒绝出具")
+	tm.Send(ctrl(tea.KeyEsc))
+	waitFor(t, tm, "对方要求做什么")
+	backToEmptyCheck(t, tm)
+	if list, _ := db.MonthRefusals(2026, 11); len(list) != 0 {
+		t.Errorf("recorded %+v", list)
+	}
+}
+
+// backToEmptyCheck: the screen is 准入核查 again, and what the worker types
+// next is the whole request.
+func backToEmptyCheck(t *testing.T, tm *teatest.TestModel) {
+	t.Helper()
+	typeText(tm, "居住证明")
+	waitFor(t, tm, "可以出具")
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "| 准入核查") || !strings.Contains(v, "请求事项：居住证明") || strings.Contains(v, "犯罪") {
+		t.Errorf("not back at an empty desk check:\n%s", v)
 	}
 }
 
@@ -140,14 +170,15 @@ func TestDeskCheckGolden(t *testing.T) {
 	golden.RequireEqual(t, []byte(finalView(t, tm, 80, 24)))
 }
 
-// An admitted 证明事项 in force becomes a certificate type of the form.
-func TestAdmittedCertificateType(t *testing.T) {
-	db := newDB(t, true)
+// approve records an approved 阶段性 证明事项 of the district's 民政局 for
+// the months from–to.
+func approve(t *testing.T, db *store.DB, item, from, to string) store.Admission {
+	t.Helper()
 	op, _ := db.Operator(db.LastOperator())
 	a, err := db.SaveAdmissionDraft(op, store.Admission{
-		Unit: "长治市潞州区民政局", UnitLevel: store.UnitCountyLevel, Scope: store.ScopeThis, Item: "独居老人情况证明", Kind: store.KindCertificate,
-		Basis: "《长治市居家养老服务条例》", AppliedOn: "2026-11-01", Term: store.TermPhased, From: "2026-11", To: "2027-10",
-		Powers: "入户核实", Funding: "每件5元", LetterContent: "出具独居老人情况证明", LetterNecessity: "办理养老补贴",
+		Unit: "长治市潞州区民政局", UnitLevel: store.UnitCountyLevel, Scope: store.ScopeThis, Item: item, Kind: store.KindCertificate,
+		Basis: "《长治市居家养老服务条例》", AppliedOn: "2026-11-01", Term: store.TermPhased, From: from, To: to,
+		Powers: "入户核实", Funding: "每件5元", LetterContent: "出具" + item, LetterNecessity: "办理养老补贴",
 		LetterSchedule: "一年", LetterStaffing: "社区干部", LetterFunding: "区财政", LetterPowers: "入户核实",
 	})
 	if err != nil {
@@ -158,10 +189,76 @@ func TestAdmittedCertificateType(t *testing.T) {
 		func() (store.Admission, error) { return db.RecordOpinion(op, a.ID, "县级", "同意", "2026-11-20") },
 		func() (store.Admission, error) { return db.DecideAdmission(op, a.ID, true, "准入", "2026-11-21") },
 	} {
-		if _, err := step(); err != nil {
+		if a, err = step(); err != nil {
 			t.Fatal(err)
 		}
 	}
+	return a
+}
+
+// openScreen starts the program at 80×24 and opens the screen of key on
+// the home screen, waiting until it shows ready.
+func openScreen(t *testing.T, db *store.DB, key, ready string) *teatest.TestModel {
+	t.Helper()
+	tm := start(t, newApp(t, db), 80, 24)
+	waitFor(t, tm, "按数字键进入")
+	typeText(tm, key)
+	waitFor(t, tm, ready)
+	return tm
+}
+
+// An approval whose term begins next year is shown as 未生效 with its first
+// month, in the 准入 list, in its detail and in 准入核查; not as 已准入.
+func TestAdmissionNotYetInForce(t *testing.T) {
+	db := newDB(t, true)
+	approve(t, db, "高龄老人情况证明", "2027-01", "2027-12")
+	tm := openScreen(t, db, "5", "准入申请 1 件")
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "未生效（2027年1月起）") || strings.Contains(v, "已准入") {
+		t.Errorf("list:\n%s", v)
+	}
+
+	tm = openScreen(t, db, "5", "准入申请 1 件")
+	tm.Send(press(tea.KeyEnter))
+	waitFor(t, tm, "申请单位")
+	v = finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "高龄老人情况证明  [未生效（2027年1月起）]") {
+		t.Errorf("detail:\n%s", v)
+	}
+
+	tm = openScreen(t, db, "4", "请求事项")
+	typeText(tm, "高龄老人情况证明")
+	waitFor(t, tm, "未生效（2027年1月起）")
+	v = finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "[未生效（2027年1月起）] 高龄老人情况证明") || strings.Contains(v, "已准入 ") || strings.Contains(v, "未准入") {
+		t.Errorf("desk check:\n%s", v)
+	}
+}
+
+// 申请准入社区 names the community, in the detail and in the form, not 本社区.
+func TestAdmissionScopeNamed(t *testing.T) {
+	db := newDB(t, true)
+	approve(t, db, "独居老人情况证明", "2026-11", "2027-10")
+	tm := openScreen(t, db, "5", "准入申请 1 件")
+	tm.Send(press(tea.KeyEnter))
+	waitFor(t, tm, "申请单位")
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "申请准入社区：英雄南路社区居民委员会") {
+		t.Errorf("detail:\n%s", v)
+	}
+	tm = openScreen(t, db, "5", "准入申请 1 件")
+	typeText(tm, "n")
+	waitFor(t, tm, "申请单位*")
+	v = finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "申请准入社区*     英雄南路社区居民委员会") || strings.Contains(v, "本社区") {
+		t.Errorf("form:\n%s", v)
+	}
+}
+
+// An admitted 证明事项 in force becomes a certificate type of the form.
+func TestAdmittedCertificateType(t *testing.T) {
+	db := newDB(t, true)
+	a := approve(t, db, "独居老人情况证明", "2026-11", "2027-10")
 	tm := start(t, newApp(t, db), 80, 24)
 	waitFor(t, tm, "按数字键进入")
 	typeText(tm, "2")

@@ -37,7 +37,7 @@ func openCertForm(t *testing.T, db *store.DB, listed string) *teatest.TestModel 
 
 func TestIssueCertificateFlow(t *testing.T) {
 	db := newDB(t, true)
-	tm := openCertForm(t, db, "本月还没有开具证明")
+	tm := openCertForm(t, db, "该月没有开具证明")
 	// A wrong check digit is explained and nothing is saved.
 	fillCertForm(tm, "jzzm", "𠮷祥", "140403199001011237")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
@@ -122,7 +122,7 @@ func TestRefusalFlow(t *testing.T) {
 	tm := start(t, newApp(t, db), 80, 24)
 	waitFor(t, tm, "按数字键进入")
 	typeText(tm, "3")
-	waitFor(t, tm, "本月没有拒绝登记")
+	waitFor(t, tm, "该月没有拒绝登记")
 	typeText(tm, "n")
 	waitFor(t, tm, "请求方类别")
 	tm.Send(press(tea.KeyRight)) // 单位
@@ -138,6 +138,26 @@ func TestRefusalFlow(t *testing.T) {
 	list, _ := db.MonthRefusals(2026, 11)
 	if len(list) != 1 || list[0].RequesterKind != "单位" || list[0].Reason != store.DepartmentsDuty || list[0].OperatorName != "王丽" {
 		t.Errorf("%+v", list)
+	}
+}
+
+// A month without records, seen with [ ], says 该月 (of the month in the
+// title), not 本月.
+func TestEmptyMonthWording(t *testing.T) {
+	db := newDB(t, true)
+	tm := openScreen(t, db, "2", "证明台账")
+	typeText(tm, "[")
+	waitFor(t, tm, "2026年10月")
+	v := finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "2026年10月  共 0 份") || !strings.Contains(v, "该月没有开具证明。") || strings.Contains(v, "本月还没有") {
+		t.Errorf("证明 in October:\n%s", v)
+	}
+	tm = openScreen(t, db, "3", "拒绝出具 0 条")
+	typeText(tm, "[")
+	waitFor(t, tm, "2026年10月")
+	v = finalView(t, tm, 80, 24)
+	if !strings.Contains(v, "该月没有拒绝登记。") || strings.Contains(v, "本月没有") || strings.Contains(v, "本月还没有") {
+		t.Errorf("拒绝 in October:\n%s", v)
 	}
 }
 
@@ -178,13 +198,17 @@ func TestCorrectFlow(t *testing.T) {
 	typeText(tm, "三")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
 	waitFor(t, tm, "更正自")
+	typeText(tm, "l") // to the voided one
+	waitFor(t, tm, "编号 英南证2026-0001")
 	v := finalView(t, tm, 80, 24)
-	if !strings.Contains(v, "2026-0002") || !strings.Contains(v, "张三") {
-		t.Errorf("after correcting:\n%s", v)
+	for _, want := range []string{"作废：已更正为 2026-0002（", "更正为：2026-0002（按 l 查看）", "王丽  作废：已更正为 2026-0002"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the voided one lacks %q:\n%s", want, v)
+		}
 	}
 	o, _ := db.Certificate(old.ID)
 	n, _ := db.CertificateBySerial("2026-0002")
-	if o.Status != store.Voided || o.ReplacedBy != n.ID || n.Replaces != o.ID || n.Copies != 2 || n.Address != in.Address {
+	if o.Status != store.Voided || o.ReplacedBy != n.ID || n.Replaces != o.ID || n.Name != "张三" || n.Copies != 2 || n.Address != in.Address {
 		t.Errorf("old %+v\nnew %+v", o, n)
 	}
 }
@@ -193,7 +217,7 @@ func TestCorrectFlow(t *testing.T) {
 // the type; saving without it saves nothing.
 func TestFindingTypeRequiresVerified(t *testing.T) {
 	db := newDB(t, true)
-	tm := openCertForm(t, db, "本月还没有开具证明")
+	tm := openCertForm(t, db, "该月没有开具证明")
 	typeText(tm, "4")
 	waitFor(t, tm, "核实情况（必填）：写明怎样核实的")
 	for _, v := range []string{"张三", validID("14040319400101123"), "潞州区英雄南路12号", "办理火化手续"} {

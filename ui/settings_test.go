@@ -159,7 +159,7 @@ func TestSetupStation(t *testing.T) {
 		t.Fatalf("station %d, want 2", p.Station)
 	}
 	typeText(tm, "2")
-	waitFor(t, tm, "本月还没有开具证明")
+	waitFor(t, tm, "该月没有开具证明")
 	typeText(tm, "n")
 	waitFor(t, tm, "本机是 2 号窗口")
 	fillCertForm(tm, "jzzm", "𠮷祥", validID("14040319900101123"))

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"taizhang/store"
@@ -14,9 +15,9 @@ import (
 func runDemo(args []string, out, errOut io.Writer) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	db := dbFlag(fs)
-	records := fs.Int("records", 2000, "")
-	months := fs.Int("months", 12, "")
-	seed := fs.Int64("seed", 1, "")
+	records := fs.Int("records", 2000, "一个数字（证明份数），例如 --records 200")
+	months := fs.Int("months", 12, "一个数字（月数），例如 --months 6")
+	seed := fs.Int64("seed", 1, "一个整数")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -39,13 +40,43 @@ func runDemo(args []string, out, errOut io.Writer) error {
 	if err != nil {
 		return err
 	}
+	fmt.Fprint(out, demoSummary(sum))
+	return nil
+}
+
+// demoSummary says what a fill wrote, over which days, and how to open it;
+// counts that are zero are left out.
+func demoSummary(sum demo.Summary) string {
+	var b strings.Builder
 	verb := "已生成"
 	if sum.Appended {
 		verb = "已追加"
 	}
-	fmt.Fprintf(out, "%s演示数据：证明 %d 份（作废 %d 份、更正 %d 份），拒绝登记 %d 条，经办人 %d 位。数据文件：%s\n",
-		verb, sum.Certificates, sum.Voided, sum.Corrected, sum.Refusals, sum.Operators, sum.Path)
-	return nil
+	fmt.Fprintf(&b, "%s演示数据（%s至%s）：\n", verb, store.ChineseDate(sum.From), store.ChineseDate(sum.To))
+	certs := fmt.Sprintf("  证明 %d 份", sum.Certificates)
+	if sum.Voided > 0 {
+		certs += fmt.Sprintf("，其中作废 %d 份", sum.Voided)
+		if sum.Corrected > 0 {
+			certs += fmt.Sprintf("（%d 份因更正作废）", sum.Corrected)
+		}
+	}
+	if sum.Residents > 0 {
+		certs += fmt.Sprintf("；涉及居民 %d 人", sum.Residents)
+	}
+	if sum.Prints > 0 {
+		certs += fmt.Sprintf("；打印 %d 次", sum.Prints)
+	}
+	b.WriteString(certs + "\n")
+	if sum.Refusals > 0 {
+		fmt.Fprintf(&b, "  拒绝登记 %d 条\n", sum.Refusals)
+	}
+	fmt.Fprintf(&b, "  经办人 %d 位：%s\n", sum.Operators, strings.Join(demo.Operators[:], "、"))
+	path := sum.Path
+	if strings.ContainsAny(path, " \t") {
+		path = `"` + path + `"`
+	}
+	fmt.Fprintf(&b, "数据文件：%s\n查看：taizhang --db %s\n", sum.Path, path)
+	return b.String()
 }
 
 // progressPrinter reports every 5% of a fill of 5,000 certificates or more,

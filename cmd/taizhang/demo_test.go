@@ -11,6 +11,7 @@ import (
 
 	"taizhang/assets"
 	"taizhang/store"
+	"taizhang/store/demo"
 	"taizhang/store/idcard"
 )
 
@@ -20,9 +21,9 @@ func TestDemoCommand(t *testing.T) {
 	if code := run([]string{"demo", "--db", path, "--records", "50", "--months", "2"}, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d, stderr %q", code, errOut.String())
 	}
-	want := "已生成演示数据：证明 50 份（作废 "
-	if !strings.HasPrefix(out.String(), want) || !strings.Contains(out.String(), "经办人 2 位。数据文件："+path) {
-		t.Errorf("stdout %q, want %q…", out.String(), want)
+	if !strings.HasPrefix(out.String(), "已生成演示数据（") || !strings.Contains(out.String(), "\n  证明 50 份，其中作废 ") ||
+		!strings.HasSuffix(out.String(), "经办人 2 位：王丽娟、郭建军\n数据文件："+path+"\n查看：taizhang --db "+path+"\n") {
+		t.Errorf("stdout %q", out.String())
 	}
 	if errOut.Len() != 0 {
 		t.Errorf("progress for 50 records: %q", errOut.String())
@@ -31,6 +32,27 @@ func TestDemoCommand(t *testing.T) {
 	out.Reset()
 	if code := run([]string{"demo", "--db", path, "--records", "5", "--months", "2"}, &out, &errOut); code == 0 && !strings.HasPrefix(out.String(), "已追加演示数据") {
 		t.Errorf("second run on the demo file: stdout %q", out.String())
+	}
+}
+
+// The summary names the days the data covers and leaves out what is
+// zero; it reads as lines, not one run-on sentence.
+func TestDemoSummary(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 10, 0, 0, 0, store.Beijing) }
+	got := demoSummary(demo.Summary{Path: "d.db", Certificates: 10, Prints: 11, Refusals: 5, Operators: 2, Residents: 10, From: day(2), To: day(30)})
+	want := "已生成演示数据（2026年11月2日至2026年11月30日）：\n" +
+		"  证明 10 份；涉及居民 10 人；打印 11 次\n" +
+		"  拒绝登记 5 条\n" +
+		"  经办人 2 位：王丽娟、郭建军\n" +
+		"数据文件：d.db\n" +
+		"查看：taizhang --db d.db\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	got = demoSummary(demo.Summary{Path: "my demo.db", Appended: true, Certificates: 50, Voided: 3, Corrected: 1, Operators: 2, From: day(2), To: day(30)})
+	if !strings.HasPrefix(got, "已追加演示数据（") || !strings.Contains(got, "  证明 50 份，其中作废 3 份（1 份因更正作废）\n") ||
+		strings.Contains(got, "拒绝登记") || !strings.HasSuffix(got, `查看：taizhang --db "my demo.db"`+"\n") {
+		t.Errorf("appended:\n%s", got)
 	}
 }
 

@@ -132,7 +132,7 @@ func TestExportUsage(t *testing.T) {
 		{[]string{"export", "--db", path, "--month", lastMonth(), "--out", stick, "--recipient", "age1bad"}, 1, "公钥“age1bad”格式不对"},
 		{[]string{"export", "--db", path, "--month", lastMonth(), "--out", filepath.Join(stick, "无")}, 1, "找不到导出位置"},
 		{[]string{"export", "--db", path, "--month", lastMonth(), "--out", stick, "--operator", "无名"}, 2, "没有名叫“无名”"},
-		{[]string{"export", "--db", path, "--month", lastMonth(), "--out", stick, "--bogus"}, 2, "参数有误"},
+		{[]string{"export", "--db", path, "--month", lastMonth(), "--out", stick, "--bogus"}, 2, "没有 --bogus 这个参数"},
 		{[]string{"verify"}, 2, "请指明要核验的导出包文件夹"},
 		{[]string{"verify", stick, "--identity", filepath.Join(stick, "none.key")}, 1, "找不到私钥文件"},
 		{[]string{"verify", stick}, 1, "没有 MANIFEST.json"},

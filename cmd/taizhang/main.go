@@ -30,6 +30,7 @@ func init() {
 	commands = []command{
 		{"lists", "[duties|assist|supervise|certificates] [--json]", "打印四个法定清单（可只打印一个；--json 输出内置数据）", runLists},
 		{"init", "--db 数据文件 --community 名称 --street 街道 --county 代码 --operator 姓名 [--phone 电话] [--prefix 前缀] [--station 窗口号] [--force]", "不进入界面，直接设置社区信息和第一位经办人（批量装机用）", runInit},
+		{"deskcheck", "[--json] [--db 数据文件] 请求事项…", "准入核查：对方的要求社区是否应当承担、可以出具（--db：只读其中有效的准入审批）", runDeskcheck},
 		{"check", "[--db 数据文件]", "核对台账：事件链是否完整，各登记簿是否与事件记录一致（只读）", runCheck},
 		{"export", "[--db 数据文件] --month 2026-11 --out 文件夹 [--recipient 公钥] [--mask-id] [--operator 经办人]", "把一个月的台账导出到U盘（签名；设置了接收单位公钥时加密）", runExport},
 		{"verify", "导出包文件夹 [--identity 私钥文件] [--key 签名指纹]", "核验导出包：文件哈希、签名、计数和事件链（只读）", runVerify},
@@ -49,21 +50,24 @@ func run(args []string, out, errOut io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		for _, c := range commands {
 			if c.name == args[0] {
-				return report(c.run(args[1:], out, errOut), errOut)
+				err := c.run(args[1:], out, errOut)
+				if errors.As(err, new(helpRequested)) {
+					commandUsage(out, c)
+					return 0
+				}
+				return report(err, errOut)
 			}
 		}
 		fmt.Fprintf(errOut, "没有“%s”这个命令。运行 taizhang --help 查看全部命令。\n", args[0])
 		return 2
 	}
 	fs := flag.NewFlagSet("taizhang", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	db := dbFlag(fs)
 	showVersion := fs.Bool("version", false, "")
 	showHelp := fs.Bool("help", false, "")
 	fs.BoolVar(showHelp, "h", false, "")
-	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(errOut, "参数有误：%v。运行 taizhang --help 查看用法。\n", err)
-		return 2
+	if err := parseFlags(fs, args); err != nil {
+		return report(err, errOut)
 	}
 	switch {
 	case *showHelp:
@@ -108,10 +112,7 @@ func usage(w io.Writer) {
 命令：
 `)
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.usage)
-		if c.args != "" {
-			fmt.Fprintf(w, "            taizhang %s %s\n", c.name, c.args)
-		}
+		commandUsage(w, c)
 	}
 	fmt.Fprintf(w, `
 通用参数：
@@ -123,10 +124,18 @@ func usage(w io.Writer) {
 `, defaultDBPath())
 }
 
+// commandUsage is a command's lines of the help.
+func commandUsage(w io.Writer, c command) {
+	fmt.Fprintf(w, "  %-9s %s\n", c.name, c.usage)
+	if c.args != "" {
+		fmt.Fprintf(w, "            taizhang %s %s\n", c.name, c.args)
+	}
+}
+
 // dbFlag adds --db to a flag set, defaulting to TAIZHANG_DB or the per-user
 // data folder.
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", defaultDBPath(), "数据文件")
+	return fs.String("db", defaultDBPath(), "一个文件路径，例如 --db 台账.db")
 }
 
 // defaultDBPath: Windows %AppData%\taizhang\taizhang.db; elsewhere
@@ -153,14 +162,4 @@ func dataDir(goos string, getenv func(string) string) string {
 		home, _ = os.UserHomeDir()
 	}
 	return filepath.Join(home, ".local", "share")
-}
-
-// parseFlags parses a subcommand's flags, turning flag errors into a
-// Chinese usage message.
-func parseFlags(fs *flag.FlagSet, args []string) error {
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		return usageError{fmt.Sprintf("参数有误：%v。运行 taizhang --help 查看用法。", err)}
-	}
-	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"taizhang/assets"
 	"taizhang/store"
 )
 
@@ -46,8 +47,39 @@ func TestUnknownCommandAndFlag(t *testing.T) {
 	if code, _, e := runCmd("frobnicate"); code != 2 || !strings.Contains(e, "没有“frobnicate”这个命令") {
 		t.Errorf("unknown command: %d %q", code, e)
 	}
-	if code, _, e := runCmd("--nope"); code != 2 || !strings.Contains(e, "参数有误") {
+	if code, _, e := runCmd("--nope"); code != 2 || !strings.Contains(e, "没有 --nope 这个参数。可用的参数：--db、--help、--version。") {
 		t.Errorf("unknown flag: %d %q", code, e)
+	}
+}
+
+// The flag package's errors reach the worker in Chinese, for every command,
+// saying what the flag needs.
+func TestFlagErrorsInChinese(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--db"}, "--db 需要一个文件路径"},
+		{[]string{"init", "--db"}, "--db 需要一个文件路径"},
+		{[]string{"check", "--db"}, "--db 需要一个文件路径"},
+		{[]string{"demo", "--records"}, "--records 需要一个数字"},
+		{[]string{"init", "--db", "x.db", "--county"}, "--county 需要县（市、区）代码"},
+		{[]string{"demo", "--db", "x.db", "--months", "六"}, "--months 的值“六”不对：需要一个数字"},
+		{[]string{"demo", "--foo"}, "demo 命令没有 --foo 这个参数。可用的参数：--db、--months、--records、--seed。"},
+		{[]string{"lists", "--json=3"}, "--json 后面不用写值"},
+		{[]string{"check", "---db", "x.db"}, "“---db”的写法不对"},
+	} {
+		code, out, e := runCmd(c.args...)
+		if code != 2 || out != "" || !strings.Contains(e, c.want) || !strings.HasSuffix(e, "运行 taizhang --help 查看用法。\n") {
+			t.Errorf("%v: exit %d, stderr %q, want %q", c.args, code, e, c.want)
+		}
+		if strings.Contains(e, "flag") || strings.Contains(e, "argument") {
+			t.Errorf("%v: English in %q", c.args, e)
+		}
+	}
+	// --help after a command shows that command's usage.
+	if code, out, _ := runCmd("init", "--help"); code != 0 || !strings.Contains(out, "taizhang init --db 数据文件") {
+		t.Errorf("init --help: %d %q", code, out)
 	}
 }
 
@@ -155,8 +187,38 @@ func TestInit(t *testing.T) {
 	if code, _, e := runCmd("init", "--db", db, "--community", "x"); code != 2 || !strings.Contains(e, "缺少 --street") {
 		t.Errorf("missing flag: %d %q", code, e)
 	}
-	if code, _, e := runCmd("init", "--db", filepath.Join(t.TempDir(), "b.db"), "--community", "英雄南路社区", "--street", "英雄南路街道", "--county", "999999", "--operator", "王丽"); code != 1 || !strings.Contains(e, "县（市、区）") {
-		t.Errorf("bad county: %d %q", code, e)
+}
+
+// A wrong county code lists the valid ones and creates no file; so does any
+// other mistake the profile check finds.
+func TestInitWrongCountyCreatesNoFile(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "b.db")
+	divs, err := assets.LoadDivisions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"init", "--db", db, "--county", "140499"},
+		{"init", "--db", db, "--community", "英雄南路社区", "--street", "英雄南路街道", "--county", "999999", "--operator", "王丽"},
+	} {
+		code, _, e := runCmd(args...)
+		if code != 2 || !strings.Contains(e, "不是长治市现行的县（市、区）代码") {
+			t.Errorf("%v: %d %q", args, code, e)
+		}
+		for _, d := range divs.Current {
+			if !strings.Contains(e, d.Code+" "+d.Name) {
+				t.Errorf("%v: %s %s not listed in %q", args, d.Code, d.Name, e)
+			}
+		}
+	}
+	if code, _, e := runCmd("init", "--db", db, "--county", "140402"); code != 2 || !strings.Contains(e, "140402 是2018年区划调整前城区的代码，现为 140403 潞州区") {
+		t.Errorf("legacy code: %d %q", code, e)
+	}
+	if code, _, e := runCmd("init", "--db", db, "--community", "英", "--street", "英雄南路街道", "--county", "140403", "--operator", "王丽"); code != 1 || !strings.Contains(e, "社区名称") {
+		t.Errorf("short name: %d %q", code, e)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("a refused init left %s (%v)", db, err)
 	}
 }
 

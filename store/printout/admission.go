@@ -101,7 +101,7 @@ func Admission(p store.Profile, a store.Admission) (*excelize.File, error) {
 	if err := lw.page(0); err != nil {
 		return nil, err
 	}
-	lw.letter(a)
+	lw.letter(p, a)
 	for _, w := range []*sheetWriter{fw, lw} {
 		if w.err != nil {
 			return nil, w.err
@@ -167,7 +167,7 @@ func (w *sheetWriter) form(p store.Profile, a store.Admission, form assets.Appro
 				{min: 32, cells: []gridCell{{2, last, "（盖章）", w.style(stRight, "LRB")}}},
 			}
 		case assets.FormScope:
-			rows = []gridRow{value(scopeText(p, a.Scope), 28)}
+			rows = []gridRow{value(store.ScopeText(p, a.Scope), 28)}
 		case assets.FormItem:
 			item := store.CleanText(a.Item)
 			if a.Kind != "" {
@@ -254,9 +254,10 @@ func (w *sheetWriter) opinionRows(o *store.Opinion) []gridRow {
 	}
 }
 
-// letter writes the application letter: title, addressee, the six parts of
-// 备注3 with their paragraphs, and the unit and date at the foot.
-func (w *sheetWriter) letter(a store.Admission) {
+// letter writes the application letter: title, addressee (the approving
+// body of the profile's county), the six parts of 备注3 with their
+// paragraphs, and the unit and date at the foot.
+func (w *sheetWriter) letter(p store.Profile, a store.Admission) {
 	title := "准入社区申请书"
 	if item := store.CleanText(a.Item); item != "" {
 		title = "关于申请" + item + "准入社区的申请书"
@@ -264,7 +265,7 @@ func (w *sheetWriter) letter(a store.Admission) {
 	w.text(title, w.style(stLetterTitle, ""), formTitleSize)
 	w.height(w.row, 12)
 	w.row++
-	w.text(store.ApprovingBody(a.UnitLevel)+"：", w.style(stLetter, ""), letterSize)
+	w.text(store.ApprovingBodyIn(p.CountyName, a.UnitLevel)+"：", w.style(stLetter, ""), letterSize)
 	parts := []string{a.LetterContent, a.LetterNecessity, a.LetterSchedule, a.LetterStaffing, a.LetterFunding, a.LetterPowers}
 	for i, body := range parts {
 		w.text(indent+letterHeads[i], w.style(stLetterHead, ""), letterSize)
@@ -299,20 +300,6 @@ func (w *sheetWriter) letter(a store.Admission) {
 		date = blankDate
 	}
 	w.text(date, w.style(stLetterSign, ""), letterSize)
-}
-
-// scopeText is 申请准入社区 as printed: the committee for 本社区, the county's
-// communities by name when the profile knows the county.
-func scopeText(p store.Profile, scope string) string {
-	switch scope {
-	case store.ScopeThis:
-		return p.CommitteeName()
-	case store.ScopeCounty:
-		if c := store.CleanText(p.CountyName); c != "" {
-			return c + "辖区内社区"
-		}
-	}
-	return store.CleanText(scope)
 }
 
 // dateText is a typed date in Chinese form (2026年11月29日), the text as

@@ -341,7 +341,7 @@ func (m *Model) listView() string {
 	b.WriteString(s.Title.Render(fmt.Sprintf("准入申请 %d 件", len(m.list))) + "\n")
 	statusW := 6 // the status is shown whole, as wide as the widest
 	for _, a := range m.list {
-		statusW = max(statusW, common.Width(string(a.Effective(now))))
+		statusW = max(statusW, common.Width(a.StatusText(now)))
 	}
 	// The term is shown whole (its end month tells rows apart); the unit and
 	// the item share the rest, the unit keeping its distinctive part.
@@ -356,7 +356,7 @@ func (m *Model) listView() string {
 	}
 	b.WriteString(m.cursor.View(m.width, s, func(i int, _ bool) string {
 		a := m.list[i]
-		return fmt.Sprintf("%s %s %s %s", common.Pad(string(a.Effective(now)), statusW), common.Pad(common.ShortName(a.Unit, unitW), unitW),
+		return fmt.Sprintf("%s %s %s %s", common.Pad(a.StatusText(now), statusW), common.Pad(common.ShortName(a.Unit, unitW), unitW),
 			common.Pad(common.Display(a.Item), itemW), shortTerm(a))
 	}))
 	return b.String()

@@ -43,6 +43,16 @@ func choices(values ...string) []form.Option {
 	return out
 }
 
+// scopes are the choices of 申请准入社区, named as printed (英雄南路社区居民委员会,
+// 潞州区辖区内社区, 全市社区).
+func (m *Model) scopes() []form.Option {
+	var out []form.Option
+	for _, v := range []string{store.ScopeThis, store.ScopeCounty, store.ScopeCity} {
+		out = append(out, form.Option{Value: v, Label: store.ScopeText(m.ctx.Profile, v)})
+	}
+	return out
+}
+
 // startDraft opens the application form, empty or filled from a draft.
 func (m *Model) startDraft(a store.Admission) {
 	text := func(key, ph string, limit int) *form.Field {
@@ -57,7 +67,7 @@ func (m *Model) startDraft(a store.Admission) {
 		text(fUnit, "部门全称，如：长治市潞州区卫生健康局", 40),
 		credit,
 		{Key: fLevel, Label: fLevel, Required: true, Kind: form.Choice, Options: choices(store.UnitCityLevel, store.UnitCountyLevel)},
-		{Key: fScope, Label: fScope, Required: true, Kind: form.Choice, Options: choices(store.ScopeThis, store.ScopeCounty, store.ScopeCity)},
+		{Key: fScope, Label: fScope, Required: true, Kind: form.Choice, Options: m.scopes()},
 		text(fItem, "如：垃圾分类入户宣传", 60),
 		{Key: fKind, Label: fKind, Required: true, Kind: form.Choice, Options: choices(store.KindWork, store.KindCertificate)},
 		text(fBasis, "法律、法规、规章或文件名称及条款", 100),
@@ -184,15 +194,14 @@ func (m *Model) detailLines() []string {
 		}
 		out = append(out, "", prompt, "")
 	}
-	st := a.Effective(m.ctx.Now())
-	for _, l := range common.Wrap(common.Display(fmt.Sprintf("%s  [%s]", a.Item, st)), w) {
+	for _, l := range common.Wrap(common.Display(fmt.Sprintf("%s  [%s]", a.Item, a.StatusText(m.ctx.Now()))), w) {
 		out = append(out, s.Title.Render(l))
 	}
 	field("申请单位", a.Unit+"（"+a.UnitLevel+"）")
 	if a.CreditCode != "" {
 		field("统一社会信用代码", a.CreditCode)
 	}
-	field("申请准入社区", a.Scope)
+	field("申请准入社区", store.ScopeText(m.ctx.Profile, a.Scope))
 	field("事项类别", a.Kind)
 	field("申请准入依据", a.Basis)
 	field("申请准入时间", store.ChineseDateOf(a.AppliedOn))

@@ -100,7 +100,7 @@ func (m *Model) ledgerView() string {
 	b.WriteString(s.Title.Render(common.Truncate(head, m.width)) + "\n")
 	b.WriteString(m.tableHead() + "\n")
 	if len(m.rows) == 0 {
-		b.WriteString(s.Dim.Render(common.Truncate("  本月还没有开具证明。按 n 开具，按 [ ] 查看其他月份，按 / 查找全部月份。", m.width)))
+		b.WriteString(s.Dim.Render(common.Truncate("  该月没有开具证明。按 n 开具，按 [ ] 查看其他月份，按 / 查找全部月份。", m.width)))
 		return b.String()
 	}
 	b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.rows[i]) }))
@@ -180,13 +180,13 @@ func (m *Model) detailLines() []string {
 	}
 	add("打印", printed)
 	if c.Status == store.Voided {
-		add("作废", fmt.Sprintf("%s（%s，%s）", c.VoidReason, store.StampText(c.VoidedAt), c.VoidedBy))
+		add("作废", fmt.Sprintf("%s（%s，%s）", c.VoidReasonText(), store.StampText(c.VoidedAt), c.VoidedBy))
 	}
 	if c.Replaces != 0 {
 		add("更正自", m.linked+"（按 l 查看）")
 	}
 	if c.ReplacedBy != 0 {
-		add("已由", m.linked+" 更正（按 l 查看）")
+		add("更正为", m.linked+"（按 l 查看）")
 	}
 	lines = append(lines, s.Label.Render("经过："))
 	for _, ev := range m.history {

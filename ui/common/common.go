@@ -113,9 +113,13 @@ const SavingText = "正在保存…"
 
 // PrefillRefusal opens the 拒绝登记 form with the request already typed
 // (sent inside a NavigateWith by the desk check, when a request is not
-// something the committee must do). It lives here so that screens need not
-// import each other.
-type PrefillRefusal struct{ Item string }
+// something the committee must do); once the form is saved or given up, the
+// worker is taken back to screen Return. It lives here so that screens need
+// not import each other.
+type PrefillRefusal struct {
+	Item   string
+	Return ScreenID
+}
 
 // Back asks the root to go back to the home screen.
 type Back struct{}

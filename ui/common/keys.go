@@ -39,8 +39,9 @@ type Keys struct {
 	// The tabs of 清单.
 	NextTab, PrevTab, Tabs, TabKeys key.Binding // TabKeys labels 左/右
 
-	// 准入核查: Esc first clears the request, then goes back.
-	Refuse, Clear, ClearBack key.Binding
+	// 准入核查: Esc first clears the request (or a pick), then goes back;
+	// Enter picks one of the 可能相关 candidates.
+	Pick, Refuse, Clear, ClearBack key.Binding
 
 	// Forms, and the questions a screen asks before it acts.
 	NextField, PrevField, Switch, Save, Cancel, Confirm, Yes key.Binding
@@ -103,6 +104,7 @@ func DefaultKeys() Keys {
 		Tabs:    Bind("1-5", "切换清单", "1", "2", "3", "4", "5"),
 		TabKeys: Label("左/右", "换清单"),
 
+		Pick:      Bind("Enter", "选定", "enter"),
 		Refuse:    Bind("Ctrl+R", "登记拒绝", "ctrl+r"),
 		Clear:     Bind("Ctrl+U", "清空", "ctrl+u"),
 		ClearBack: Bind("Esc", "清空/返回", "esc"),

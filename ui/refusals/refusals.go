@@ -47,7 +47,8 @@ type Model struct {
 	search searchbox.Model
 	hits   []int // indexes into all, newest first
 	form   form.Model
-	pager  pager.Model // the place in a refusal's detail
+	pager  pager.Model     // the place in a refusal's detail
+	back   common.ScreenID // where the form returns to, when another screen opened it
 	width  int
 	height int
 }
@@ -154,6 +155,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.afterSave(msg)
 	case common.PrefillRefusal:
 		m.startForm(msg.Item)
+		m.back = msg.Return
 		return m, nil
 	case tea.KeyMsg:
 		return m, m.handleKey(msg)
@@ -191,6 +193,7 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 		return common.GoBack
 	case key.Matches(km, k.New):
 		m.startForm("")
+		m.back = ""
 	case key.Matches(km, k.PrevMonth):
 		m.month = m.month.AddDate(0, -1, 0)
 		return m.loadMonth()
@@ -275,7 +278,7 @@ func (m *Model) formKey(km tea.KeyMsg) tea.Cmd {
 	switch m.form.Outcome() {
 	case form.Cancelled:
 		m.mode = listing
-		return nil
+		return m.leaveForm()
 	case form.Submitted:
 		v := m.form.Values()
 		db, op := m.ctx.Store, m.ctx.Operator
@@ -303,7 +306,18 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 	r := msg.r
 	m.mode = listing
 	m.month = store.MonthStart(m.ctx.Now())
-	return tea.Batch(m.Init(), common.Info(fmt.Sprintf("已登记：拒绝%s的请求“%s”。", r.Requester, r.Item)))
+	return tea.Batch(m.Init(), common.Info(fmt.Sprintf("已登记：拒绝%s的请求“%s”。", r.Requester, r.Item)), m.leaveForm())
+}
+
+// leaveForm takes the worker back to the screen that opened the form, if
+// one did; otherwise the register stays.
+func (m *Model) leaveForm() tea.Cmd {
+	back := m.back
+	m.back = ""
+	if back == "" {
+		return nil
+	}
+	return common.NavigateTo(back)
 }
 
 // reasonW fits the longest reason (属于部门职责).
@@ -341,7 +355,7 @@ func (m *Model) View() string {
 	default:
 		b.WriteString(s.Title.Render(fmt.Sprintf("%s  拒绝出具 %d 条", store.ChineseMonth(m.month), len(m.rows))) + "\n" + head + "\n")
 		if len(m.rows) == 0 {
-			b.WriteString(s.Dim.Render(common.Truncate("  本月没有拒绝登记。按 n 登记一条，按 [ ] 查看其他月份。", m.width)))
+			b.WriteString(s.Dim.Render(common.Truncate("  该月没有拒绝登记。按 n 登记一条，按 [ ] 查看其他月份。", m.width)))
 		} else {
 			b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string { return m.rowText(m.rows[i]) }))
 		}

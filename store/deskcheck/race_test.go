@@ -1,0 +1,5 @@
+//go:build race
+
+package deskcheck
+
+const raceEnabled = true
