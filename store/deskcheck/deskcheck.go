@@ -94,14 +94,6 @@ var generic = []string{
 	"开具", "出具", "办理", "提供", "盖章", "开个", "开", "社区居委会", "居委会", "社区", "居民", "协助", "开展", "做好", "工作", "的",
 }
 
-// synonyms are the words people say for what the lists write.
-var synonyms = strings.NewReplacer(
-	"低保", "最低生活保障", "计生", "计划生育", "居住证明", "居住证明", "居住证", "居住证受理",
-	"残联", "残疾人", "老龄", "老年人", "妇联", "妇女权益", "征兵", "应征入伍", "参军", "应征入伍",
-	"社保", "社会保险", "公租房", "公租房", "廉租房", "廉租房", "失业证", "就业失业登记证",
-	"养老保险", "基本养老保险", "死亡证明", "死亡证明", "政审", "政审鉴定",
-)
-
 // normalise folds width and case and keeps letters and digits only.
 func normalise(s string) string {
 	s = norm.NFKC.String(strings.ToLower(s))
@@ -118,7 +110,7 @@ func normalise(s string) string {
 func core(request string) (text string, asksCertificate bool) {
 	s := normalise(request)
 	asksCertificate = strings.Contains(s, "证明") || strings.Contains(s, "鉴定意见")
-	s = synonyms.Replace(s)
+	s = search.DefaultSynonyms().Replace(s) // the words people say, as the lists write them
 	s = strings.ReplaceAll(s, "证明", sep)
 	for _, g := range generic {
 		s = strings.ReplaceAll(s, g, sep)
