@@ -497,9 +497,11 @@ func (s *searcher) substring(fr *fieldRec, kind Kind, text, qb []byte) (Rank, bo
 		return 0, false
 	}
 	best := substringRank(kind, text, qb, o)
-	if kind == Digits || kind == Code {
-		// A later occurrence may rank better, overlapping ones too (the
-		// last digits "99" of …999).
+	switch {
+	case best > Prefix && kind == Digits && bytes.HasSuffix(text, qb):
+		best = Prefix // the last digits, maybe overlapping others ("99" of …999)
+	case kind == Code:
+		// A later occurrence may begin a part, overlapping ones too.
 		for p := o + 1; best > Exact; p++ {
 			i := bytes.Index(text[p:], qb)
 			if i < 0 {
@@ -579,16 +581,7 @@ func (s *searcher) pinyin(fr *fieldRec, py uint32) (Rank, bool) {
 			continue
 		}
 		if n, rare := p.match(sets[i:], s.q); n > 0 {
-			r := Inside
-			switch {
-			case rare:
-				r = Rare
-			case i == 0 && sets[n] == endSet:
-				r = Exact
-			case i == 0:
-				r = Prefix
-			}
-			best = min(best, r)
+			best = min(best, pinyinRank(sets, i, n, rare))
 			if i >= end {
 				s.cand = ix.appendSpan(s.cand, fr, i, i+n)
 				end = i + n
@@ -596,6 +589,20 @@ func (s *searcher) pinyin(fr *fieldRec, py uint32) (Rank, bool) {
 		}
 	}
 	return best, len(s.cand) > 0
+}
+
+// pinyinRank ranks a match of the characters [i, i+n) of a field whose
+// reading sets are sets.
+func pinyinRank(sets []uint16, i, n int, rare bool) Rank {
+	switch {
+	case rare:
+		return Rare
+	case i == 0 && sets[n] == endSet:
+		return Exact
+	case i == 0:
+		return Prefix
+	}
+	return Inside
 }
 
 // add records field f of document d, matched with rank r and the spans in
@@ -637,11 +644,13 @@ func (s *searcher) add(d, f int, r Rank) Rank {
 // ranked returns the hits ordered by rank (stable), cut to the limit.
 func (s *searcher) ranked() []Hit {
 	var n [Rare + 1]int
-	for _, h := range s.hits {
+	sorted := true
+	for i, h := range s.hits {
 		n[h.Rank]++
+		sorted = sorted && (i == 0 || s.hits[i-1].Rank <= h.Rank)
 	}
-	if n[Exact] == len(s.hits) || n[Inside] == len(s.hits) {
-		return s.cut(s.hits) // common cases: already in order
+	if sorted {
+		return s.cut(s.hits) // often: a single rank
 	}
 	var at [Rare + 1]int
 	for r := Prefix; r <= Rare; r++ {

@@ -259,16 +259,7 @@ func bruteForce(ix *Index, query string) string {
 				sets := ix.sets[ix.pyOff[f]:]
 				for i := 0; sets[i] != endSet; i++ {
 					if n, rare := ix.py.match(sets[i:], q); n > 0 {
-						r := Inside
-						switch {
-						case rare:
-							r = Rare
-						case i == 0 && sets[n] == endSet:
-							r = Exact
-						case i == 0:
-							r = Prefix
-						}
-						rank, ok = min(rank, r), true
+						rank, ok = min(rank, pinyinRank(sets, i, n, rare)), true
 					}
 				}
 			}
