@@ -29,6 +29,7 @@ type Pinyin struct {
 	// common: a character's usual reading is go-pinyin's first (有 is you;
 	// wei is rare), while every reading an override gives is common.
 	common []uint8
+	cinits []uint32 // set id -> mask of first letters of its common readings
 
 	primary    []uint16            // set id -> set of its first reading only
 	surnames   map[string][]uint16 // surname -> one set per character
@@ -79,6 +80,7 @@ func NewPinyin(surnames, places map[string][][]string) (*Pinyin, error) {
 		chars:      []uint32{0},
 		pre2:       []uint64{0},
 		common:     []uint8{0},
+		cinits:     []uint32{0},
 		dense:      make([]uint16, denseHi-denseLo),
 		other:      make(map[rune]uint16, 16384),
 		surnames:   make(map[string][]uint16, len(surnames)),
@@ -241,7 +243,12 @@ func (p *Pinyin) intern(list []string, override bool) (uint16, error) {
 	if override {
 		nc = uint8(min(len(list), 255))
 	}
+	var ci uint32
+	for _, s := range list[:nc] {
+		ci |= letterBit(s[0])
+	}
 	p.common = append(p.common, nc)
+	p.cinits = append(p.cinits, ci)
 	p.setByKey[string(key)] = id
 	return id, nil
 }

@@ -66,23 +66,39 @@ func TestNewestFirst(t *testing.T) {
 	}
 }
 
-// A Tag is found from its beginning only, and not by pinyin.
+// A Tag is found from its beginning only, and not by pinyin; it counts as
+// its document's last field.
 func TestTag(t *testing.T) {
 	ix := New(nil)
+	ix.Add(0, Field{"死亡", Text}) // before the first Tag
 	ix.Add(1, Field{"王五", Name}, Field{"死亡证明", Tag})
 	ix.Add(2, Field{"李四", Name}, Field{"居住证明", Tag})
 	ix.Add(3, Field{"死亡", Name}, Field{"经济困难证明", Tag})
+	ix.Add(4, Field{"赵六", Name}, Field{"", Tag}) // none
+	ix.Add(5, Field{"死者", Name}, Field{"死亡证明", Tag})
 	tests := []struct{ query, want string }{
-		{"死亡", "3/0[0,2) 1/1[0,2)"}, // the name is whole, the type only begins so
-		{"死亡证明", "1/1[0,4)"},
+		// Whole names first, then the type that begins so; 死者 by its name
+		// first, ranked by its type.
+		{"死亡", "0/0[0,2) 3/0[0,2) 1/1[0,2) 5/1[0,2)"},
+		{"死", "0/0[0,1) 1/1[0,1) 3/0[0,1) 5/0[0,1)"},
+		{"死亡证明", "1/1[0,4) 5/1[0,4)"},
 		{"居住", "2/1[0,2)"},
 		{"证明", ""},
 		{"jz", ""},
-		{"sw", "3/0[0,2)"},
+		{"sw", "0/0[0,2) 3/0[0,2)"},
 	}
 	for _, tt := range tests {
 		if got := hits(ix.Search(tt.query, 0)); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.query, got, tt.want)
 		}
 	}
+	if got := hits(ix.Search("死亡", 2)); got != "0/0[0,2) 3/0[0,2)" {
+		t.Errorf("limit 2: %q", got)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a Tag before another field was taken")
+		}
+	}()
+	ix.Add(6, Field{"死亡证明", Tag}, Field{"王五", Name})
 }

@@ -63,7 +63,8 @@
 //
 // Cost. An Index holds no maps or pointers per document: 12 bytes per
 // document, 36 bytes per field (offsets and prefilter masks, each kind in
-// its own slice), the folded texts in one byte arena, and for fields with
+// its own slice), the folded texts in one byte arena, 4 bytes per
+// document for its Tag (whose text is kept once), and for fields with
 // Han characters one uint16 reading-set id per character in a second arena
 // (reading lists are interned in Pinyin). A search streams through one
 // 8-byte bigram filter per field (4-byte letter mask for letter queries),
@@ -105,6 +106,9 @@ const (
 	Code
 	// Tag is a label many documents share, such as a certificate type
 	// (死亡证明): found only from its beginning (死亡, not 证明), no pinyin.
+	// A document has at most one, as its last field. Its text is kept once
+	// for all documents and matched once per search, so it costs 4 bytes a
+	// document and nothing in a search that does not match it.
 	Tag
 )
 
@@ -197,6 +201,12 @@ type Index struct {
 	kinds uint8     // bit per Kind of the fields added
 	syn   *Synonyms // for Text fields; nil: none
 
+	// Tags are not fields: each distinct text is kept once (tags) and each
+	// document names its own (tagOf, none for none; nil until the first).
+	tags   []tagRec
+	tagIDs map[string]uint32 // original text -> index in tags
+	tagOf  []uint32
+
 	norm normalizer
 	sbuf []uint16
 }
@@ -224,9 +234,31 @@ func (ix *Index) Add(id uint64, fields ...Field) {
 	defer ix.mu.Unlock()
 	ix.ids = append(ix.ids, id)
 	ix.first = append(ix.first, uint32(len(ix.fields)))
-	for _, f := range fields {
-		ix.addField(f)
+	tag := none
+	for i, f := range fields {
+		if f.Kind != Tag {
+			ix.addField(f)
+			continue
+		}
+		if i != len(fields)-1 {
+			panic("search: a Tag must be the last field of a document")
+		}
+		if f.Text != "" {
+			tag = ix.tag(f.Text)
+		}
 	}
+	if tag != none && ix.tagOf == nil {
+		ix.tagOf = slices.Repeat([]uint32{none}, len(ix.ids)-1)
+	}
+	if ix.tagOf != nil {
+		ix.tagOf = append(ix.tagOf, tag)
+	}
+}
+
+// tagRec is one distinct Tag text.
+type tagRec struct {
+	text []byte   // folded
+	fr   fieldRec // its rune map (off unused)
 }
 
 func (ix *Index) addField(f Field) {
@@ -255,6 +287,27 @@ func (ix *Index) addField(f Field) {
 	ix.inits = append(ix.inits, fl.inits)
 	ix.letters = append(ix.letters, fl.letters)
 	ix.pyOff = append(ix.pyOff, fl.py)
+}
+
+// tag returns the number of a Tag's text in ix.tags, adding it if new.
+func (ix *Index) tag(text string) uint32 {
+	if id, ok := ix.tagIDs[text]; ok {
+		return id
+	}
+	var identity bool
+	tr := tagRec{fr: fieldRec{mp: none}}
+	tr.text, identity = ix.norm.appendText(nil, text, false)
+	if !identity {
+		tr.fr.mp = uint32(len(ix.maps))
+		ix.maps = append(ix.maps, ix.norm.mp...)
+	}
+	if ix.tagIDs == nil {
+		ix.tagIDs = map[string]uint32{}
+	}
+	id := uint32(len(ix.tags))
+	ix.tags = append(ix.tags, tr)
+	ix.tagIDs[text] = id
+	return id
 }
 
 // classLetter is the bit of bigrams that says "has ASCII letters".
@@ -375,7 +428,7 @@ func (ix *Index) Search(query string, limit int) []Hit {
 	s := searcher{ix: ix, q: q, qb: []byte(q), limit: limit}
 	s.alts = ix.variants(q)
 	s.run()
-	return s.ranked()
+	return s.result()
 }
 
 type searcher struct {
@@ -384,13 +437,71 @@ type searcher struct {
 	qb    []byte
 	alts  []variant // other spellings of the query, each for some kinds of field
 	limit int
-	hits  []Hit
-	exact int    // hits of rank Exact
-	spans []Span // shared backing store of all hits' spans
-	cur   int    // index in hits of the current document's hit, or -1
+	hits  []rawHit
+	n     [Rare + 1]int // hits per rank
+	spans []Span        // all hits' spans, each hit's in a run
+	cur   int           // index in hits of the current document's hit, or -1
 	// One field's spans while it is verified: the best so far and a
 	// candidate; swapped when the candidate ranks better.
 	best, cand []Span
+	// Per tag: its rank, or noRank, and its spans; the documents whose
+	// tag matches that are still to be added, in order.
+	tagRank  []Rank
+	tagSpans [][]Span
+	tagged   []uint32
+}
+
+// rawHit is a hit while the search runs: 16 bytes, no pointers.
+type rawHit struct {
+	doc          uint32
+	span0, span1 uint32 // its spans: spans[span0:span1]
+	field        uint16 // among the document's fields
+	rank         Rank
+}
+
+// noRank marks a tag the query does not match.
+const noRank Rank = 255
+
+// matchTags matches the query against each distinct tag and returns the
+// documents, in order, whose tag it matched.
+func (s *searcher) matchTags() []uint32 {
+	ix := s.ix
+	if ix.tagOf == nil {
+		return nil
+	}
+	s.tagRank = make([]Rank, len(ix.tags))
+	s.tagSpans = make([][]Span, len(ix.tags))
+	any := false
+	for t := range ix.tags {
+		tr := &ix.tags[t]
+		s.tagRank[t] = noRank
+		if r, ok := s.substring(&tr.fr, Tag, tr.text, s.qb); ok {
+			s.tagRank[t], s.tagSpans[t], any = r, slices.Clone(s.cand), true
+		}
+	}
+	if !any {
+		return nil
+	}
+	var docs []uint32
+	for d, t := range ix.tagOf {
+		if t != none && s.tagRank[t] != noRank {
+			docs = append(docs, uint32(d))
+		}
+	}
+	return docs
+}
+
+// addTag gives document d the hit of its tag (the field after its last),
+// or the tag's rank if that is better than the hit it has (s.cur).
+func (s *searcher) addTag(d int) Rank {
+	ix := s.ix
+	t := ix.tagOf[d]
+	end := len(ix.fields)
+	if d+1 < len(ix.first) {
+		end = int(ix.first[d+1])
+	}
+	s.best = append(s.best[:0], s.tagSpans[t]...)
+	return s.add(d, end, s.tagRank[t])
 }
 
 // run walks all fields in order. A field is a substring candidate when its
@@ -401,62 +512,123 @@ type searcher struct {
 func (s *searcher) run() {
 	ix := s.ix
 	q := s.q
+	c := prefilter{blooms: ix.bloom, letters: ix.letters, inits: ix.inits, pairs: ix.pairs}
 	bloom := bigrams(s.qb)
-	pinyin := isLetters(q) && len(q) <= 63
-	var q0, qmask uint32
-	var pair uint64
-	if pinyin {
-		q0 = letterBit(q[0])
+	c.pinyin = isLetters(q) && len(q) <= 63
+	if c.pinyin {
+		c.q0 = letterBit(q[0])
 		for i := 0; i < len(q); i++ {
-			qmask |= letterBit(q[i])
+			c.qmask |= letterBit(q[i])
 		}
 		if len(q) >= 2 {
-			pair = pairBit(q[0], q[1])
+			c.pair = pairBit(q[0], q[1])
 		}
 	}
 	// A variant can match where the query cannot: fields are first let
 	// through by the bits that the query and all variants share.
-	loose, anyAlt := bloom, uint32(0)
+	c.loose = bloom
 	for i := range s.alts {
-		loose &= s.alts[i].bloom
-		anyAlt = hasLetter
+		c.loose &= s.alts[i].bloom
+		c.anyAlt = hasLetter
 	}
+	s.tagged = s.matchTags()
 	nf := len(ix.fields)
-	blooms := ix.bloom[:nf]
-	letters := ix.letters[:nf]
 	s.cur = -1
 	d, next := -1, 0 // current document, first field of the next one
-	for f := 0; f < nf; f++ {
-		var sub, py bool
-		if pinyin {
-			// One 4-byte word per field decides most fields.
-			w := letters[f]
-			sub = (w|anyAlt)&hasLetter != 0 && loose&^blooms[f] == 0
-			py = qmask&^w == 0 && ix.inits[f]&q0 != 0 && pair&^ix.pairs[f] == 0
-		} else {
-			sub = loose&^blooms[f] == 0
-		}
-		if !sub && !py {
-			continue
-		}
-		if anyAlt != 0 {
-			sub = (!pinyin || letters[f]&hasLetter != 0) && bloom&^blooms[f] == 0
-		}
-		for f >= next {
-			d++
-			next = nf
-			if d+1 < len(ix.first) {
-				next = int(ix.first[d+1])
+	var buf [256]uint32
+	for from := 0; from < nf; {
+		var cands []uint32
+		cands, from = c.fill(from, buf[:0])
+		for _, f := range cands {
+			if int(f) >= next {
+				s.leave(d)
+				for int(f) >= next {
+					d++
+					next = nf
+					if d+1 < len(ix.first) {
+						next = int(ix.first[d+1])
+					}
+				}
+				s.tagsBefore(d)
+			} else if s.cur >= 0 && s.hits[s.cur].rank == Exact {
+				continue // the rest of a document that has the best rank
 			}
-			s.cur = -1
-		}
-		if r, ok := s.verify(f, sub, py); ok && s.add(d, f, r) == Exact {
-			if s.limit > 0 && s.exact >= s.limit {
+			if s.visit(&c, bloom, int(f), d) && s.limit > 0 && s.n[Exact] >= s.limit {
 				return // nothing can rank before these
 			}
-			f = next - 1 // no other field of this document can do better
 		}
 	}
+	s.leave(d)
+	s.tagsBefore(len(ix.ids))
+}
+
+// leave ends document d: its tag, if it matches, comes after its fields.
+func (s *searcher) leave(d int) {
+	if len(s.tagged) > 0 && int(s.tagged[0]) == d {
+		s.addTag(d)
+		s.tagged = s.tagged[1:]
+	}
+	s.cur = -1
+}
+
+// tagsBefore adds the documents before d that only their tag matches.
+func (s *searcher) tagsBefore(d int) {
+	for len(s.tagged) > 0 && int(s.tagged[0]) < d {
+		s.addTag(int(s.tagged[0]))
+		s.tagged = s.tagged[1:]
+		s.cur = -1
+	}
+}
+
+// visit verifies candidate field f of document d. It reports whether the
+// field gave the document's hit the rank Exact.
+func (s *searcher) visit(c *prefilter, bloom uint64, f, d int) bool {
+	ix := s.ix
+	w := ix.letters[f]
+	sub := (!c.pinyin || w&hasLetter != 0) && bloom&^ix.bloom[f] == 0
+	py := c.pinyin && c.qmask&^w == 0 && ix.inits[f]&c.q0 != 0 && c.pair&^ix.pairs[f] == 0
+	r, ok := s.verify(f, sub, py)
+	return ok && s.add(d, f, r) == Exact
+}
+
+// prefilter finds the fields worth verifying. Its loop reads one 8-byte
+// bloom per field (a 4-byte letter mask first for a query of letters) and
+// keeps all else in registers.
+type prefilter struct {
+	blooms         []uint64
+	letters, inits []uint32
+	pairs          []uint64
+	loose          uint64 // bits a candidate's bloom holds, see run
+	anyAlt         uint32 // hasLetter if there are variants: fields without letters may match them
+	pinyin         bool
+	q0, qmask      uint32 // the query's first letter and all its letters
+	pair           uint64 // pairBit of its first two letters
+}
+
+// fill appends to out the candidate fields from f on, until out is full,
+// and returns them and the field to go on from.
+func (c *prefilter) fill(f int, out []uint32) ([]uint32, int) {
+	blooms, loose := c.blooms, c.loose
+	n := len(blooms)
+	if !c.pinyin {
+		for ; f < n && len(out) < cap(out); f++ {
+			if loose&^blooms[f] == 0 {
+				out = append(out, uint32(f))
+			}
+		}
+		return out, f
+	}
+	letters, inits, pairs := c.letters[:n], c.inits[:n], c.pairs[:n]
+	anyAlt, q0, qmask, pair := c.anyAlt, c.q0, c.qmask, c.pair
+	for ; f < n && len(out) < cap(out); f++ {
+		// One 4-byte word per field decides most fields.
+		w := letters[f]
+		if (w|anyAlt)&hasLetter != 0 && loose&^blooms[f] == 0 ||
+			qmask&^w == 0 && inits[f]&q0 != 0 && pair&^pairs[f] == 0 {
+			out = append(out, uint32(f))
+		}
+	}
+	return out, f
 }
 
 // verify matches field f against the query (as a substring if sub, by
@@ -575,10 +747,10 @@ func (s *searcher) pinyin(fr *fieldRec, py uint32) (Rank, bool) {
 	q0 := letterBit(s.q[0])
 	s.cand = s.cand[:0]
 	best := Rare
-	end := 0 // of the last span: spans do not overlap, ranks look at every start
+	end := 0 // of the last span: spans do not overlap
 	for i := 0; sets[i] != endSet; i++ {
-		if p.inits[sets[i]]&q0 == 0 {
-			continue
+		if p.inits[sets[i]]&q0 == 0 || i < end && best <= Inside {
+			continue // an overlapping start matters only if it can rank better
 		}
 		if n, rare := p.match(sets[i:], s.q); n > 0 {
 			best = min(best, pinyinRank(sets, i, n, rare))
@@ -611,64 +783,53 @@ func pinyinRank(sets []uint16, i, n int, rare bool) Rank {
 func (s *searcher) add(d, f int, r Rank) Rank {
 	if s.cur >= 0 {
 		h := &s.hits[s.cur]
-		if r < h.Rank {
-			h.Rank = r
-			if r == Exact {
-				s.exact++
-			}
+		if r < h.rank {
+			s.n[h.rank]--
+			s.n[r]++
+			h.rank = r
 		}
-		return h.Rank
-	}
-	if len(s.spans)+len(s.best) > cap(s.spans) {
-		// A new array for this and later hits; earlier hits keep the old one.
-		s.spans = make([]Span, 0, max(64, 2*cap(s.spans), len(s.best)))
-	}
-	start := len(s.spans)
-	s.spans = append(s.spans, s.best...)
-	if r == Exact {
-		s.exact++
-	}
-	if len(s.hits) == cap(s.hits) { // double: append grows large slices by 1.25
-		s.hits = append(make([]Hit, 0, max(16, 2*cap(s.hits))), s.hits...)
+		return h.rank
 	}
 	s.cur = len(s.hits)
-	s.hits = append(s.hits, Hit{
-		ID:    s.ix.ids[d],
-		Field: f - int(s.ix.first[d]),
-		Spans: s.spans[start:len(s.spans):len(s.spans)],
-		Rank:  r,
-	})
+	s.n[r]++
+	span0 := uint32(len(s.spans))
+	s.spans = append(grow(s.spans, len(s.best)), s.best...)
+	s.hits = append(grow(s.hits, 1), rawHit{doc: uint32(d), span0: span0, span1: uint32(len(s.spans)),
+		field: uint16(f - int(s.ix.first[d])), rank: r})
 	return r
 }
 
-// ranked returns the hits ordered by rank (stable), cut to the limit.
-func (s *searcher) ranked() []Hit {
-	var n [Rare + 1]int
-	sorted := true
-	for i, h := range s.hits {
-		n[h.Rank]++
-		sorted = sorted && (i == 0 || s.hits[i-1].Rank <= h.Rank)
+// grow makes room for n more elements, doubling the capacity: append grows
+// large slices by a quarter, which costs a search with many hits five
+// times the memory it keeps.
+func grow[T any](l []T, n int) []T {
+	if len(l)+n <= cap(l) {
+		return l
 	}
-	if sorted {
-		return s.cut(s.hits) // often: a single rank
-	}
-	var at [Rare + 1]int
-	for r := Prefix; r <= Rare; r++ {
-		at[r] = at[r-1] + n[r-1]
-	}
-	out := make([]Hit, len(s.hits))
-	for _, h := range s.hits {
-		out[at[h.Rank]] = h
-		at[h.Rank]++
-	}
-	return s.cut(out)
+	return append(make([]T, 0, max(64, 2*cap(l), len(l)+n)), l...)
 }
 
-func (s *searcher) cut(hits []Hit) []Hit {
-	if s.limit > 0 && len(hits) > s.limit {
-		return hits[:s.limit:s.limit]
+// result returns the hits ordered by rank (stable), cut to the limit.
+func (s *searcher) result() []Hit {
+	var at [Rare + 1]int
+	for r := Prefix; r <= Rare; r++ {
+		at[r] = at[r-1] + s.n[r-1]
 	}
-	return hits
+	n := len(s.hits)
+	if s.limit > 0 {
+		n = min(n, s.limit)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Hit, n)
+	for _, h := range s.hits {
+		if i := at[h.rank]; i < n {
+			out[i] = Hit{ID: s.ix.ids[h.doc], Field: int(h.field), Spans: s.spans[h.span0:h.span1:h.span1], Rank: h.rank}
+		}
+		at[h.rank]++
+	}
+	return out
 }
 
 // appendSpan maps the folded rune range [a, b) of field fr to the original
@@ -707,6 +868,13 @@ func NewestFirst(hits []Hit) {
 // The positions of q still reachable are kept as bit sets (through any
 // reading, through common ones), so alternatives cost no recursion.
 func (p *Pinyin) match(sets []uint16, q string) (n int, rare bool) {
+	if len(q) == 1 && sets[0] != 0 && sets[0] != endSet { // often: the first key typed
+		b := letterBit(q[0])
+		if p.inits[sets[0]]&b == 0 {
+			return 0, false
+		}
+		return 1, p.cinits[sets[0]]&b == 0
+	}
 	done := uint64(1) << len(q)
 	state, common := uint64(1), uint64(1)
 	for j, id := range sets {

@@ -255,7 +255,7 @@ func bruteForce(ix *Index, query string) string {
 					try(a.qb)
 				}
 			}
-			if isLetters(q) && len(q) <= 63 && ix.pyOff[f] != none {
+			if isLetters(q) && len(q) <= 63 && kind != Tag && ix.pyOff[f] != none {
 				sets := ix.sets[ix.pyOff[f]:]
 				for i := 0; sets[i] != endSet; i++ {
 					if n, rare := ix.py.match(sets[i:], q); n > 0 {
@@ -269,6 +269,13 @@ func bruteForce(ix *Index, query string) string {
 			case ok:
 				best.Rank = min(best.Rank, rank)
 			}
+		}
+		if ix.tagOf != nil && ix.tagOf[d] != none && strings.HasPrefix(string(ix.tags[ix.tagOf[d]].text), q) {
+			r := substringRank(Tag, ix.tags[ix.tagOf[d]].text, []byte(q), 0)
+			if best.Field < 0 {
+				best = Hit{ID: ix.ids[d], Field: end - int(ix.first[d]), Rank: r}
+			}
+			best.Rank = min(best.Rank, r)
 		}
 		if best.Field >= 0 {
 			out = append(out, best)
@@ -284,7 +291,7 @@ func TestPrefiltersKeepMatches(t *testing.T) {
 	ix := New(nil)
 	for i, r := range recs {
 		ix.Add(uint64(i), Field{r.name, Name}, Field{r.id, Digits}, Field{r.serial, Code},
-			Field{[]string{"居住证明", "长治市潞州区消防", "无犯罪记录证明", "ABC 证明"}[i%4], Text})
+			Field{[]string{"居住证明", "长治市潞州区消防", "无犯罪记录证明", "ABC 证明"}[i%4], Text}, Field{r.typ, Tag})
 	}
 	p := ix.py
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -308,7 +315,8 @@ func TestPrefiltersKeepMatches(t *testing.T) {
 		queries = append(queries, id[o:o+k], r.serial[rng.IntN(4):], string([]rune(r.name)[rng.IntN(2):]))
 		queries = append(queries, string([]byte{'a' + byte(rng.IntN(26)), 'a' + byte(rng.IntN(26))}))
 	}
-	queries = append(queries, "x", "z", "zm", "czs", "changzhi", "abc", "c证", "证明")
+	queries = append(queries, "x", "z", "zm", "czs", "changzhi", "abc", "c证", "证明", "居住", "死亡证明", "住所(",
+		"英南证"+recs[7].serial, strings.ReplaceAll(recs[9].serial, "-", ""), recs[11].id[:6]+recs[11].id[8:17])
 	nonEmpty := 0
 	for _, q := range queries {
 		got, want := hits(ix.Search(q, 0)), bruteForce(ix, q)
