@@ -639,25 +639,35 @@ func (s *searcher) verify(f int, sub, py bool) (Rank, bool) {
 	fr := &ix.fields[f]
 	kind := Kind(ix.letters[f] >> kindShift)
 	text := ix.text[fr.off:ix.fieldEnd(f)]
-	best, ok := Rank(0), false
-	try := func(r Rank, found bool) {
-		if found && (!ok || r < best) {
-			best, ok = r, true
-			s.best, s.cand = s.cand, s.best
+	best := noRank
+	if sub {
+		if r, ok := s.substring(fr, kind, text, s.qb); ok {
+			best = s.keep(best, r)
 		}
 	}
-	if sub {
-		try(s.substring(fr, kind, text, s.qb))
-	}
-	if py && (!ok || best > Exact) {
-		try(s.pinyin(fr, ix.pyOff[f]))
+	if py && best > Exact {
+		if r, ok := s.pinyin(fr, ix.pyOff[f]); ok {
+			best = s.keep(best, r)
+		}
 	}
 	for i := range s.alts {
-		if a := &s.alts[i]; a.kinds&(1<<kind) != 0 && a.bloom&^ix.bloom[f] == 0 && (!ok || best > Exact) {
-			try(s.substring(fr, kind, text, a.qb))
+		if a := &s.alts[i]; a.kinds&(1<<kind) != 0 && a.bloom&^ix.bloom[f] == 0 && best > Exact {
+			if r, ok := s.substring(fr, kind, text, a.qb); ok {
+				best = s.keep(best, r)
+			}
 		}
 	}
-	return best, ok
+	return best, best != noRank
+}
+
+// keep makes the spans just found (s.cand) the field's best if their rank
+// r is better than best, and returns the better rank.
+func (s *searcher) keep(best, r Rank) Rank {
+	if r < best {
+		s.best, s.cand = s.cand, s.best
+		return r
+	}
+	return best
 }
 
 // substring puts a span for every non-overlapping occurrence of qb in text
