@@ -541,25 +541,43 @@ func (s *searcher) run() {
 		cands, from = c.fill(from, buf[:0])
 		for _, f := range cands {
 			if int(f) >= next {
-				s.leave(d)
-				for int(f) >= next {
-					d++
-					next = nf
-					if d+1 < len(ix.first) {
-						next = int(ix.first[d+1])
-					}
+				if s.tagged != nil {
+					s.leave(d)
 				}
-				s.tagsBefore(d)
+				d, next = ix.docOf(int(f), d)
+				s.cur = -1
+				if s.tagged != nil {
+					s.tagsBefore(d)
+				}
 			} else if s.cur >= 0 && s.hits[s.cur].rank == Exact {
 				continue // the rest of a document that has the best rank
 			}
-			if s.visit(&c, bloom, int(f), d) && s.limit > 0 && s.n[Exact] >= s.limit {
+			sub, py := true, false // all a plain query's candidates are substring ones
+			if c.pinyin || c.anyAlt != 0 {
+				w := ix.letters[f]
+				sub = (!c.pinyin || w&hasLetter != 0) && bloom&^ix.bloom[f] == 0
+				py = c.pinyin && c.qmask&^w == 0 && ix.inits[f]&c.q0 != 0 && c.pair&^ix.pairs[f] == 0
+			}
+			if r, ok := s.verify(int(f), sub, py); ok && s.add(d, int(f), r) == Exact && s.limit > 0 && s.n[Exact] >= s.limit {
 				return // nothing can rank before these
 			}
 		}
 	}
 	s.leave(d)
 	s.tagsBefore(len(ix.ids))
+}
+
+// docOf returns the document that holds field f, at or after document d,
+// and the first field of the one after it.
+func (ix *Index) docOf(f, d int) (int, int) {
+	first := ix.first
+	for d+1 < len(first) && int(first[d+1]) <= f {
+		d++
+	}
+	if d+1 < len(first) {
+		return d, int(first[d+1])
+	}
+	return d, len(ix.fields)
 }
 
 // leave ends document d: its tag, if it matches, comes after its fields.
@@ -578,17 +596,6 @@ func (s *searcher) tagsBefore(d int) {
 		s.tagged = s.tagged[1:]
 		s.cur = -1
 	}
-}
-
-// visit verifies candidate field f of document d. It reports whether the
-// field gave the document's hit the rank Exact.
-func (s *searcher) visit(c *prefilter, bloom uint64, f, d int) bool {
-	ix := s.ix
-	w := ix.letters[f]
-	sub := (!c.pinyin || w&hasLetter != 0) && bloom&^ix.bloom[f] == 0
-	py := c.pinyin && c.qmask&^w == 0 && ix.inits[f]&c.q0 != 0 && c.pair&^ix.pairs[f] == 0
-	r, ok := s.verify(f, sub, py)
-	return ok && s.add(d, f, r) == Exact
 }
 
 // prefilter finds the fields worth verifying. Its loop reads one 8-byte
