@@ -70,7 +70,7 @@
 // 8-byte bigram filter per field (4-byte letter mask for letter queries),
 // loosened to the bits the variants share, and verifies only the fields
 // that pass, so it needs no per-document allocations: 100,000 ledger
-// records take about 25 MB and well under 5 ms per query (see
+// records take about 20 MB and well under 5 ms per query (see
 // search_bench_test.go).
 //
 // Concurrency: Add and Search may be called from several goroutines; Search
@@ -558,6 +558,9 @@ func (s *searcher) run() {
 				sub = (!c.pinyin || w&hasLetter != 0) && bloom&^ix.bloom[f] == 0
 				py = c.pinyin && c.qmask&^w == 0 && ix.inits[f]&c.q0 != 0 && c.pair&^ix.pairs[f] == 0
 			}
+			if s.cur >= 0 && !py && s.hits[s.cur].rank == Prefix && !s.mayBeExact(int(f)) {
+				continue // only an Exact match could rank this document better
+			}
 			if r, ok := s.verify(int(f), sub, py); ok && s.add(d, int(f), r) == Exact && s.limit > 0 && s.n[Exact] >= s.limit {
 				return // nothing can rank before these
 			}
@@ -565,6 +568,25 @@ func (s *searcher) run() {
 	}
 	s.leave(d)
 	s.tagsBefore(len(ix.ids))
+}
+
+// mayBeExact reports whether field f can be an Exact substring match: as
+// long as the query or a variant, or a Code field (a whole part of it).
+func (s *searcher) mayBeExact(f int) bool {
+	ix := s.ix
+	if Kind(ix.letters[f]>>kindShift) == Code {
+		return true
+	}
+	n := ix.fieldEnd(f) - int(ix.fields[f].off)
+	if n == len(s.qb) {
+		return true
+	}
+	for i := range s.alts {
+		if len(s.alts[i].qb) == n {
+			return true
+		}
+	}
+	return false
 }
 
 // docOf returns the document that holds field f, at or after document d,
