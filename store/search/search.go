@@ -471,15 +471,15 @@ func (s *searcher) matchTags() []uint32 {
 	}
 	s.tagRank = make([]Rank, len(ix.tags))
 	s.tagSpans = make([][]Span, len(ix.tags))
-	any := false
+	found := false
 	for t := range ix.tags {
 		tr := &ix.tags[t]
 		s.tagRank[t] = noRank
 		if r, ok := s.substring(&tr.fr, Tag, tr.text, s.qb); ok {
-			s.tagRank[t], s.tagSpans[t], any = r, slices.Clone(s.cand), true
+			s.tagRank[t], s.tagSpans[t], found = r, slices.Clone(s.cand), true
 		}
 	}
-	if !any {
+	if !found {
 		return nil
 	}
 	var docs []uint32
@@ -508,7 +508,8 @@ func (s *searcher) addTag(d int) Rank {
 // bigram filter holds all of the query's bits (or of a variant's that
 // applies to its kind), and a pinyin candidate when its letter masks allow
 // the query; candidates are then verified. A document's hit names its first
-// matching field and has the rank of its best.
+// matching field and has the rank of its best. Tags are matched once
+// (matchTags); their documents join in order, a tag after the fields.
 func (s *searcher) run() {
 	ix := s.ix
 	q := s.q
@@ -700,8 +701,7 @@ func (s *searcher) keep(best, r Rank) Rank {
 }
 
 // substring puts a span for every non-overlapping occurrence of qb in text
-// into s.cand and ranks the best of them. A Tag field matches only at its
-// start.
+// into s.cand and ranks the best of them. A Tag matches only at its start.
 func (s *searcher) substring(fr *fieldRec, kind Kind, text, qb []byte) (Rank, bool) {
 	o := bytes.Index(text, qb)
 	if o < 0 || kind == Tag && o > 0 {
