@@ -25,6 +25,12 @@ type Pinyin struct {
 	dense []uint16   // rune-denseLo -> set id
 	other map[rune]uint16
 
+	// common says how many of a set's readings, from the first, are
+	// common: a character's usual reading is go-pinyin's first (有 is you;
+	// wei is rare), while every reading an override gives is common.
+	common []uint8
+	cinits []uint32 // set id -> mask of first letters of its common readings
+
 	primary    []uint16            // set id -> set of its first reading only
 	surnames   map[string][]uint16 // surname -> one set per character
 	places     map[rune][]phrase   // first rune -> phrases, longest first
@@ -73,6 +79,8 @@ func NewPinyin(surnames, places map[string][][]string) (*Pinyin, error) {
 		inits:      []uint32{0},
 		chars:      []uint32{0},
 		pre2:       []uint64{0},
+		common:     []uint8{0},
+		cinits:     []uint32{0},
 		dense:      make([]uint16, denseHi-denseLo),
 		other:      make(map[rune]uint16, 16384),
 		surnames:   make(map[string][]uint16, len(surnames)),
@@ -101,7 +109,7 @@ func NewPinyin(surnames, places map[string][][]string) (*Pinyin, error) {
 		if len(list) == 0 {
 			continue
 		}
-		id, err := p.intern(list)
+		id, err := p.intern(list, false)
 		if err != nil {
 			return nil, err
 		}
@@ -145,7 +153,7 @@ func (p *Pinyin) primaries() error {
 	n := len(p.sets)
 	p.primary = make([]uint16, n)
 	for id := 1; id < n; id++ {
-		pid, err := p.intern(p.sets[id][:1])
+		pid, err := p.intern(p.sets[id][:1], false)
 		if err != nil {
 			return err
 		}
@@ -175,7 +183,7 @@ func (p *Pinyin) overrides(m map[string][][]string) (map[string][]uint16, error)
 			if len(list) == 0 {
 				return nil, fmt.Errorf("%q: character %d has no reading", w, i+1)
 			}
-			id, err := p.intern(list)
+			id, err := p.intern(list, true)
 			if err != nil {
 				return nil, err
 			}
@@ -196,10 +204,15 @@ func (p *Pinyin) syllable(b []byte) string {
 	return s
 }
 
-// intern returns the id of the reading set list, adding it if new.
-func (p *Pinyin) intern(list []string) (uint16, error) {
+// intern returns the id of the reading set list, adding it if new. The
+// readings of an override are all common; those of the dictionary only
+// the first, so the same list is two sets.
+func (p *Pinyin) intern(list []string, override bool) (uint16, error) {
 	var kb [64]byte
 	key := kb[:0]
+	if override {
+		key = append(key, '!')
+	}
 	for _, s := range list {
 		key = append(key, s...)
 		key = append(key, ',')
@@ -226,6 +239,16 @@ func (p *Pinyin) intern(list []string) (uint16, error) {
 	p.inits = append(p.inits, im)
 	p.chars = append(p.chars, cm)
 	p.pre2 = append(p.pre2, pm)
+	nc := uint8(1)
+	if override {
+		nc = uint8(min(len(list), 255))
+	}
+	var ci uint32
+	for _, s := range list[:nc] {
+		ci |= letterBit(s[0])
+	}
+	p.common = append(p.common, nc)
+	p.cinits = append(p.cinits, ci)
 	p.setByKey[string(key)] = id
 	return id, nil
 }

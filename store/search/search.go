@@ -3,20 +3,28 @@
 //
 // API:
 //
-//	type Kind uint8                       // Text, Name, Digits, Code
+//	type Kind uint8                       // Text, Name, Digits, Code, Tag
 //	type Field struct{ Text string; Kind Kind }
 //	type Span struct{ Start, End int }    // rune range [Start, End) in Field.Text
-//	type Hit struct{ ID uint64; Field int; Spans []Span }
+//	type Rank uint8                       // Exact, Prefix, Inside, Rare
+//	type Hit struct{ ID uint64; Field int; Spans []Span; Rank Rank }
 //
 //	func DefaultPinyin() *Pinyin          // go-pinyin + assets overrides, built once
 //	func NewPinyin(surnames, places map[string][][]string) (*Pinyin, error)
 //	func (p *Pinyin) Readings(r rune) []string
 //
+//	func DefaultSynonyms() *Synonyms      // assets.Synonyms, built once
+//	func NewSynonyms(p *Pinyin, table []assets.Synonym) *Synonyms
+//	func (s *Synonyms) Replace(text string) string
+//	func (s *Synonyms) Expand(query string) []string
+//
 //	func New(p *Pinyin) *Index            // nil: DefaultPinyin()
+//	func (ix *Index) SetSynonyms(s *Synonyms)
 //	func (ix *Index) Add(id uint64, fields ...Field)
 //	func (ix *Index) Len() int
 //	func (ix *Index) Search(query string, limit int) []Hit
 //
+//	func NewestFirst(hits []Hit)
 //	func Highlight(text string, spans []Span, mark func(string) string) string
 //
 // Matching. Query and field texts are folded: NFKC (full-width letters and
@@ -26,6 +34,7 @@
 //
 //   - any query matches a field that contains it as a substring (so "居住",
 //     "张", "1238", "2026-0042", "x" in an ID number, "abc" in ASCII text);
+//     a Tag field only at its start;
 //   - a query of ASCII letters only (at most 63) also matches Text and Name
 //     fields by pinyin: over a run of consecutive Han characters, each one
 //     consumes a non-empty prefix of one of its readings, and the run
@@ -33,22 +42,36 @@
 //     "zhangs" and "zs" 张三. Readings are all of go-pinyin's heteronyms,
 //     tone-less (ü is v), except that a surname override replaces the
 //     readings of the first character(s) of a Name field and a place
-//     override those of a place phrase in a Text field.
+//     override those of a place phrase in a Text field;
+//   - variants of the query match fields of one kind as substrings: in a
+//     Code field the serial that a query ends with (英南证2026-0042,
+//     2026—0042, 20260042 all find 2026-0042); in a Digits field the
+//     18-digit number of a legacy 15-digit ID number; in a Text field what
+//     its synonyms stand for (低保 and dibao find 最低生活保障), if the index
+//     has Synonyms.
 //
-// Hits come in insertion order, one per document, naming the first field that
-// matches and every non-overlapping match in it (leftmost first; a pinyin
-// match is the shortest run from its start). Spans count runes of the
-// original Field.Text, so characters outside the BMP are one rune each.
+// Ranking. A document's rank is that of its best matching field: Exact (the
+// whole field, or a whole part of a Code field: 0042 and 42 of 2026-0042),
+// Prefix (its start; for Digits also its end), Inside, and last Rare, a
+// pinyin match that needs a rare reading (a heteronym other than go-pinyin's
+// first, unless an override gives it: 张有才 for zhangw, 有 read wei). Hits
+// come best rank first, in insertion order within a rank, one per document,
+// naming the first field that matches (so order fields as they are best
+// shown) and every non-overlapping match in it (leftmost first; a pinyin
+// match is the shortest run from its start). Spans count runes of the original Field.Text, so characters
+// outside the BMP are one rune each.
 //
 // Cost. An Index holds no maps or pointers per document: 12 bytes per
 // document, 36 bytes per field (offsets and prefilter masks, each kind in
-// its own slice), the folded texts in one byte arena, and for fields with
+// its own slice), the folded texts in one byte arena, 4 bytes per
+// document for its Tag (whose text is kept once), and for fields with
 // Han characters one uint16 reading-set id per character in a second arena
 // (reading lists are interned in Pinyin). A search streams through one
-// 8-byte bigram filter per field (4-byte letter mask for letter queries) and
-// verifies only the fields that pass, so it needs no per-document
-// allocations: 100,000 ledger records take about 20 MB and well under 5 ms
-// per query (see search_bench_test.go).
+// 8-byte bigram filter per field (4-byte letter mask for letter queries),
+// loosened to the bits the variants share, and verifies only the fields
+// that pass, so it needs no per-document allocations: 100,000 ledger
+// records take about 20 MB and well under 5 ms per query (see
+// search_bench_test.go).
 //
 // Concurrency: Add and Search may be called from several goroutines; Search
 // runs concurrently with other Searches, Add excludes them.
@@ -57,6 +80,7 @@ package search
 import (
 	"bytes"
 	"math/bits"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -66,16 +90,26 @@ import (
 type Kind uint8
 
 const (
-	// Text is free Chinese text: substring, pinyin with place overrides.
+	// Text is free Chinese text: substring, pinyin with place overrides,
+	// and the synonyms of Index.SetSynonyms.
 	Text Kind = iota
 	// Name is a person's name: substring, pinyin with surname overrides
 	// (compound surnames such as 欧阳 take both characters).
 	Name
 	// Digits is an ID or phone number: substring over its letters and
-	// digits only, so the last 4–6 digits find it; X matches x.
+	// digits only, so the last 4–6 digits find it; X matches x. A legacy
+	// 15-digit ID number finds the 18-digit number it converts to.
 	Digits
 	// Code is a serial or document number such as "2026-0042": substring.
+	// A query may also carry what is printed before the number (英南证),
+	// another dash (－ —), or none when it is a whole serial (20260042).
 	Code
+	// Tag is a label many documents share, such as a certificate type
+	// (死亡证明): found only from its beginning (死亡, not 证明), no pinyin.
+	// A document has at most one, as its last field. Its text is kept once
+	// for all documents and matched once per search, so it costs 4 bytes a
+	// document and nothing in a search that does not match it.
+	Tag
 )
 
 // Field is one searchable text of a document.
@@ -89,12 +123,31 @@ type Span struct {
 	Start, End int
 }
 
+// Rank says how well a document matches; lower is better.
+type Rank uint8
+
+const (
+	// Exact: the query is the whole field (张伟 for zhangw), or a whole
+	// part of a Code field (0042 or 42 of 2026-0042).
+	Exact Rank = iota
+	// Prefix: the field begins with the query (张卫国 for zhangw); for a
+	// Digits field also ends with it (the last digits of an ID number).
+	Prefix
+	// Inside: the query is elsewhere in the field.
+	Inside
+	// Rare: only a rare reading of some character matches (张有才 for
+	// zhangw, 有 read wei), wherever it is.
+	Rare
+)
+
 // Hit is a matching document: its id, the index of the first matching
-// field among those passed to Add, and the matched ranges in that field.
+// field among those passed to Add, the matched ranges in that field, and
+// the rank of its best matching field.
 type Hit struct {
 	ID    uint64
 	Field int
 	Spans []Span
+	Rank  Rank
 }
 
 const (
@@ -121,7 +174,11 @@ type filter struct {
 
 // hasLetter in filter.letters says that the folded text has ASCII letters,
 // so that a query of letters reads one word per field to rule most out.
-const hasLetter = 1 << 26
+// The field's Kind is kept in the same word, from bit kindShift.
+const (
+	hasLetter = 1 << 26
+	kindShift = 28
+)
 
 // Index is an append-only search index. The zero value is not usable; call
 // New.
@@ -140,6 +197,15 @@ type Index struct {
 	text    []byte   // folded texts, each followed by a NUL
 	sets    []uint16 // reading-set ids, per Han character
 	maps    []uint32 // rune maps of texts that folding changed
+
+	kinds uint8     // bit per Kind of the fields added
+	syn   *Synonyms // for Text fields; nil: none
+
+	// Tags are not fields: each distinct text is kept once (tags) and each
+	// document names its own (tagOf, none for none; nil until the first).
+	tags   []tagRec
+	tagIDs map[string]uint32 // original text -> index in tags
+	tagOf  []uint32
 
 	norm normalizer
 	sbuf []uint16
@@ -168,9 +234,31 @@ func (ix *Index) Add(id uint64, fields ...Field) {
 	defer ix.mu.Unlock()
 	ix.ids = append(ix.ids, id)
 	ix.first = append(ix.first, uint32(len(ix.fields)))
-	for _, f := range fields {
-		ix.addField(f)
+	tag := none
+	for i, f := range fields {
+		if f.Kind != Tag {
+			ix.addField(f)
+			continue
+		}
+		if i != len(fields)-1 {
+			panic("search: a Tag must be the last field of a document")
+		}
+		if f.Text != "" {
+			tag = ix.tag(f.Text)
+		}
 	}
+	if tag != none && ix.tagOf == nil {
+		ix.tagOf = slices.Repeat([]uint32{none}, len(ix.ids)-1)
+	}
+	if ix.tagOf != nil {
+		ix.tagOf = append(ix.tagOf, tag)
+	}
+}
+
+// tagRec is one distinct Tag text.
+type tagRec struct {
+	text []byte   // folded
+	fr   fieldRec // its rune map (off unused)
 }
 
 func (ix *Index) addField(f Field) {
@@ -182,6 +270,8 @@ func (ix *Index) addField(f Field) {
 	if fl.bloom&classLetter != 0 {
 		fl.letters = hasLetter
 	}
+	fl.letters |= uint32(f.Kind) << kindShift
+	ix.kinds |= 1 << f.Kind
 	ix.text = append(ix.text, 0)
 	runes := ix.norm.runes
 	if !identity {
@@ -197,6 +287,27 @@ func (ix *Index) addField(f Field) {
 	ix.inits = append(ix.inits, fl.inits)
 	ix.letters = append(ix.letters, fl.letters)
 	ix.pyOff = append(ix.pyOff, fl.py)
+}
+
+// tag returns the number of a Tag's text in ix.tags, adding it if new.
+func (ix *Index) tag(text string) uint32 {
+	if id, ok := ix.tagIDs[text]; ok {
+		return id
+	}
+	var identity bool
+	tr := tagRec{fr: fieldRec{mp: none}}
+	tr.text, identity = ix.norm.appendText(nil, text, false)
+	if !identity {
+		tr.fr.mp = uint32(len(ix.maps))
+		ix.maps = append(ix.maps, ix.norm.mp...)
+	}
+	if ix.tagIDs == nil {
+		ix.tagIDs = map[string]uint32{}
+	}
+	id := uint32(len(ix.tags))
+	ix.tags = append(ix.tags, tr)
+	ix.tagIDs[text] = id
+	return id
 }
 
 // classLetter is the bit of bigrams that says "has ASCII letters".
@@ -303,9 +414,10 @@ func hasPrefix(s, prefix []rune) bool {
 	return true
 }
 
-// Search returns the documents matching query, at most limit of them
-// (limit <= 0: all), in insertion order. An empty query matches nothing.
-// The hits and their spans are freshly allocated and belong to the caller.
+// Search returns the documents matching query, best first (see Rank),
+// documents of equal rank in insertion order. limit > 0 keeps only the
+// first limit of them. An empty query matches nothing. The hits and their
+// spans are freshly allocated and belong to the caller.
 func (ix *Index) Search(query string, limit int) []Hit {
 	q := normalizeQuery(query)
 	if q == "" {
@@ -314,192 +426,529 @@ func (ix *Index) Search(query string, limit int) []Hit {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	s := searcher{ix: ix, q: q, qb: []byte(q), limit: limit}
+	s.alts = ix.variants(q)
 	s.run()
-	return s.hits
+	return s.result()
 }
 
 type searcher struct {
 	ix    *Index
 	q     string
 	qb    []byte
+	alts  []variant // other spellings of the query, each for some kinds of field
 	limit int
-	hits  []Hit
-	spans []Span // shared backing store of all hits' spans
-	start int    // index in spans of the current hit's first span
+	hits  []rawHit
+	n     [Rare + 1]int // hits per rank
+	spans []Span        // all hits' spans, each hit's in a run
+	cur   int           // index in hits of the current document's hit, or -1
+	// One field's spans while it is verified: the best so far and a
+	// candidate; swapped when the candidate ranks better.
+	best, cand []Span
+	// Per tag: its rank, or noRank, and its spans; the documents whose
+	// tag matches that are still to be added, in order.
+	tagRank  []Rank
+	tagSpans [][]Span
+	tagged   []uint32
+}
+
+// rawHit is a hit while the search runs: 16 bytes, no pointers.
+type rawHit struct {
+	doc          uint32
+	span0, span1 uint32 // its spans: spans[span0:span1]
+	field        uint16 // among the document's fields
+	rank         Rank
+}
+
+// noRank marks a tag the query does not match.
+const noRank Rank = 255
+
+// matchTags matches the query against each distinct tag and returns the
+// documents, in order, whose tag it matched.
+func (s *searcher) matchTags() []uint32 {
+	ix := s.ix
+	if ix.tagOf == nil {
+		return nil
+	}
+	s.tagRank = make([]Rank, len(ix.tags))
+	s.tagSpans = make([][]Span, len(ix.tags))
+	found := false
+	for t := range ix.tags {
+		tr := &ix.tags[t]
+		s.tagRank[t] = noRank
+		if r, ok := s.substring(&tr.fr, Tag, tr.text, s.qb); ok {
+			s.tagRank[t], s.tagSpans[t], found = r, slices.Clone(s.cand), true
+		}
+	}
+	if !found {
+		return nil
+	}
+	var docs []uint32
+	for d, t := range ix.tagOf {
+		if t != none && s.tagRank[t] != noRank {
+			docs = append(docs, uint32(d))
+		}
+	}
+	return docs
+}
+
+// addTag gives document d the hit of its tag (the field after its last),
+// or the tag's rank if that is better than the hit it has (s.cur).
+func (s *searcher) addTag(d int) Rank {
+	ix := s.ix
+	t := ix.tagOf[d]
+	end := len(ix.fields)
+	if d+1 < len(ix.first) {
+		end = int(ix.first[d+1])
+	}
+	s.best = append(s.best[:0], s.tagSpans[t]...)
+	return s.add(d, end, s.tagRank[t])
 }
 
 // run walks all fields in order. A field is a substring candidate when its
-// bigram filter holds all of the query's bits, and a pinyin candidate when
-// its letter masks allow the query; candidates are then verified.
+// bigram filter holds all of the query's bits (or of a variant's that
+// applies to its kind), and a pinyin candidate when its letter masks allow
+// the query; candidates are then verified. A document's hit names its first
+// matching field and has the rank of its best. Tags are matched once
+// (matchTags); their documents join in order, a tag after the fields.
 func (s *searcher) run() {
 	ix := s.ix
 	q := s.q
+	c := prefilter{blooms: ix.bloom, letters: ix.letters, inits: ix.inits, pairs: ix.pairs}
 	bloom := bigrams(s.qb)
-	pinyin := isLetters(q) && len(q) <= 63
-	var q0, qmask uint32
-	var pair uint64
-	if pinyin {
-		q0 = letterBit(q[0])
+	c.pinyin = isLetters(q) && len(q) <= 63
+	if c.pinyin {
+		c.q0 = letterBit(q[0])
 		for i := 0; i < len(q); i++ {
-			qmask |= letterBit(q[i])
+			c.qmask |= letterBit(q[i])
 		}
 		if len(q) >= 2 {
-			pair = pairBit(q[0], q[1])
+			c.pair = pairBit(q[0], q[1])
 		}
 	}
+	// A variant can match where the query cannot: fields are first let
+	// through by the bits that the query and all variants share.
+	c.loose = bloom
+	for i := range s.alts {
+		c.loose &= s.alts[i].bloom
+		c.anyAlt = hasLetter
+	}
+	s.tagged = s.matchTags()
 	nf := len(ix.fields)
-	blooms := ix.bloom[:nf]
+	s.cur = -1
 	d, next := -1, 0 // current document, first field of the next one
-	for f := 0; f < nf; f++ {
-		var sub, py bool
-		if pinyin {
-			// One 4-byte word per field decides most fields.
-			w := ix.letters[f]
-			sub = w&hasLetter != 0 && bloom&^blooms[f] == 0
-			py = qmask&^w == 0 && ix.inits[f]&q0 != 0 && pair&^ix.pairs[f] == 0
-		} else {
-			sub = bloom&^blooms[f] == 0
-		}
-		if !sub && !py {
-			continue
-		}
-		for f >= next {
-			d++
-			next = nf
-			if d+1 < len(ix.first) {
-				next = int(ix.first[d+1])
+	var buf [256]uint32
+	for from := 0; from < nf; {
+		var cands []uint32
+		cands, from = c.fill(from, buf[:0])
+		for _, f := range cands {
+			if int(f) >= next {
+				if s.tagged != nil {
+					s.leave(d)
+				}
+				d, next = ix.docOf(int(f), d)
+				s.cur = -1
+				if s.tagged != nil {
+					s.tagsBefore(d)
+				}
+			} else if s.cur >= 0 && s.hits[s.cur].rank == Exact {
+				continue // the rest of a document that has the best rank
+			}
+			sub, py := true, false // all a plain query's candidates are substring ones
+			if c.pinyin || c.anyAlt != 0 {
+				w := ix.letters[f]
+				sub = (!c.pinyin || w&hasLetter != 0) && bloom&^ix.bloom[f] == 0
+				py = c.pinyin && c.qmask&^w == 0 && ix.inits[f]&c.q0 != 0 && c.pair&^ix.pairs[f] == 0
+			}
+			if s.cur >= 0 && !py && s.hits[s.cur].rank == Prefix && !s.mayBeExact(int(f)) {
+				continue // only an Exact match could rank this document better
+			}
+			if r, ok := s.verify(int(f), sub, py); ok && s.add(d, int(f), r) == Exact && s.limit > 0 && s.n[Exact] >= s.limit {
+				return // nothing can rank before these
 			}
 		}
-		if sub && s.addSubstring(d, f) || py && s.addPinyin(d, f, ix.pyOff[f]) {
-			if s.limit > 0 && len(s.hits) >= s.limit {
-				return
-			}
-			f = next - 1 // one hit per document
+	}
+	s.leave(d)
+	s.tagsBefore(len(ix.ids))
+}
+
+// mayBeExact reports whether field f can be an Exact substring match: as
+// long as the query or a variant, or a Code field (a whole part of it).
+func (s *searcher) mayBeExact(f int) bool {
+	ix := s.ix
+	if Kind(ix.letters[f]>>kindShift) == Code {
+		return true
+	}
+	n := ix.fieldEnd(f) - int(ix.fields[f].off)
+	if n == len(s.qb) {
+		return true
+	}
+	for i := range s.alts {
+		if len(s.alts[i].qb) == n {
+			return true
 		}
+	}
+	return false
+}
+
+// docOf returns the document that holds field f, at or after document d,
+// and the first field of the one after it.
+func (ix *Index) docOf(f, d int) (int, int) {
+	first := ix.first
+	for d+1 < len(first) && int(first[d+1]) <= f {
+		d++
+	}
+	if d+1 < len(first) {
+		return d, int(first[d+1])
+	}
+	return d, len(ix.fields)
+}
+
+// leave ends document d: its tag, if it matches, comes after its fields.
+func (s *searcher) leave(d int) {
+	if len(s.tagged) > 0 && int(s.tagged[0]) == d {
+		s.addTag(d)
+		s.tagged = s.tagged[1:]
+	}
+	s.cur = -1
+}
+
+// tagsBefore adds the documents before d that only their tag matches.
+func (s *searcher) tagsBefore(d int) {
+	for len(s.tagged) > 0 && int(s.tagged[0]) < d {
+		s.addTag(int(s.tagged[0]))
+		s.tagged = s.tagged[1:]
+		s.cur = -1
 	}
 }
 
-// addSubstring adds a hit for field f of document d if the field's text
-// contains the query, with a span for every non-overlapping occurrence.
-func (s *searcher) addSubstring(d, f int) bool {
+// prefilter finds the fields worth verifying. Its loop reads one 8-byte
+// bloom per field (a 4-byte letter mask first for a query of letters) and
+// keeps all else in registers.
+type prefilter struct {
+	blooms         []uint64
+	letters, inits []uint32
+	pairs          []uint64
+	loose          uint64 // bits a candidate's bloom holds, see run
+	anyAlt         uint32 // hasLetter if there are variants: fields without letters may match them
+	pinyin         bool
+	q0, qmask      uint32 // the query's first letter and all its letters
+	pair           uint64 // pairBit of its first two letters
+}
+
+// fill appends to out the candidate fields from f on, until out is full,
+// and returns them and the field to go on from.
+func (c *prefilter) fill(f int, out []uint32) ([]uint32, int) {
+	blooms, loose := c.blooms, c.loose
+	n := len(blooms)
+	if !c.pinyin {
+		for ; f < n && len(out) < cap(out); f++ {
+			if loose&^blooms[f] == 0 {
+				out = append(out, uint32(f))
+			}
+		}
+		return out, f
+	}
+	letters, inits, pairs := c.letters[:n], c.inits[:n], c.pairs[:n]
+	anyAlt, q0, qmask, pair := c.anyAlt, c.q0, c.qmask, c.pair
+	for ; f < n && len(out) < cap(out); f++ {
+		// One 4-byte word per field decides most fields.
+		w := letters[f]
+		if (w|anyAlt)&hasLetter != 0 && loose&^blooms[f] == 0 ||
+			qmask&^w == 0 && inits[f]&q0 != 0 && pair&^pairs[f] == 0 {
+			out = append(out, uint32(f))
+		}
+	}
+	return out, f
+}
+
+// verify matches field f against the query (as a substring if sub, by
+// pinyin if py) and the variants that apply, leaving the spans of the best
+// match in s.best.
+func (s *searcher) verify(f int, sub, py bool) (Rank, bool) {
 	ix := s.ix
 	fr := &ix.fields[f]
+	kind := Kind(ix.letters[f] >> kindShift)
 	text := ix.text[fr.off:ix.fieldEnd(f)]
-	o := bytes.Index(text, s.qb)
-	if o < 0 {
-		return false
+	best := noRank
+	if sub {
+		if r, ok := s.substring(fr, kind, text, s.qb); ok {
+			best = s.keep(best, r)
+		}
 	}
-	qn := utf8.RuneCount(s.qb)
-	s.start = len(s.spans)
+	if py && best > Exact {
+		if r, ok := s.pinyin(fr, ix.pyOff[f]); ok {
+			best = s.keep(best, r)
+		}
+	}
+	for i := range s.alts {
+		if a := &s.alts[i]; a.kinds&(1<<kind) != 0 && a.bloom&^ix.bloom[f] == 0 && best > Exact {
+			if r, ok := s.substring(fr, kind, text, a.qb); ok {
+				best = s.keep(best, r)
+			}
+		}
+	}
+	return best, best != noRank
+}
+
+// keep makes the spans just found (s.cand) the field's best if their rank
+// r is better than best, and returns the better rank.
+func (s *searcher) keep(best, r Rank) Rank {
+	if r < best {
+		s.best, s.cand = s.cand, s.best
+		return r
+	}
+	return best
+}
+
+// substring puts a span for every non-overlapping occurrence of qb in text
+// into s.cand and ranks the best of them. A Tag matches only at its start.
+func (s *searcher) substring(fr *fieldRec, kind Kind, text, qb []byte) (Rank, bool) {
+	o := bytes.Index(text, qb)
+	if o < 0 || kind == Tag && o > 0 {
+		return 0, false
+	}
+	best := substringRank(kind, text, qb, o)
+	switch {
+	case best > Prefix && kind == Digits && bytes.HasSuffix(text, qb):
+		best = Prefix // the last digits, maybe overlapping others ("99" of …999)
+	case kind == Code:
+		// A later occurrence may begin a part, overlapping ones too.
+		for p := o + 1; best > Exact; p++ {
+			i := bytes.Index(text[p:], qb)
+			if i < 0 {
+				break
+			}
+			p += i
+			best = min(best, substringRank(kind, text, qb, p))
+		}
+	}
+	s.cand = s.cand[:0]
+	qn := utf8.RuneCount(qb)
 	r := utf8.RuneCount(text[:o]) // rune index of the occurrence
 	for {
-		s.addSpan(fr, r, r+qn)
-		o += len(s.qb)
+		s.cand = s.ix.appendSpan(s.cand, fr, r, r+qn)
+		o += len(qb)
 		r += qn
-		i := bytes.Index(text[o:], s.qb)
-		if i < 0 {
+		i := bytes.Index(text[o:], qb)
+		if i < 0 || kind == Tag {
 			break
 		}
 		r += utf8.RuneCount(text[o : o+i])
 		o += i
 	}
-	s.addHit(d, f)
-	return true
+	return best, true
 }
 
-// addPinyin adds a hit for field f of document d if the query matches its
-// readings, with a span for every non-overlapping match.
-func (s *searcher) addPinyin(d, f int, py uint32) bool {
+// substringRank ranks an occurrence of qb at byte o of a field's folded
+// text.
+func substringRank(kind Kind, text, qb []byte, o int) Rank {
+	e := o + len(qb)
+	switch {
+	case o == 0 && e == len(text):
+		return Exact
+	case o == 0:
+		return Prefix
+	case kind == Digits && e == len(text):
+		return Prefix
+	case kind == Code && partStart(text, o):
+		if e == len(text) || !isWordByte(text[e]) {
+			return Exact
+		}
+		return Prefix
+	}
+	return Inside
+}
+
+// partStart reports whether an occurrence at byte o begins a part of a
+// Code text (2026 or 0042 of 2026-0042), leading zeros of the part aside
+// (42).
+func partStart(text []byte, o int) bool {
+	for o > 0 && text[o-1] == '0' {
+		o--
+	}
+	return o == 0 || !isWordByte(text[o-1])
+}
+
+// isWordByte: ASCII letters and digits, and the bytes of other characters.
+func isWordByte(c byte) bool {
+	return c >= utf8.RuneSelf || c >= '0' && c <= '9' || c >= 'a' && c <= 'z'
+}
+
+// pinyin puts a span for every non-overlapping match of the query's letters
+// with the field's readings into s.cand and ranks the best of them.
+func (s *searcher) pinyin(fr *fieldRec, py uint32) (Rank, bool) {
 	ix := s.ix
 	if py == none {
-		return false
+		return 0, false
 	}
 	sets := ix.sets[py:]
 	p := ix.py
 	q0 := letterBit(s.q[0])
-	s.start = len(s.spans)
+	s.cand = s.cand[:0]
+	best := Rare
+	end := 0 // of the last span: spans do not overlap
 	for i := 0; sets[i] != endSet; i++ {
-		if p.inits[sets[i]]&q0 == 0 {
-			continue
+		if p.inits[sets[i]]&q0 == 0 || i < end && best <= Inside {
+			continue // an overlapping start matters only if it can rank better
 		}
-		if n := p.match(sets[i:], s.q); n > 0 {
-			s.addSpan(&ix.fields[f], i, i+n)
-			i += n - 1
+		if n, rare := p.match(sets[i:], s.q); n > 0 {
+			best = min(best, pinyinRank(sets, i, n, rare))
+			if i >= end {
+				s.cand = ix.appendSpan(s.cand, fr, i, i+n)
+				end = i + n
+			}
 		}
 	}
-	if len(s.spans) == s.start {
-		return false
-	}
-	s.addHit(d, f)
-	return true
+	return best, len(s.cand) > 0
 }
 
-func (s *searcher) addHit(d, f int) {
-	ix := s.ix
-	if len(s.hits) == cap(s.hits) { // double: append grows large slices by 1.25
-		s.hits = append(make([]Hit, 0, max(16, 2*cap(s.hits))), s.hits...)
+// pinyinRank ranks a match of the characters [i, i+n) of a field whose
+// reading sets are sets.
+func pinyinRank(sets []uint16, i, n int, rare bool) Rank {
+	switch {
+	case rare:
+		return Rare
+	case i == 0 && sets[n] == endSet:
+		return Exact
+	case i == 0:
+		return Prefix
 	}
-	s.hits = append(s.hits, Hit{
-		ID:    ix.ids[d],
-		Field: f - int(ix.first[d]),
-		Spans: s.spans[s.start:len(s.spans):len(s.spans)],
-	})
+	return Inside
 }
 
-// addSpan maps the folded rune range [a, b) to the original text and
-// appends it, merging it with the previous span of this hit if they overlap
+// add records field f of document d, matched with rank r and the spans in
+// s.best: the document's hit if this is its first matching field, else
+// only a better rank for the hit. It returns the rank of the hit.
+func (s *searcher) add(d, f int, r Rank) Rank {
+	if s.cur >= 0 {
+		h := &s.hits[s.cur]
+		if r < h.rank {
+			s.n[h.rank]--
+			s.n[r]++
+			h.rank = r
+		}
+		return h.rank
+	}
+	s.cur = len(s.hits)
+	s.n[r]++
+	span0 := uint32(len(s.spans))
+	s.spans = append(grow(s.spans, len(s.best)), s.best...)
+	s.hits = append(grow(s.hits, 1), rawHit{doc: uint32(d), span0: span0, span1: uint32(len(s.spans)),
+		field: uint16(f - int(s.ix.first[d])), rank: r})
+	return r
+}
+
+// grow makes room for n more elements, doubling the capacity: append grows
+// large slices by a quarter, which costs a search with many hits five
+// times the memory it keeps.
+func grow[T any](l []T, n int) []T {
+	if len(l)+n <= cap(l) {
+		return l
+	}
+	return append(make([]T, 0, max(64, 2*cap(l), len(l)+n)), l...)
+}
+
+// result returns the hits ordered by rank (stable), cut to the limit.
+func (s *searcher) result() []Hit {
+	var at [Rare + 1]int
+	for r := Prefix; r <= Rare; r++ {
+		at[r] = at[r-1] + s.n[r-1]
+	}
+	n := len(s.hits)
+	if s.limit > 0 {
+		n = min(n, s.limit)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Hit, n)
+	for _, h := range s.hits {
+		if i := at[h.rank]; i < n {
+			out[i] = Hit{ID: s.ix.ids[h.doc], Field: int(h.field), Spans: s.spans[h.span0:h.span1:h.span1], Rank: h.rank}
+		}
+		at[h.rank]++
+	}
+	return out
+}
+
+// appendSpan maps the folded rune range [a, b) of field fr to the original
+// text and appends it, merging it with the previous span if they overlap
 // (two matches inside one original rune that folding expanded, such as ㍿).
-func (s *searcher) addSpan(fr *fieldRec, a, b int) {
+func (ix *Index) appendSpan(spans []Span, fr *fieldRec, a, b int) []Span {
 	if fr.mp != none {
-		m := s.ix.maps[fr.mp:]
+		m := ix.maps[fr.mp:]
 		a, b = int(m[2*a]), int(m[2*(b-1)+1])
 	}
-	if n := len(s.spans); n > s.start && s.spans[n-1].End > a {
-		s.spans[n-1].End = max(s.spans[n-1].End, b)
-		return
+	if n := len(spans); n > 0 && spans[n-1].End > a {
+		spans[n-1].End = max(spans[n-1].End, b)
+		return spans
 	}
-	if len(s.spans) == cap(s.spans) {
-		// A new array for this and later hits; earlier hits keep the old one.
-		s.spans = append(make([]Span, 0, max(16, 2*cap(s.spans))), s.spans[s.start:]...)
-		s.start = 0
+	return append(spans, Span{a, b})
+}
+
+// NewestFirst reverses the order of hits within each rank, for an index
+// whose documents were added oldest first: the best matches stay first and
+// among them the newest lead. hits must be as Search returned them.
+func NewestFirst(hits []Hit) {
+	for i := 0; i < len(hits); {
+		j := i + 1
+		for j < len(hits) && hits[j].Rank == hits[i].Rank {
+			j++
+		}
+		slices.Reverse(hits[i:j])
+		i = j
 	}
-	s.spans = append(s.spans, Span{a, b})
 }
 
 // match returns the length of the shortest run of characters at the start
 // of sets that consumes all of q (letters), each character a non-empty
-// prefix of one of its readings; 0 if there is none. The positions of q
-// still reachable are kept as a bit set, so alternatives cost no recursion.
-func (p *Pinyin) match(sets []uint16, q string) int {
+// prefix of one of its readings; 0 if there is none. rare says that no
+// such run of that length uses common readings only (see Pinyin.common).
+// The positions of q still reachable are kept as bit sets (through any
+// reading, through common ones), so alternatives cost no recursion.
+func (p *Pinyin) match(sets []uint16, q string) (n int, rare bool) {
+	if len(q) == 1 && sets[0] != 0 && sets[0] != endSet { // often: the first key typed
+		b := letterBit(q[0])
+		if p.inits[sets[0]]&b == 0 {
+			return 0, false
+		}
+		return 1, p.cinits[sets[0]]&b == 0
+	}
 	done := uint64(1) << len(q)
-	state := uint64(1)
+	state, common := uint64(1), uint64(1)
 	for j, id := range sets {
 		if id == 0 || id == endSet {
-			return 0
+			return 0, false
 		}
-		var next uint64
+		nc := int(p.common[id])
+		var next, nextCommon uint64
 		for st := state; st != 0; st &= st - 1 {
 			pos := bits.TrailingZeros64(st)
 			rest := q[pos:]
-			for _, y := range p.sets[id] {
+			c := common&(1<<pos) != 0
+			for i, y := range p.sets[id] {
 				k := 0
 				for k < len(y) && k < len(rest) && y[k] == rest[k] {
 					k++
 				}
 				if k > 0 {
-					next |= (uint64(1)<<k - 1) << (pos + 1)
+					m := (uint64(1)<<k - 1) << (pos + 1)
+					next |= m
+					if c && i < nc {
+						nextCommon |= m
+					}
 				}
 			}
 		}
 		if next&done != 0 {
-			return j + 1
+			return j + 1, nextCommon&done == 0
 		}
 		if next == 0 {
-			return 0
+			return 0, false
 		}
-		state = next
+		state, common = next, nextCommon
 	}
-	return 0
+	return 0, false
 }
 
 // fieldEnd returns the arena offset of the NUL after field f's text.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -68,7 +69,7 @@ func TestSearch(t *testing.T) {
 		{"initials inside text", "jzzm", "1/0[5,9)"},
 		{"full pinyin", "xiaofang", "2/0[0,2)"},
 		{"mixed full and initial", "zhangs", "3/0[0,2) 14/0[0,2)"},           // 14: 长孙
-		{"initials anywhere", "zs", "1/0[2,4) 3/0[0,2) 14/0[0,2) 15/0[1,3)"}, // 在社, 张三, 长孙, 治市
+		{"initials anywhere", "zs", "3/0[0,2) 14/0[0,2) 1/0[2,4) 15/0[1,3)"}, // 张三, 长孙, 在社, 治市
 		{"Chinese substring", "居住", "1/0[5,7)"},
 		{"surname 单 is shan", "stf", "4/0[0,3)"},
 		{"surname 单 is not dan", "dantf", ""},
@@ -101,7 +102,7 @@ func TestSearch(t *testing.T) {
 		{"spaces in query ignored", "居 住 证", "1/0[5,8)"},
 		{"non-BMP name", "𠮷", "16/0[1,2)"},
 		{"non-BMP name and next", "𠮷祥", "16/0[1,3)"},
-		{"every occurrence", "证明", "1/0[7,9) 4/1[2,4) 18/0[0,2)[3,5)"},
+		{"every occurrence", "证明", "18/0[0,2)[3,5) 1/0[7,9) 4/1[2,4)"},
 		{"full-width text", "c单", "18/1[2,5)"},
 		{"ASCII text", "abc", "18/1[0,3)"},
 		{"no match letters", "qqqq", ""},
@@ -222,30 +223,65 @@ func TestSearchManyHits(t *testing.T) {
 }
 
 // bruteForce is Search without prefilters: every field of every document is
-// checked directly. It returns the matching document ids and fields.
+// checked directly, and the hits ranked. It returns the hits' ids and
+// fields.
 func bruteForce(ix *Index, query string) string {
 	q := normalizeQuery(query)
+	if q == "" {
+		return ""
+	}
+	alts := ix.variants(q)
 	var out []Hit
 	for d := range ix.ids {
 		end := len(ix.fields)
 		if d+1 < len(ix.first) {
 			end = int(ix.first[d+1])
 		}
+		best := Hit{Field: -1}
 		for f := int(ix.first[d]); f < end; f++ {
-			text := string(ix.text[ix.fields[f].off:ix.fieldEnd(f)])
-			match := q != "" && strings.Contains(text, q)
-			if !match && isLetters(q) && len(q) <= 63 && ix.pyOff[f] != none {
-				sets := ix.sets[ix.pyOff[f]:]
-				for i := 0; sets[i] != endSet && !match; i++ {
-					match = ix.py.match(sets[i:], q) > 0
+			kind := Kind(ix.letters[f] >> kindShift)
+			text := ix.text[ix.fields[f].off:ix.fieldEnd(f)]
+			rank, ok := Rare, false
+			try := func(qb []byte) {
+				for o := 0; o+len(qb) <= len(text); o++ {
+					if string(text[o:o+len(qb)]) == string(qb) && (kind != Tag || o == 0) {
+						rank, ok = min(rank, substringRank(kind, text, qb, o)), true
+					}
 				}
 			}
-			if match {
-				out = append(out, Hit{ID: ix.ids[d], Field: f - int(ix.first[d])})
-				break
+			try([]byte(q))
+			for _, a := range alts {
+				if a.kinds&(1<<kind) != 0 {
+					try(a.qb)
+				}
+			}
+			if isLetters(q) && len(q) <= 63 && kind != Tag && ix.pyOff[f] != none {
+				sets := ix.sets[ix.pyOff[f]:]
+				for i := 0; sets[i] != endSet; i++ {
+					if n, rare := ix.py.match(sets[i:], q); n > 0 {
+						rank, ok = min(rank, pinyinRank(sets, i, n, rare)), true
+					}
+				}
+			}
+			switch {
+			case ok && best.Field < 0:
+				best = Hit{ID: ix.ids[d], Field: f - int(ix.first[d]), Rank: rank}
+			case ok:
+				best.Rank = min(best.Rank, rank)
 			}
 		}
+		if ix.tagOf != nil && ix.tagOf[d] != none && strings.HasPrefix(string(ix.tags[ix.tagOf[d]].text), q) {
+			r := substringRank(Tag, ix.tags[ix.tagOf[d]].text, []byte(q), 0)
+			if best.Field < 0 {
+				best = Hit{ID: ix.ids[d], Field: end - int(ix.first[d]), Rank: r}
+			}
+			best.Rank = min(best.Rank, r)
+		}
+		if best.Field >= 0 {
+			out = append(out, best)
+		}
 	}
+	slices.SortStableFunc(out, func(a, b Hit) int { return int(a.Rank) - int(b.Rank) })
 	return hits(out)
 }
 
@@ -255,7 +291,7 @@ func TestPrefiltersKeepMatches(t *testing.T) {
 	ix := New(nil)
 	for i, r := range recs {
 		ix.Add(uint64(i), Field{r.name, Name}, Field{r.id, Digits}, Field{r.serial, Code},
-			Field{[]string{"居住证明", "长治市潞州区消防", "无犯罪记录证明", "ABC 证明"}[i%4], Text})
+			Field{[]string{"居住证明", "长治市潞州区消防", "无犯罪记录证明", "ABC 证明"}[i%4], Text}, Field{r.typ, Tag})
 	}
 	p := ix.py
 	rng := rand.New(rand.NewPCG(3, 4))
@@ -279,7 +315,8 @@ func TestPrefiltersKeepMatches(t *testing.T) {
 		queries = append(queries, id[o:o+k], r.serial[rng.IntN(4):], string([]rune(r.name)[rng.IntN(2):]))
 		queries = append(queries, string([]byte{'a' + byte(rng.IntN(26)), 'a' + byte(rng.IntN(26))}))
 	}
-	queries = append(queries, "x", "z", "zm", "czs", "changzhi", "abc", "c证", "证明")
+	queries = append(queries, "x", "z", "zm", "czs", "changzhi", "abc", "c证", "证明", "居住", "死亡证明", "住所(",
+		"英南证"+recs[7].serial, strings.ReplaceAll(recs[9].serial, "-", ""), recs[11].id[:6]+recs[11].id[8:17])
 	nonEmpty := 0
 	for _, q := range queries {
 		got, want := hits(ix.Search(q, 0)), bruteForce(ix, q)

@@ -101,7 +101,7 @@ type Model struct {
 func New(ctx *common.Context) *Model {
 	tpl, _ := assets.CertTemplates()
 	m := &Model{ctx: ctx, keys: newKeys(ctx.Keys), types: tpl, list: listview.New(10), pager: pager.New(10)}
-	m.search = searchbox.New(ctx.Styles, "姓名、拼音（zhangs）、身份证号后几位或编号（2026-0042）")
+	m.search = searchbox.New(ctx.Styles, "姓名、拼音（zhangs）、身份证号、编号（2026-0042）或类型（死亡）")
 	m.reason = common.NewInput(ctx.Styles, reasonHint)
 	m.reason.CharLimit = 100
 	m.month = monthOf(ctx.Now())
@@ -144,7 +144,7 @@ func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.loadMonth()}
 	if m.index == nil && !m.indexing {
 		m.indexing = true
-		cmds = append(cmds, buildIndex(m.ctx.Store))
+		cmds = append(cmds, buildIndex(m.ctx.Store, m.types))
 	}
 	return tea.Batch(cmds...)
 }
@@ -197,19 +197,23 @@ func (m *Model) loadMonth() tea.Cmd {
 }
 
 // buildIndex reads every certificate row once (no JSON) into the index.
-func buildIndex(db *store.DB) tea.Cmd {
+func buildIndex(db *store.DB, types map[int]assets.CertTemplate) tea.Cmd {
 	return bg(func() tea.Msg {
 		ix := search.New(nil)
-		err := db.AllRows(func(r store.CertRow) { addRow(ix, r) })
+		err := db.AllRows(func(r store.CertRow) { addRow(ix, r, types) })
 		return indexBuilt{ix, err}
 	})
 }
 
-func addRow(ix *search.Index, r store.CertRow) {
+// addRow indexes a certificate by name, ID number, serial (the prefix
+// printed before it is ignored by the search) and type (死亡 finds the
+// 死亡证明).
+func addRow(ix *search.Index, r store.CertRow, types map[int]assets.CertTemplate) {
 	ix.Add(r.ID,
 		search.Field{Text: r.Name, Kind: search.Name},
 		search.Field{Text: r.IDNumber, Kind: search.Digits},
-		search.Field{Text: r.Serial, Kind: search.Code})
+		search.Field{Text: r.Serial, Kind: search.Code},
+		search.Field{Text: shortType(types, r.TypeNo), Kind: search.Tag})
 }
 
 // readRows reads the list rows of some hits. A search that matches 30,000
@@ -238,9 +242,10 @@ func (m *Model) runSearch() tea.Cmd {
 	first := 2 * m.search.Results.Height()
 	return bg(func() tea.Msg {
 		hits := ix.Search(q, 0)
+		search.NewestFirst(hits) // the index holds the oldest first
 		ids := make([]uint64, len(hits))
-		for i, h := range hits { // newest first: hits come in insertion order
-			ids[len(hits)-1-i] = h.ID
+		for i, h := range hits {
+			ids[i] = h.ID
 		}
 		return searchDone{q, ids, len(hits), readRows(db, ids[:min(first, len(ids))])}
 	})
@@ -307,7 +312,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		var cmds []tea.Cmd
 		if m.stale { // the build may have read the ledger before that save
 			m.stale, m.indexing = false, true
-			cmds = append(cmds, buildIndex(m.ctx.Store))
+			cmds = append(cmds, buildIndex(m.ctx.Store, m.types))
 		}
 		if m.mode == searching {
 			cmds = append(cmds, m.runSearch())

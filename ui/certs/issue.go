@@ -341,7 +341,7 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 	}
 	m.form, m.mode = nil, ledger
 	if m.index != nil {
-		addRow(m.index, store.CertRowOf(msg.cert))
+		addRow(m.index, store.CertRowOf(msg.cert), m.types)
 	} else if m.indexing {
 		m.stale = true
 	}

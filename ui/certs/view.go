@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"taizhang/assets"
 	"taizhang/store"
 	"taizhang/store/idcard"
 	"taizhang/ui/common"
@@ -22,8 +23,8 @@ func (m *Model) View() string {
 }
 
 // shortType is the type's short name (居住证明) for lists.
-func (m *Model) shortType(no int) string {
-	if t, ok := m.types[no]; ok && no != 0 {
+func shortType(types map[int]assets.CertTemplate, no int) string {
+	if t, ok := types[no]; ok && no != 0 {
 		return t.Short
 	}
 	return "准入证明"
@@ -76,7 +77,7 @@ func (m *Model) rowText(r store.CertRow) string {
 		date = date[5:]
 	}
 	return fmt.Sprintf("%s %s %s %s %s %s", common.Pad(r.Serial, serialW), date, status,
-		common.Pad(m.shortType(r.TypeNo), typeW(m.width)), common.Pad(common.Display(r.Name), nameW), idText(r.IDNumber, idW(m.width)))
+		common.Pad(shortType(m.types, r.TypeNo), typeW(m.width)), common.Pad(common.Display(r.Name), nameW), idText(r.IDNumber, idW(m.width)))
 }
 
 func (m *Model) tableHead() string {
@@ -115,11 +116,11 @@ func (m *Model) searchView() string {
 	case m.index == nil:
 		b.WriteString(s.Dim.Render("正在建立查找索引……"))
 	case m.search.Value() == "":
-		b.WriteString(s.Dim.Render(common.Truncate("在全部月份中查找：姓名、拼音或首字母、身份证号（或后 4–6 位）、编号", m.width)))
+		b.WriteString(s.Dim.Render(common.Truncate("在全部月份中查找：姓名、拼音或首字母、身份证号（或后 4–6 位）、编号、证明类型", m.width)))
 	case m.hitTotal == 0:
 		b.WriteString(s.Warn.Render(common.Truncate("没有找到。检查拼写，或按 Esc 回到按月查看。", m.width)))
 	default:
-		line := fmt.Sprintf("找到 %d 份（新的在前）", m.hitTotal)
+		line := fmt.Sprintf("找到 %d 份（最相符、最新的在前）", m.hitTotal)
 		b.WriteString(s.Title.Render(common.Truncate(line, m.width)))
 	}
 	b.WriteString("\n" + m.tableHead() + "\n")

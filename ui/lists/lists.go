@@ -49,8 +49,9 @@ func newKeys(k common.Keys) keyMap {
 
 // entry is one item of one annex, with its search document id.
 type entry struct {
-	list *assets.List
-	item *assets.Item
+	list  *assets.List
+	item  *assets.Item
+	short string // the certificate's short name (居住证明), 附件4 only
 }
 
 // Model is the lists screen.
@@ -77,20 +78,30 @@ type Model struct {
 	height      int
 }
 
-// New builds the screen and its search index (66 short documents).
+// New builds the screen and its search index (66 short documents): item
+// text, category, basis, and for 附件4 the certificate's short name, so
+// that 居住 ranks 居住证明 first; 低保 finds 最低生活保障 through the
+// synonyms 准入核查 uses too.
 func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx, keys: newKeys(ctx.Keys)}
 	m.index = search.New(search.DefaultPinyin())
+	m.index.SetSynonyms(search.DefaultSynonyms())
+	tpl, _ := assets.CertTemplates()
 	for li, id := range assets.ListOrder {
 		l := ctx.Catalog.List(id)
 		m.offsets[li] = len(m.entries)
 		for ii := range l.Items {
 			it := &l.Items[ii]
+			e := entry{list: l, item: it}
+			if id == assets.Certificates {
+				e.short = tpl[it.No].Short
+			}
 			m.index.Add(uint64(len(m.entries)),
 				search.Field{Text: it.Text, Kind: search.Text},
 				search.Field{Text: it.Category, Kind: search.Text},
-				search.Field{Text: strings.Join(it.Basis, "；"), Kind: search.Text})
-			m.entries = append(m.entries, entry{list: l, item: it})
+				search.Field{Text: strings.Join(it.Basis, "；"), Kind: search.Text},
+				search.Field{Text: e.short, Kind: search.Tag})
+			m.entries = append(m.entries, e)
 		}
 		m.views[li] = listview.New(5)
 		m.views[li].SetLen(len(l.Items))
@@ -389,7 +400,7 @@ func (m *Model) listView() string {
 			tag := fmt.Sprintf("[%s]%2d. ", e.list.Short, e.item.No) + common.ItemMark(e.item)
 			text := e.item.Text
 			if h.Field != 0 {
-				text = e.item.Text + " —— " + fieldText(e.item, h.Field)
+				text = e.item.Text + " —— " + fieldText(e, h.Field)
 			}
 			text = common.Truncate(common.Display(text), m.width-1-common.Width(tag))
 			if !sel && h.Field == 0 {
@@ -409,14 +420,16 @@ func (m *Model) listView() string {
 	})
 }
 
-func fieldText(it *assets.Item, field int) string {
+func fieldText(e entry, field int) string {
 	switch field {
 	case 1:
-		return it.CategoryLabel()
+		return e.item.CategoryLabel()
 	case 2:
-		return strings.Join(it.Basis, "；")
+		return strings.Join(e.item.Basis, "；")
+	case 3:
+		return e.short
 	}
-	return it.Text
+	return e.item.Text
 }
 
 func (m *Model) readingView() string {

@@ -237,8 +237,9 @@ func (m *Model) runSearch() {
 	m.hits = m.hits[:0]
 	if m.index != nil && m.search.Value() != "" {
 		hits := m.index.Search(m.search.Value(), 0)
-		for i := len(hits) - 1; i >= 0; i-- {
-			m.hits = append(m.hits, int(hits[i].ID))
+		search.NewestFirst(hits) // the index holds the oldest first
+		for _, h := range hits {
+			m.hits = append(m.hits, int(h.ID))
 		}
 	}
 	m.search.SetResults(len(m.hits))

@@ -56,7 +56,8 @@ func (m *Model) reset() {
 	fields := []*form.Field{
 		{Key: fCommunity, Label: "社区名称", Required: true, CharLimit: 30, Placeholder: "如：英雄南路社区"},
 		{Key: fStreet, Label: "所属街道办事处", Required: true, CharLimit: 30, Placeholder: "如：英雄南路街道办事处"},
-		{Key: fCounty, Label: "县（市、区）", Required: true, Kind: form.Choice, Options: counties},
+		{Key: fCounty, Label: "县（市、区）", Required: true, Kind: form.Choice, Options: counties,
+			Placeholder: "左/右 切换，或输入汉字、拼音、首字母（lz）"},
 		{Key: fPrefix, Label: "证明编号前缀", CharLimit: 12, Placeholder: "印在编号前，如：英南证（可不填）"},
 		{Key: fPhone, Label: "联系电话", CharLimit: 20, Placeholder: "如：0355-2021234"},
 		{Key: fStation, Label: "窗口号", CharLimit: 2, Placeholder: "1", Hint: stationHint},

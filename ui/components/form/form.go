@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"taizhang/store"
+	"taizhang/store/search"
 	"taizhang/ui/common"
 )
 
@@ -47,7 +48,8 @@ type Field struct {
 	CharLimit   int
 	Options     []Option
 	// Match says whether a typed query selects an option (Choice fields);
-	// nil means a plain substring match on the label.
+	// nil means the labels are searched as text, by pinyin and initials
+	// too (lz and luzhou find 潞州区), the best match first.
 	Match func(query string, o Option) bool
 	// Check validates the value; its error text is shown under the field.
 	Check func(value string) error
@@ -56,7 +58,8 @@ type Field struct {
 
 	input  textinput.Model
 	area   textarea.Model
-	choice int // selected option, -1 for none
+	choice int           // selected option, -1 for none
+	index  *search.Index // of the option labels, built on the first query (Match nil)
 	err    string
 }
 
@@ -390,15 +393,29 @@ func (m *Model) updateArea(f *Field, km tea.KeyMsg) tea.Cmd {
 }
 
 // find is the option a typed query selects: the first whose label holds
-// the query as typed, else the first that Match accepts.
+// the query as typed, else the first that Match accepts; without Match,
+// the best match of the query among the labels (search ranks a label that
+// begins with it, in characters or pinyin, before one that holds it).
 func (f *Field) find(q string) int {
+	if f.Match == nil {
+		if f.index == nil {
+			f.index = search.New(nil)
+			for i, o := range f.Options {
+				f.index.Add(uint64(i), search.Field{Text: o.Label, Kind: search.Text})
+			}
+		}
+		if hits := f.index.Search(q, 1); len(hits) > 0 {
+			return int(hits[0].ID)
+		}
+		return -1
+	}
 	for i, o := range f.Options {
 		if strings.Contains(o.Label, q) {
 			return i
 		}
 	}
 	for i, o := range f.Options {
-		if f.Match != nil && f.Match(q, o) {
+		if f.Match(q, o) {
 			return i
 		}
 	}
@@ -525,11 +542,15 @@ func (m Model) fieldView(f *Field, focused bool) string {
 		if !focused {
 			return cur
 		}
-		typed := ""
+		cur = "< " + cur + " >"
 		if f.input.Value() != "" {
-			typed = "  查找：" + f.input.Value()
+			return cur + "  查找：" + f.input.Value()
 		}
-		return "< " + cur + " >" + typed
+		if f.Placeholder != "" { // how to find an option
+			hint := common.Truncate(common.Display(f.Placeholder), m.width-m.labelW-4-common.Width(cur))
+			return cur + "  " + m.styles.Dim.Render(hint)
+		}
+		return cur
 	}
 	if !focused {
 		v := f.input.Value()
