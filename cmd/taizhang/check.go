@@ -21,10 +21,7 @@ func runCheck(args []string, out, _ io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("多余的参数“%s”。用法：taizhang check [--db 数据文件]", fs.Arg(0))}
 	}
-	if err := mustExist(*db); err != nil {
-		return err
-	}
-	d, err := store.Open(*db, store.Options{ReadOnly: true})
+	d, err := openReadOnly(*db)
 	if err != nil {
 		return err
 	}
@@ -35,6 +32,15 @@ func runCheck(args []string, out, _ io.Writer) error {
 	}
 	fmt.Fprintf(out, "核对通过：%s\n数据文件：%s\n", rep, d.Path())
 	return nil
+}
+
+// openReadOnly opens an existing ledger for reading only; a missing file is
+// refused, never created.
+func openReadOnly(path string) (*store.DB, error) {
+	if err := mustExist(path); err != nil {
+		return nil, err
+	}
+	return store.Open(path, store.Options{ReadOnly: true})
 }
 
 // mustExist refuses a data file that is not there, so that a command that

@@ -64,10 +64,7 @@ func runDeskcheck(args []string, out, _ io.Writer) error {
 	var admissions []store.Admission
 	var today time.Time
 	if *db != "" {
-		if err := mustExist(*db); err != nil {
-			return err
-		}
-		d, err := store.Open(*db, store.Options{ReadOnly: true})
+		d, err := openReadOnly(*db)
 		if err != nil {
 			return err
 		}
