@@ -17,10 +17,7 @@ func ctrl(k tea.KeyType) tea.KeyMsg { return tea.KeyMsg{Type: k} }
 // county opinion and approve.
 func TestAdmissionDraftingFlow(t *testing.T) {
 	db := newDB(t, true)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "5")
-	waitFor(t, tm, "还没有准入申请")
+	tm := openScreen(t, db, "5", "还没有准入申请")
 	typeText(tm, "n")
 	waitFor(t, tm, "申请单位*")
 	steps := []any{"长治市潞州区城市管理局", tea.KeyTab, tea.KeyTab, tea.KeyRight, tea.KeyRight, tea.KeyTab, tea.KeyTab,
@@ -81,10 +78,7 @@ func TestAdmissionChecksGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "5")
-	waitFor(t, tm, "准入申请 1 件")
+	tm := openScreen(t, db, "5", "准入申请 1 件")
 	tm.Send(ctrl(tea.KeyEnter))
 	waitFor(t, tm, "协助开展消防宣传  [草稿]")
 	typeText(tm, "s")
@@ -105,10 +99,7 @@ func TestAdmissionChecksGolden(t *testing.T) {
 // the request carried over.
 func TestDeskCheckFlow(t *testing.T) {
 	db := newDB(t, true)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "4")
-	waitFor(t, tm, "请求事项")
+	tm := openScreen(t, db, "4", "请求事项")
 	typeText(tm, "居住证明")
 	waitFor(t, tm, "可以出具")
 	tm.Send(ctrl(tea.KeyCtrlU))
@@ -161,10 +152,7 @@ func backToEmptyCheck(t *testing.T, tm *teatest.TestModel) {
 
 func TestDeskCheckGolden(t *testing.T) {
 	db := newDB(t, true)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "4")
-	waitFor(t, tm, "请求事项")
+	tm := openScreen(t, db, "4", "请求事项")
 	typeText(tm, "禁毒宣传")
 	waitFor(t, tm, "应当承担")
 	golden.RequireEqual(t, []byte(finalView(t, tm, 80, 24)))
@@ -259,10 +247,7 @@ func TestAdmissionScopeNamed(t *testing.T) {
 func TestAdmittedCertificateType(t *testing.T) {
 	db := newDB(t, true)
 	a := approve(t, db, "独居老人情况证明", "2026-11", "2027-10")
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "2")
-	waitFor(t, tm, "证明台账")
+	tm := openScreen(t, db, "2", "证明台账")
 	typeText(tm, "n")
 	waitFor(t, tm, "证明类型")
 	typeText(tm, "独居")

@@ -144,10 +144,7 @@ func TestSetupSavesAndShowsHome(t *testing.T) {
 
 func TestListsScreenGolden(t *testing.T) {
 	db := newDB(t, true)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "1")
-	waitFor(t, tm, "依法履行职责事项清单")
+	tm := openScreen(t, db, "1", "依法履行职责事项清单")
 	typeText(tm, "2")
 	tm.Send(press(tea.KeyDown))
 	tm.Send(press(tea.KeyDown))
@@ -157,10 +154,7 @@ func TestListsScreenGolden(t *testing.T) {
 
 func TestListsSearchGolden(t *testing.T) {
 	db := newDB(t, true)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "1")
-	waitFor(t, tm, "依法履行职责事项清单")
+	tm := openScreen(t, db, "1", "依法履行职责事项清单")
 	typeText(tm, "/")
 	typeText(tm, "xiaofang")
 	waitFor(t, tm, "找到 2 项")

@@ -75,10 +75,7 @@ func TestHelpListsEscOnce(t *testing.T) {
 // folder) on two lines, the list gives up a row and the bottom line stays.
 func TestStatusWrapsGolden(t *testing.T) {
 	db := seeded(t)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "2")
-	waitFor(t, tm, "共 4 份")
+	tm := openScreen(t, db, "2", "共 4 份")
 	typeText(tm, "jjp")
 	waitFor(t, tm, "按 o 打开")
 	v := finalView(t, tm, 80, 24)

@@ -74,10 +74,7 @@ func TestVoidAndLedgerGolden(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "2")
-	waitFor(t, tm, "共 5 份")
+	tm := openScreen(t, db, "2", "共 5 份")
 	tm.Send(press(tea.KeyEnter)) // newest: 2026-0005 曾国强
 	waitFor(t, tm, "编号 英南证2026-0005")
 	typeText(tm, "v")
@@ -104,10 +101,7 @@ func TestLedgerSearchBySurnameReading(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "2")
-	waitFor(t, tm, "共 2 份")
+	tm := openScreen(t, db, "2", "共 2 份")
 	typeText(tm, "/")
 	typeText(tm, "shanx")
 	waitFor(t, tm, "找到 1 份")
@@ -119,10 +113,7 @@ func TestLedgerSearchBySurnameReading(t *testing.T) {
 
 func TestRefusalFlow(t *testing.T) {
 	db := newDB(t, true)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "3")
-	waitFor(t, tm, "该月没有拒绝登记")
+	tm := openScreen(t, db, "3", "该月没有拒绝登记")
 	typeText(tm, "n")
 	waitFor(t, tm, "请求方类别")
 	tm.Send(press(tea.KeyRight)) // 单位
@@ -185,10 +176,7 @@ func TestCorrectFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "2")
-	waitFor(t, tm, "共 1 份")
+	tm := openScreen(t, db, "2", "共 1 份")
 	tm.Send(press(tea.KeyEnter))
 	waitFor(t, tm, "编号 英南证2026-0001")
 	typeText(tm, "c")

@@ -102,10 +102,7 @@ func TestCertDetailShowsEveryFieldWhole(t *testing.T) {
 func TestCertDetailGolden(t *testing.T) {
 	db := newDB(t, true)
 	issueLong(t, db)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "2")
-	waitFor(t, tm, "共 1 份")
+	tm := openScreen(t, db, "2", "共 1 份")
 	tm.Send(press(tea.KeyEnter))
 	waitFor(t, tm, "经过")
 	golden.RequireEqual(t, []byte(finalView(t, tm, 80, 24)))

@@ -32,10 +32,7 @@ func wantNone(t *testing.T, v string, unwanted ...string) {
 // (they used to work only inside the detail).
 func TestLedgerRowKeys(t *testing.T) {
 	db := seeded(t)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "2")
-	waitFor(t, tm, "共 4 份")
+	tm := openScreen(t, db, "2", "共 4 份")
 	typeText(tm, "jjp") // 2026-0002 欧阳明
 	waitFor(t, tm, "已生成打印文件（2026-0002，第 1 次打印")
 	typeText(tm, "v")
@@ -61,10 +58,7 @@ func TestLedgerRowKeys(t *testing.T) {
 // why and stays.
 func TestLedgerRowKeysOnVoided(t *testing.T) {
 	db := seeded(t)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "2")
-	waitFor(t, tm, "共 4 份")
+	tm := openScreen(t, db, "2", "共 4 份")
 	typeText(tm, "jv") // 2026-0003, voided
 	waitFor(t, tm, "证明 2026-0003 已经作废")
 	typeText(tm, "p")
@@ -79,10 +73,7 @@ func TestLedgerRowKeysOnVoided(t *testing.T) {
 // as every detail does (Enter closed it).
 func TestRefusalKeys(t *testing.T) {
 	db := seeded(t)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "3")
-	waitFor(t, tm, "拒绝出具 3 条")
+	tm := openScreen(t, db, "3", "拒绝出具 3 条")
 	typeText(tm, "[")
 	waitFor(t, tm, "2026年10月  拒绝出具 0 条")
 	typeText(tm, "t")
@@ -93,10 +84,7 @@ func TestRefusalKeys(t *testing.T) {
 	v := finalView(t, tm, 80, 24)
 	wantAll(t, v, "拒绝出具登记", "登记时间")
 
-	tm = start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "3")
-	waitFor(t, tm, "拒绝出具 3 条")
+	tm = openScreen(t, db, "3", "拒绝出具 3 条")
 	tm.Send(press(tea.KeyEnter))
 	waitFor(t, tm, "登记时间")
 	tm.Send(press(tea.KeyEsc))
@@ -108,10 +96,7 @@ func TestRefusalKeys(t *testing.T) {
 // (o opened a printout in 证明); o here does nothing.
 func TestAdmissionKeys(t *testing.T) {
 	db := seeded(t)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "5")
-	waitFor(t, tm, "准入申请 3 件")
+	tm := openScreen(t, db, "5", "准入申请 3 件")
 	tm.Send(press(tea.KeyEnter)) // 垃圾分类积分兑换, 县级已签意见
 	waitFor(t, tm, "b 不予准入")
 	typeText(tm, "b")
@@ -121,10 +106,7 @@ func TestAdmissionKeys(t *testing.T) {
 	waitFor(t, tm, "申请当前状态：不予准入")
 	finalView(t, tm, 80, 24)
 
-	tm = start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "5")
-	waitFor(t, tm, "准入申请 3 件")
+	tm = openScreen(t, db, "5", "准入申请 3 件")
 	tm.Send(press(tea.KeyDown))
 	tm.Send(press(tea.KeyEnter)) // 垃圾分类督导检查, 已报送
 	waitFor(t, tm, "i 录入意见")
@@ -137,10 +119,7 @@ func TestAdmissionKeys(t *testing.T) {
 // 设置: n adds an operator (a approves in 准入审批).
 func TestSettingsNewOperator(t *testing.T) {
 	db := seeded(t)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "9")
-	waitFor(t, tm, "社区信息（按 e 修改）")
+	tm := openScreen(t, db, "9", "社区信息（按 e 修改）")
 	typeText(tm, "n")
 	waitFor(t, tm, "新经办人姓名")
 	typeText(tm, "欧阳明")
@@ -154,10 +133,7 @@ func TestSettingsNewOperator(t *testing.T) {
 func TestDiscardAsksForY(t *testing.T) {
 	for _, back := range []tea.KeyType{tea.KeyEnter, tea.KeyEsc} {
 		db := seeded(t)
-		tm := start(t, newApp(t, db), 80, 24)
-		waitFor(t, tm, "按数字键进入")
-		typeText(tm, "3")
-		waitFor(t, tm, "拒绝出具 3 条")
+		tm := openScreen(t, db, "3", "拒绝出具 3 条")
 		typeText(tm, "n")
 		waitFor(t, tm, "请求方类别")
 		tm.Send(press(tea.KeyTab))
@@ -171,10 +147,7 @@ func TestDiscardAsksForY(t *testing.T) {
 		wantNone(t, v, "放弃已输入")
 	}
 	db := seeded(t)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "3")
-	waitFor(t, tm, "拒绝出具 3 条")
+	tm := openScreen(t, db, "3", "拒绝出具 3 条")
 	typeText(tm, "n")
 	waitFor(t, tm, "请求方类别")
 	tm.Send(press(tea.KeyTab))
@@ -190,10 +163,7 @@ func TestDiscardAsksForY(t *testing.T) {
 // Enter there saves.
 func TestEnterOnLastFieldSaves(t *testing.T) {
 	db := seeded(t)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "3")
-	waitFor(t, tm, "拒绝出具 3 条")
+	tm := openScreen(t, db, "3", "拒绝出具 3 条")
 	typeText(tm, "n")
 	waitFor(t, tm, "请求方类别")
 	tm.Send(press(tea.KeyEnter))
@@ -218,18 +188,12 @@ func TestEnterOnLastFieldSaves(t *testing.T) {
 // month, the refusal list each requester's distinctive part.
 func TestListColumnsGolden(t *testing.T) {
 	db := seeded(t)
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "5")
-	waitFor(t, tm, "准入申请 3 件")
+	tm := openScreen(t, db, "5", "准入申请 3 件")
 	v := finalView(t, tm, 80, 24)
 	wantAll(t, v, "临时 2026-12至2027-09", "临时 2026-12至2027-12", "临时 2026-12至2027-06")
 	golden.RequireEqual(t, []byte(v))
 
-	tm = start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "3")
-	waitFor(t, tm, "拒绝出具 3 条")
+	tm = openScreen(t, db, "3", "拒绝出具 3 条")
 	v = finalView(t, tm, 80, 24)
 	wantAll(t, v, "英雄南路物业服务中心", "英雄南路物业管理有限公司")
 }

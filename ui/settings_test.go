@@ -180,10 +180,7 @@ func TestEditProfileKeepsStationAndKey(t *testing.T) {
 	if _, err := db.SaveProfile(store.Operator{}, p, true); err != nil {
 		t.Fatal(err)
 	}
-	tm := start(t, newApp(t, db), 80, 24)
-	waitFor(t, tm, "按数字键进入")
-	typeText(tm, "9")
-	waitFor(t, tm, "窗口号：3")
+	tm := openScreen(t, db, "9", "窗口号：3")
 	typeText(tm, "e")
 	waitFor(t, tm, "修改本社区的信息")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
