@@ -25,6 +25,9 @@ func runCheck(args []string, out, _ io.Writer) error {
 		return err
 	}
 	d, err := store.Open(*db, store.Options{ReadOnly: true})
+	if errors.As(err, new(*store.AggregateFileError)) {
+		return checkAggregate(*db, out)
+	}
 	if err != nil {
 		return err
 	}

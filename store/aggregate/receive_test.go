@@ -15,6 +15,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(envChildDB) != "" {
+		os.Exit(runChild())
+	}
 	code := m.Run()
 	aggtest.Cleanup()
 	os.Exit(code)
