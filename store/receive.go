@@ -195,16 +195,34 @@ func numberAfter(b []byte, prefix string) (uint64, bool) {
 }
 
 // visitRecords hands the segment's records to visit; it returns the
-// certificates' ids and type names, for the counts per type.
+// certificates' ids and type names, for the counts per type. A
+// certificate's head comes from its ledger row and its type name from its
+// bytes, without decoding the JSON (most of the cost of taking a bundle in).
 func visitRecords(tx *bolt.Tx, visit SegmentVisit) ([]Certificate, error) {
 	var types []Certificate
-	err := eachStored(tx, bucketCerts, "证明", func(h CertHead, v []byte) error {
-		types = append(types, Certificate{ID: h.ID, TypeName: h.TypeName})
+	certs := tx.Bucket(bucketCerts)
+	err := tx.Bucket(bucketCertRows).ForEach(func(k, row []byte) error {
+		id := fromU64(k[6:])
+		r, ok := decodeRow(id, row)
+		v := certs.Get(u64(id))
+		name, named := typeNameOf(v)
+		if !ok || v == nil || !named {
+			return &ChainError{0, fmt.Sprintf("第 %d 号证明的记录无法读取", id)}
+		}
+		types = append(types, Certificate{ID: id, TypeName: name})
 		if visit.Certificate == nil {
 			return nil
 		}
-		return visit.Certificate(h, v)
+		status := Valid
+		if r.Voided {
+			status = Voided
+		}
+		return visit.Certificate(CertHead{ID: id, Serial: r.Serial, TypeNo: r.TypeNo, TypeName: name, Name: r.Name,
+			IDNumber: r.IDNumber, IssueDate: r.IssueDate, Status: status}, v)
 	})
+	if err == nil && len(types) != certs.Stats().KeyN {
+		err = &ChainError{0, "证明记录与证明月目录不一致"}
+	}
 	if err == nil {
 		err = eachStored(tx, bucketRefusals, "拒绝出具", orSkip(visit.Refusal))
 	}
@@ -212,6 +230,32 @@ func visitRecords(tx *bolt.Tx, visit SegmentVisit) ([]Certificate, error) {
 		err = eachStored(tx, bucketAdmissions, "准入申请", orSkip(visit.Admission))
 	}
 	return types, err
+}
+
+// typeNameOf reads "type_name" out of a certificate's JSON: the member is
+// the certificate's own (no nested record has one) and within JSON text a
+// quote is always escaped, so its first occurrence is the one.
+func typeNameOf(v []byte) (string, bool) {
+	const key = `"type_name":"`
+	i := bytes.Index(v, []byte(key))
+	if i < 0 {
+		return "", false
+	}
+	rest := v[i+len(key):]
+	for j := 0; j < len(rest); j++ {
+		switch rest[j] {
+		case '\\':
+			j++
+		case '"':
+			if bytes.IndexByte(rest[:j], '\\') < 0 {
+				return string(rest[:j]), true
+			}
+			var s string
+			err := json.Unmarshal(v[i+len(key)-1:i+len(key)+j+1], &s)
+			return s, err == nil
+		}
+	}
+	return "", false
 }
 
 func orSkip[T any](fn func(T, []byte) error) func(T, []byte) error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -134,4 +135,16 @@ func fastPath(t *testing.T, path string) {
 			return nil
 		})
 	})
+}
+
+func TestTypeNameOf(t *testing.T) {
+	for _, name := range []string{"居民在社区居住证明", `高龄津贴"生存"证明\\附件`, "<a&b>", ""} {
+		raw, _ := json.Marshal(Certificate{ID: 7, TypeName: name, Name: "type_name", Issuer: &Issuer{Committee: `"type_name":"x"`}})
+		if got, ok := typeNameOf(raw); !ok || got != name {
+			t.Errorf("%q: got %q %v from %s", name, got, ok, raw)
+		}
+	}
+	if _, ok := typeNameOf([]byte(`{"id":1,"type_name":"cut`)); ok {
+		t.Error("a cut-off name read")
+	}
 }
