@@ -31,8 +31,9 @@ func runTUI(path string) error {
 	db, err := store.Open(path, store.Options{})
 	switch {
 	case errors.As(err, new(*store.AggregateFileError)):
-		// A receiving office's file: the 汇总 screens instead of the desk.
-		agg, err := aggregate.Open(path, aggregate.Options{})
+		// A receiving office's file: the 汇总 screens instead of the desk,
+		// reading only (bundles are taken in by taizhang receive).
+		agg, err := aggregate.Open(path, aggregate.Options{ReadOnly: true})
 		if err != nil {
 			return err
 		}

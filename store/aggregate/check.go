@@ -174,8 +174,17 @@ func compareCounts(tx *bolt.Tx, want deltas) error {
 		}
 		seen[string(k)] = true
 		w := want[string(k)]
-		if w == nil || !sameCount(have, *w) {
+		if w == nil || !sameCount(have, *w) || int(fromU64(tx.Bucket(bucketTotals).Get(k))) != have.validTotal() {
 			return inconsistent("%s年%s月第 %d 号来源的统计与记录不符", k[:4], k[4:6], fromU64(k[6:]))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	err = tx.Bucket(bucketTotals).ForEach(func(k, _ []byte) error {
+		if !seen[string(k)] {
+			return inconsistent("%s年%s月第 %d 号来源有合计但没有统计", k[:4], k[4:6], fromU64(k[6:]))
 		}
 		return nil
 	})

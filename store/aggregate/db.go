@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -24,6 +24,49 @@ type DB struct {
 	path   string
 	now    func() time.Time
 	office Office
+
+	// groups caches which community each source belongs to, for the 汇总;
+	// it is dropped whenever a bundle is taken in (no other process can
+	// write while this one has the file open).
+	mu     sync.Mutex
+	groups map[uint64]group
+}
+
+// group is the community a source's figures count for.
+type group struct {
+	key, county, countyName, community string
+	current                            bool // the window's current key (not replaced)
+}
+
+// sourceGroups reads (or recalls) every source's community.
+func (db *DB) sourceGroups(tx *bolt.Tx) (map[uint64]group, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.groups != nil {
+		return db.groups, nil
+	}
+	groups := map[uint64]group{}
+	err := tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
+		var s Source
+		if err := json.Unmarshal(v, &s); err != nil {
+			return err
+		}
+		p := s.Profile
+		groups[fromU64(k)] = group{groupOf(p), p.CountyCode, p.CountyName, p.Community, s.Replaced == 0}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	db.groups = groups
+	return groups, nil
+}
+
+// changed drops what is cached about the sources.
+func (db *DB) changed() {
+	db.mu.Lock()
+	db.groups = nil
+	db.mu.Unlock()
 }
 
 // Options tune Open and Create; the zero value is right for the program.
@@ -235,6 +278,11 @@ func Open(path string, opt Options) (*DB, error) {
 		case fromU64(meta.Get(keySchema)) > Schema:
 			return &store.NewerSchemaError{Path: path, Have: fromU64(meta.Get(keySchema)), Max: Schema}
 		}
+		for _, name := range allBuckets {
+			if tx.Bucket(name) == nil {
+				return &CheckError{fmt.Sprintf("缺少“%s”部分", name)}
+			}
+		}
 		return json.Unmarshal(meta.Get(keyOffice), &db.office)
 	})
 	if err != nil {
@@ -322,16 +370,5 @@ func (db *DB) Bundles(src uint64) ([]Bundle, error) {
 	return out, err
 }
 
-// sortName is how sources are listed: county, community, window.
-func sortName(s Source) string {
-	return s.Profile.CountyCode + sep + s.Profile.Community + sep + fmt.Sprintf("%02d", s.Station())
-}
-
 // groupOf is the community a source belongs to (its windows are summed).
 func groupOf(p store.Profile) string { return p.CountyCode + sep + p.Community }
-
-// splitGroup is the county code and the community of a group key.
-func splitGroup(g string) (county, community string) {
-	county, community, _ = strings.Cut(g, sep)
-	return county, community
-}

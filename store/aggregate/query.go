@@ -183,46 +183,39 @@ type Summary struct {
 	Types  []string // every certificate type with a count: the 附件4 order, then admitted types
 }
 
-// Summary sums up the period from the precomputed counts (one range read
-// per month) and lists the admissions in force at the end of its last
-// month.
+// Summary sums up the period from the precomputed counts (one range read)
+// and lists the admissions in force at the end of its last month.
 func (db *DB) Summary(p Period) (Summary, error) {
 	sum := Summary{Office: db.office.Name, Period: p, Total: newLine()}
 	lines := map[string]*Line{}
 	err := db.bolt.View(func(tx *bolt.Tx) error {
-		groups := map[uint64]string{}
-		err := tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
-			var s Source
-			if err := json.Unmarshal(v, &s); err != nil {
-				return err
-			}
-			g := groupOf(s.Profile)
-			groups[fromU64(k)] = g
-			if lines[g] == nil {
-				l := newLine()
-				l.CountyCode, l.CountyName, l.Community = s.Profile.CountyCode, s.Profile.CountyName, s.Profile.Community
-				lines[g] = &l
-			}
-			if s.Replaced == 0 {
-				lines[g].Stations++
-			}
-			return nil
-		})
+		groups, err := db.sourceGroups(tx)
 		if err != nil {
 			return err
 		}
-		from, to := []byte(monthKey(p.From)), []byte(monthKey(p.To))
-		c := tx.Bucket(bucketCounts).Cursor()
-		for k, v := c.Seek(from); k != nil && bytes.Compare(k[:6], to) <= 0; k, v = c.Next() {
+		for _, g := range groups {
+			if lines[g.key] == nil {
+				l := newLine()
+				l.CountyCode, l.CountyName, l.Community = g.county, g.countyName, g.community
+				lines[g.key] = &l
+			}
+			if g.current {
+				lines[g.key].Stations++
+			}
+		}
+		err = eachMonth(tx, bucketCounts, p, func(month string, src uint64, v []byte) error {
 			var cnt Count
 			if err := json.Unmarshal(v, &cnt); err != nil {
 				return err
 			}
-			month := string(k[:4]) + "-" + string(k[4:6])
-			if l := lines[groups[fromU64(k[6:])]]; l != nil {
+			if l := lines[groups[src].key]; l != nil {
 				l.add(cnt, month)
 			}
 			sum.Total.add(cnt, month)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		return inForce(tx, groups, lines, &sum.Total, endOf(p.To))
 	})
@@ -244,6 +237,19 @@ func (db *DB) Summary(p Period) (Summary, error) {
 	return sum, nil
 }
 
+// eachMonth calls fn for every entry of a bucket keyed "YYYYMM" + source
+// id within the period.
+func eachMonth(tx *bolt.Tx, bucket []byte, p Period, fn func(month string, src uint64, v []byte) error) error {
+	from, to := []byte(monthKey(p.From)), []byte(monthKey(p.To))
+	c := tx.Bucket(bucket).Cursor()
+	for k, v := c.Seek(from); k != nil && len(k) == 14 && bytes.Compare(k[:6], to) <= 0; k, v = c.Next() {
+		if err := fn(string(k[:4])+"-"+string(k[4:6]), fromU64(k[6:]), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // endOf is noon of a month's last day, Beijing time: when "in force at
 // the end of the month" is judged.
 func endOf(month string) time.Time {
@@ -255,7 +261,7 @@ func endOf(month string) time.Time {
 }
 
 // inForce adds the admissions in force at t to their community's line.
-func inForce(tx *bolt.Tx, groups map[uint64]string, lines map[string]*Line, tot *Line, t time.Time) error {
+func inForce(tx *bolt.Tx, groups map[uint64]group, lines map[string]*Line, tot *Line, t time.Time) error {
 	return tx.Bucket(bucketAdmissions).ForEach(func(k, v []byte) error {
 		var a store.Admission
 		if err := json.Unmarshal(v, &a); err != nil {
@@ -264,7 +270,7 @@ func inForce(tx *bolt.Tx, groups map[uint64]string, lines map[string]*Line, tot 
 		if !a.InForce(t) {
 			return nil
 		}
-		if l := lines[groups[fromU64(k[:8])]]; l != nil {
+		if l := lines[groups[fromU64(k[:8])].key]; l != nil {
 			l.InForce = append(l.InForce, a)
 		}
 		tot.InForce = append(tot.InForce, a)
@@ -310,23 +316,33 @@ type Trend struct {
 // Key is the line's community as Trend.ByCommunity names it.
 func (l Line) Key() string { return l.CountyCode + sep + l.Community }
 
-// Trend counts the certificates of the n months up to to.
+// Trend counts the valid certificates of the n months up to to, from the
+// month totals (8 bytes per month and window).
 func (db *DB) Trend(to string, n int) (Trend, error) {
 	p := Period{addMonths(to, 1-n), to}
-	s, err := db.Summary(p)
-	if err != nil {
-		return Trend{}, err
+	t := Trend{Months: p.Months(), Total: make([]int, n), ByCommunity: map[string][]int{}}
+	at := map[string]int{}
+	for i, m := range t.Months {
+		at[m] = i
 	}
-	t := Trend{Months: p.Months(), ByCommunity: map[string][]int{}}
-	for _, m := range t.Months {
-		t.Total = append(t.Total, s.Total.ByMonth[m])
-	}
-	for _, l := range s.Lines {
-		per := make([]int, len(t.Months))
-		for i, m := range t.Months {
-			per[i] = l.ByMonth[m]
+	err := db.bolt.View(func(tx *bolt.Tx) error {
+		groups, err := db.sourceGroups(tx)
+		if err != nil {
+			return err
 		}
-		t.ByCommunity[l.Key()] = per
-	}
-	return t, nil
+		for _, g := range groups {
+			if t.ByCommunity[g.key] == nil {
+				t.ByCommunity[g.key] = make([]int, n)
+			}
+		}
+		return eachMonth(tx, bucketTotals, p, func(month string, src uint64, raw []byte) error {
+			i, v := at[month], int(fromU64(raw))
+			t.Total[i] += v
+			if per := t.ByCommunity[groups[src].key]; per != nil {
+				per[i] += v
+			}
+			return nil
+		})
+	})
+	return t, err
 }

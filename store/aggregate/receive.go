@@ -309,6 +309,9 @@ func (db *DB) take(in incoming, opt ReceiveOptions, dry *dryRun) (Outcome, error
 		o = p.outcome(o, Added)
 		return nil
 	})
+	if o.Status == Added {
+		db.changed()
+	}
 	return refusal(o, err)
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	bolt "go.etcd.io/bbolt"
+
 	"taizhang/store"
 	"taizhang/store/aggregate"
 	"taizhang/store/aggregate/aggtest"
@@ -300,5 +302,54 @@ func TestFilesOfTheOtherKindRefused(t *testing.T) {
 	}
 	if _, err := aggregate.Create(f.Ledgers[0].Path, aggregate.Office{Name: "潞州区民政局"}, aggregate.Options{}); err == nil {
 		t.Error("Create wrote over a ledger")
+	}
+}
+
+// Check finds a derived part of the file changed outside the program.
+func TestCheckCatchesEdits(t *testing.T) {
+	f := aggtest.Build(t)
+	for name, edit := range map[string]func(tx *bolt.Tx) error{
+		"a count": func(tx *bolt.Tx) error {
+			k, _ := tx.Bucket([]byte("counts")).Cursor().First()
+			return tx.Bucket([]byte("counts")).Put(k, []byte(`{"valid":{"居民在社区居住证明":999}}`))
+		},
+		"a month total": func(tx *bolt.Tx) error {
+			k, _ := tx.Bucket([]byte("totals")).Cursor().Last()
+			return tx.Bucket([]byte("totals")).Put(k, []byte{0, 0, 0, 0, 0, 1, 0, 9})
+		},
+		"the month index": func(tx *bolt.Tx) error {
+			k, _ := tx.Bucket([]byte("cert_months")).Cursor().First()
+			return tx.Bucket([]byte("cert_months")).Delete(k)
+		},
+		"a certificate": func(tx *bolt.Tx) error {
+			k, _ := tx.Bucket([]byte("certs")).Cursor().First()
+			return tx.Bucket([]byte("certs")).Delete(k)
+		},
+		"a bundle": func(tx *bolt.Tx) error {
+			k, _ := tx.Bucket([]byte("bundles")).Cursor().First()
+			return tx.Bucket([]byte("bundles")).Delete(k)
+		},
+	} {
+		db, path := aggtest.NewAggregate(t)
+		receive(t, db, f.Options(true), f.Stick)
+		mustCheck(t, db)
+		db.Close()
+		b, err := bolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Update(edit); err != nil {
+			t.Fatal(err)
+		}
+		b.Close()
+		db, err = aggregate.Open(path, aggregate.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ce *aggregate.CheckError
+		if _, err := db.Check(); !errors.As(err, &ce) {
+			t.Errorf("%s changed: %v", name, err)
+		}
+		db.Close()
 	}
 }

@@ -105,7 +105,7 @@ func (d deltas) add(month string, src uint64, c Count) {
 }
 
 func (d deltas) write(tx *bolt.Tx) error {
-	bk := tx.Bucket(bucketCounts)
+	bk, totals := tx.Bucket(bucketCounts), tx.Bucket(bucketTotals)
 	for k, delta := range d {
 		var c Count
 		if v := bk.Get([]byte(k)); v != nil {
@@ -114,17 +114,33 @@ func (d deltas) write(tx *bolt.Tx) error {
 			}
 		}
 		c.add(*delta)
-		var err error
 		if c.empty() {
-			err = bk.Delete([]byte(k))
-		} else {
-			err = putJSON(bk, []byte(k), c)
+			if err := bk.Delete([]byte(k)); err != nil {
+				return err
+			}
+		} else if err := putJSON(bk, []byte(k), c); err != nil {
+			return err
 		}
-		if err != nil {
+		if err := putTotal(totals, []byte(k), c.validTotal()); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func (c Count) validTotal() int {
+	n := 0
+	for _, v := range c.Valid {
+		n += v
+	}
+	return n
+}
+
+func putTotal(bk *bolt.Bucket, k []byte, n int) error {
+	if n == 0 {
+		return bk.Delete(k)
+	}
+	return bk.Put(k, u64(uint64(n)))
 }
 
 // fill is the page fill of the record buckets: within a source, ids only

@@ -35,7 +35,10 @@
 //	counts/       "YYYYMM" + source id -> JSON Count: the month's valid and
 //	              voided certificates per type and refusals per reason,
 //	              kept up to date as records come in, so a year's 汇总 is
-//	              12 range reads
+//	              one range read
+//	totals/       "YYYYMM" + source id -> uint64 BE: the month's valid
+//	              certificates (the sum of its Count.Valid), for the
+//	              charts of 12 months
 //
 // Every bundle is taken in by one write transaction: a crash leaves the
 // file with the whole bundle or without it. Check proves the derived parts
@@ -60,9 +63,10 @@ var (
 	bucketRefusals   = []byte("refusals")
 	bucketAdmissions = []byte("admissions")
 	bucketCounts     = []byte("counts")
+	bucketTotals     = []byte("totals")
 
 	allBuckets = [][]byte{bucketMeta, bucketSources, bucketSourceKeys, bucketStations, bucketBundles,
-		bucketCerts, bucketCertMonths, bucketRefusals, bucketAdmissions, bucketCounts}
+		bucketCerts, bucketCertMonths, bucketRefusals, bucketAdmissions, bucketCounts, bucketTotals}
 
 	keyApp     = []byte("app")
 	keyKind    = []byte("kind")
