@@ -230,49 +230,56 @@ func ShortType(short map[string]string, name string) string {
 
 func place(l Line) []any { return []any{l.CountyName, l.Community} }
 
+// perCommunity is a table with a row per community (county, community,
+// then cells) and a row of totals.
+func perCommunity(s Summary, name, title string, widths []float64, cols []string, cells func(Line) []any) table {
+	t := table{name: name, title: s.Period.String() + " " + title, head: append([]string{"县（市、区）", "社区"}, cols...), widths: widths}
+	for _, l := range s.Lines {
+		t.rows = append(t.rows, append(place(l), cells(l)...))
+	}
+	t.total = append([]any{"合计", fmt.Sprintf("%d 个社区", len(s.Lines))}, cells(s.Total)...)
+	return t
+}
+
 func byTypeTable(s Summary) table {
 	short := ShortTypes()
-	t := table{name: SheetByType, title: s.Period.String() + " 出具证明汇总（按社区和证明类型，有效份数）",
-		head: []string{"县（市、区）", "社区", "窗口数"}, widths: []float64{12, 18, 7, 10}}
+	cols := []string{"窗口数"}
 	for _, ty := range s.Types {
-		t.head = append(t.head, ShortType(short, ty))
+		cols = append(cols, ShortType(short, ty))
 	}
-	t.head = append(t.head, "有效合计", "作废", "拒绝出具", "在效准入")
-	row := func(l Line) []any {
-		r := append(place(l), l.Stations)
+	cols = append(cols, "有效合计", "作废", "拒绝出具", "在效准入")
+	return perCommunity(s, SheetByType, "出具证明汇总（按社区和证明类型，有效份数）", []float64{12, 18, 7, 10}, cols, func(l Line) []any {
+		r := []any{l.Stations}
 		for _, ty := range s.Types {
 			r = append(r, l.Valid[ty])
 		}
 		return append(r, l.ValidTotal(), l.VoidedTotal(), l.RefusalTotal(), len(l.InForce))
-	}
-	for _, l := range s.Lines {
-		t.rows = append(t.rows, row(l))
-	}
-	t.total = row(s.Total)
-	t.total[0], t.total[1] = "合计", fmt.Sprintf("%d 个社区", len(s.Lines))
-	return t
+	})
 }
 
 func refusalTable(s Summary) table {
-	t := table{name: SheetRefusals, title: s.Period.String() + " 拒绝出具登记汇总（按理由）",
-		head: []string{"县（市、区）", "社区"}, widths: []float64{12, 18, 12}}
+	var cols []string
 	for _, r := range store.RefusalReasons {
-		t.head = append(t.head, string(r))
+		cols = append(cols, string(r))
 	}
-	t.head = append(t.head, "合计")
-	row := func(l Line) []any {
-		r := place(l)
+	return perCommunity(s, SheetRefusals, "拒绝出具登记汇总（按理由）", []float64{12, 18, 12}, append(cols, "合计"), func(l Line) []any {
+		var r []any
 		for _, reason := range store.RefusalReasons {
 			r = append(r, l.Refusals[string(reason)])
 		}
 		return append(r, l.RefusalTotal())
-	}
-	for _, l := range s.Lines {
-		t.rows = append(t.rows, row(l))
-	}
-	t.total = row(s.Total)
-	t.total[0], t.total[1] = "合计", fmt.Sprintf("%d 个社区", len(s.Lines))
-	return t
+	})
+}
+
+func monthlyTable(s Summary) table {
+	months := s.Period.Months()
+	return perCommunity(s, SheetMonthly, "逐月出具证明（有效份数）", []float64{12, 18, 9}, append(months, "合计"), func(l Line) []any {
+		var r []any
+		for _, m := range months {
+			r = append(r, l.ByMonth[m])
+		}
+		return append(r, l.ValidTotal())
+	})
 }
 
 func inForceTable(s Summary) table {
@@ -290,29 +297,6 @@ func inForceTable(s Summary) table {
 		}
 	}
 	t.total = []any{"合计", fmt.Sprintf("%d 项", len(t.rows)), "", "", "", "", "", ""}
-	return t
-}
-
-func monthlyTable(s Summary) table {
-	months := s.Period.Months()
-	t := table{name: SheetMonthly, title: s.Period.String() + " 逐月出具证明（有效份数）",
-		head: []string{"县（市、区）", "社区"}, widths: []float64{12, 18, 9}}
-	for _, m := range months {
-		t.head = append(t.head, m)
-	}
-	t.head = append(t.head, "合计")
-	row := func(l Line) []any {
-		r := place(l)
-		for _, m := range months {
-			r = append(r, l.ByMonth[m])
-		}
-		return append(r, l.ValidTotal())
-	}
-	for _, l := range s.Lines {
-		t.rows = append(t.rows, row(l))
-	}
-	t.total = row(s.Total)
-	t.total[0], t.total[1] = "合计", fmt.Sprintf("%d 个社区", len(s.Lines))
 	return t
 }
 

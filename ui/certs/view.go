@@ -1,7 +1,6 @@
 package certs
 
 import (
-	"fmt"
 	"strings"
 
 	"taizhang/store"
@@ -33,17 +32,8 @@ func (m *Model) tableHead() string { return certview.TableHead(m.ctx.Styles, m.w
 
 func (m *Model) ledgerView() string {
 	s := m.ctx.Styles
-	var valid, voided int
-	for _, r := range m.rows {
-		if r.Voided {
-			voided++
-		} else {
-			valid++
-		}
-	}
-	head := fmt.Sprintf("%s  共 %d 份（有效 %d，作废 %d）", store.ChineseMonth(m.month), len(m.rows), valid, voided)
 	var b strings.Builder
-	b.WriteString(s.Title.Render(common.Truncate(head, m.width)) + "\n")
+	b.WriteString(certview.MonthHead(s, m.month, m.rows, m.width) + "\n")
 	b.WriteString(m.tableHead() + "\n")
 	if len(m.rows) == 0 {
 		b.WriteString(s.Dim.Render(common.Truncate("  该月没有开具证明。按 n 开具，按 [ ] 查看其他月份，按 / 查找全部月份。", m.width)))
@@ -57,17 +47,7 @@ func (m *Model) searchView() string {
 	s := m.ctx.Styles
 	var b strings.Builder
 	b.WriteString(s.Label.Render("查找：") + m.search.Input.View() + "\n")
-	switch {
-	case m.index == nil:
-		b.WriteString(s.Dim.Render("正在建立查找索引……"))
-	case m.search.Value() == "":
-		b.WriteString(s.Dim.Render(common.Truncate("在全部月份中查找：姓名、拼音或首字母、身份证号（或后 4–6 位）、编号", m.width)))
-	case m.hitTotal == 0:
-		b.WriteString(s.Warn.Render(common.Truncate("没有找到。检查拼写，或按 Esc 回到按月查看。", m.width)))
-	default:
-		line := fmt.Sprintf("找到 %d 份（新的在前）", m.hitTotal)
-		b.WriteString(s.Title.Render(common.Truncate(line, m.width)))
-	}
+	b.WriteString(certview.SearchHead(s, m.index != nil, m.search.Value(), "全部月份", m.hitTotal, m.width))
 	b.WriteString("\n" + m.tableHead() + "\n")
 	b.WriteString(m.search.Results.View(m.width, s, func(i int, _ bool) string {
 		if r, ok := m.hitRows[m.hits[i]]; ok {

@@ -266,19 +266,14 @@ func (m *Sources) openLedger(src aggregate.Source) tea.Cmd {
 
 func (m *Sources) ledgerKey(km tea.KeyMsg) tea.Cmd {
 	k := m.keys
+	if month, ok := m.ctx.Keys.MonthMove(km, m.month, m.ctx.Now()); ok {
+		m.month = month
+		return m.loadMonth()
+	}
 	switch {
 	case key.Matches(km, k.Back):
 		m.mode = windows
 		return nil
-	case key.Matches(km, k.PrevMonth):
-		m.month = m.month.AddDate(0, -1, 0)
-		return m.loadMonth()
-	case key.Matches(km, k.NextMonth):
-		m.month = m.month.AddDate(0, 1, 0)
-		return m.loadMonth()
-	case key.Matches(km, k.ThisMonth):
-		m.month = store.MonthStart(m.ctx.Now())
-		return m.loadMonth()
 	case key.Matches(km, k.Search):
 		m.mode = searching
 		m.runSearch()
@@ -371,17 +366,8 @@ func (m *Sources) shortType(no int) string { return certview.ShortType(m.types, 
 
 func (m *Sources) ledgerView() string {
 	s := m.ctx.Styles
-	var valid, voided int
-	for _, r := range m.rows {
-		if r.Voided {
-			voided++
-		} else {
-			valid++
-		}
-	}
-	head := fmt.Sprintf("%s  共 %d 份（有效 %d，作废 %d）", store.ChineseMonth(m.month), len(m.rows), valid, voided)
 	var b strings.Builder
-	b.WriteString(s.Title.Render(common.Truncate(head, m.width)) + "\n")
+	b.WriteString(certview.MonthHead(s, m.month, m.rows, m.width) + "\n")
 	b.WriteString(certview.TableHead(s, m.width) + "\n")
 	if len(m.rows) == 0 {
 		b.WriteString(s.Dim.Render(common.Truncate("  该月没有开具证明。按 [ ] 查看其他月份，按 / 查找全部月份。", m.width)))
@@ -398,16 +384,7 @@ func (m *Sources) searchView() string {
 	s := m.ctx.Styles
 	var b strings.Builder
 	b.WriteString(s.Label.Render("查找：") + m.search.Input.View() + "\n")
-	switch {
-	case m.index == nil:
-		b.WriteString(s.Dim.Render("正在建立查找索引……"))
-	case m.search.Value() == "":
-		b.WriteString(s.Dim.Render(common.Truncate("在该窗口的全部月份中查找：姓名、拼音或首字母、身份证号（或后 4–6 位）、编号", m.width)))
-	case len(m.hits) == 0:
-		b.WriteString(s.Warn.Render(common.Truncate("没有找到。检查拼写，或按 Esc 回到按月查看。", m.width)))
-	default:
-		b.WriteString(s.Title.Render(common.Truncate(fmt.Sprintf("找到 %d 份（新的在前）", len(m.hits)), m.width)))
-	}
+	b.WriteString(certview.SearchHead(s, m.index != nil, m.search.Value(), "该窗口的全部月份", len(m.hits), m.width))
 	b.WriteString("\n" + certview.TableHead(s, m.width) + "\n")
 	b.WriteString(m.search.Results.View(m.width, s, func(i int, _ bool) string {
 		r := m.all[m.hits[i]]

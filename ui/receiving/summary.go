@@ -123,20 +123,15 @@ func (m *Summary) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 
 func (m *Summary) key(km tea.KeyMsg) tea.Cmd {
 	k := m.keys
+	if month, ok := m.ctx.Keys.MonthMove(km, m.month, m.ctx.Now()); ok {
+		m.month = month
+		return m.load()
+	}
 	switch {
 	case key.Matches(km, k.Back) && m.open:
 		m.open = false
 	case key.Matches(km, k.Back):
 		return common.GoBack
-	case key.Matches(km, k.PrevMonth):
-		m.month = m.month.AddDate(0, -1, 0)
-		return m.load()
-	case key.Matches(km, k.NextMonth):
-		m.month = m.month.AddDate(0, 1, 0)
-		return m.load()
-	case key.Matches(km, k.ThisMonth):
-		m.month = store.MonthStart(m.ctx.Now())
-		return m.load()
 	case key.Matches(km, k.Span):
 		m.span = (m.span + 1) % 3
 		return m.load()

@@ -6,6 +6,7 @@ package certview
 
 import (
 	"fmt"
+	"time"
 
 	"taizhang/assets"
 	"taizhang/store"
@@ -71,6 +72,36 @@ func RowText(r store.CertRow, short string, w int) string {
 	}
 	return fmt.Sprintf("%s %s %s %s %s %s", common.Pad(r.Serial, serialW), date, status,
 		common.Pad(short, typeW(w)), common.Pad(common.Display(r.Name), nameW), idText(r.IDNumber, idW(w)))
+}
+
+// MonthHead is the line over a month's rows: the month and how many
+// certificates it has, valid and voided.
+func MonthHead(s common.Styles, month time.Time, rows []store.CertRow, w int) string {
+	var valid, voided int
+	for _, r := range rows {
+		if r.Voided {
+			voided++
+		} else {
+			valid++
+		}
+	}
+	head := fmt.Sprintf("%s  共 %d 份（有效 %d，作废 %d）", store.ChineseMonth(month), len(rows), valid, voided)
+	return s.Title.Render(common.Truncate(head, w))
+}
+
+// SearchHead is the line under the search field: the index is being
+// built, what to type (where names the months searched), nothing found,
+// or how many were found.
+func SearchHead(s common.Styles, ready bool, query, where string, found, w int) string {
+	switch {
+	case !ready:
+		return s.Dim.Render("正在建立查找索引……")
+	case query == "":
+		return s.Dim.Render(common.Truncate("在"+where+"中查找：姓名、拼音或首字母、身份证号（或后 4–6 位）、编号", w))
+	case found == 0:
+		return s.Warn.Render(common.Truncate("没有找到。检查拼写，或按 Esc 回到按月查看。", w))
+	}
+	return s.Title.Render(common.Truncate(fmt.Sprintf("找到 %d 份（新的在前）", found), w))
 }
 
 // TableHead is the column heads over RowText's lines.
