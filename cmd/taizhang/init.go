@@ -33,7 +33,12 @@ func runInit(args []string, out, _ io.Writer) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("多余的参数“%s”。含空格的名称请加引号。", fs.Arg(0))}
 	}
+	dbGiven := false
+	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
 	switch {
+	case *receiving && !dbGiven:
+		// Never the desk's default file: the desk would then open an aggregate.
+		return usageError{"请用 --db 指定汇总文件的位置，例如 --db 汇总.db。用法：taizhang init --receiving-office --office 单位名称 --db 汇总文件"}
 	case *receiving:
 		return initAggregate(*db, *office, out)
 	case *office != "":

@@ -30,6 +30,13 @@ func TestReceiveReportCommands(t *testing.T) {
 	if code, _, e := runCmd("init", "--receiving-office", "--db", agg); code != 2 || !strings.Contains(e, "缺少 --office") {
 		t.Errorf("init without --office: %d %q", code, e)
 	}
+	t.Setenv("TAIZHANG_DB", filepath.Join(dir, "desk.db"))
+	if code, _, e := runCmd("init", "--receiving-office", "--office", "潞州区民政局"); code != 2 || !strings.Contains(e, "--db") {
+		t.Errorf("init on the desk's default file: %d %q", code, e)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "desk.db")); err == nil {
+		t.Error("init --receiving-office made the desk's default file an aggregate")
+	}
 	code, out, e := runCmd("init", "--receiving-office", "--office", "潞州区民政局", "--db", agg)
 	if code != 0 || !strings.Contains(out, "潞州区民政局") {
 		t.Fatalf("init: %d %q %q", code, out, e)
