@@ -68,16 +68,11 @@ func ReadSegmentFile(path string, visit SegmentVisit) (Segment, error) {
 			return err
 		}
 		seg.Profile = p
-		types, err := visitRecords(tx, visit)
-		seg.Certificates = types
+		names, err := visitRecords(tx, visit)
+		seg.counts = count.finishNamed(seg.Late, names)
 		return err
 	})
-	if err != nil {
-		return seg, err
-	}
-	seg.counts = count.finish(seg)
-	seg.Certificates = nil
-	return seg, nil
+	return seg, err
 }
 
 // walkSegmentChain checks the segment's run of events from m.Prev to m.Head.
@@ -195,12 +190,13 @@ func numberAfter(b []byte, prefix string) (uint64, bool) {
 }
 
 // visitRecords hands the segment's records to visit; it returns the
-// certificates' ids and type names, for the counts per type. A
+// certificates' type names by id, for the counts per type. A
 // certificate's head comes from its ledger row and its type name from its
 // bytes, without decoding the JSON (most of the cost of taking a bundle in).
-func visitRecords(tx *bolt.Tx, visit SegmentVisit) ([]Certificate, error) {
-	var types []Certificate
+func visitRecords(tx *bolt.Tx, visit SegmentVisit) (map[uint64]string, error) {
 	certs := tx.Bucket(bucketCerts)
+	held := certs.Stats().KeyN
+	types := make(map[uint64]string, held)
 	err := tx.Bucket(bucketCertRows).ForEach(func(k, row []byte) error {
 		id := fromU64(k[6:])
 		r, ok := decodeRow(id, row)
@@ -209,7 +205,7 @@ func visitRecords(tx *bolt.Tx, visit SegmentVisit) ([]Certificate, error) {
 		if !ok || v == nil || !named {
 			return &ChainError{0, fmt.Sprintf("第 %d 号证明的记录无法读取", id)}
 		}
-		types = append(types, Certificate{ID: id, TypeName: name})
+		types[id] = name
 		if visit.Certificate == nil {
 			return nil
 		}
@@ -220,7 +216,7 @@ func visitRecords(tx *bolt.Tx, visit SegmentVisit) ([]Certificate, error) {
 		return visit.Certificate(CertHead{ID: id, Serial: r.Serial, TypeNo: r.TypeNo, TypeName: name, Name: r.Name,
 			IDNumber: r.IDNumber, IssueDate: r.IssueDate, Status: status}, v)
 	})
-	if err == nil && len(types) != certs.Stats().KeyN {
+	if err == nil && len(types) != held {
 		err = &ChainError{0, "证明记录与证明月目录不一致"}
 	}
 	if err == nil {
