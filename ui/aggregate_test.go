@@ -156,3 +156,23 @@ func TestAggregateSummaryGolden(t *testing.T) {
 	waitFor(t, tm, "2026-12 |")
 	golden.RequireEqual(t, []byte(finalView(t, tm, 80, 24)))
 }
+
+// A window whose later months have not come shows them as missing.
+func TestAggregateShowsMissingMonths(t *testing.T) {
+	f := aggtest.Build(t)
+	db, _ := aggtest.NewAggregate(t)
+	l := f.Ledgers[1]
+	dirs := []string{l.Bundles["2026-08"], l.Bundles["2026-09"]}
+	if out, err := db.Receive(dirs, f.Options(true)); err != nil || out[1].Status != aggregate.Added {
+		t.Fatal(err)
+	}
+	v := reachAgg(t, db, walkState{keys: []string{"1"}}, 80, 24).View()
+	for _, want := range []string{"缺 2 个月", "英雄南路社区 2号窗口缺少 2026年10月、2026年11月 的导出包"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the list lacks %q:\n%s", want, v)
+		}
+	}
+	if v := reachAgg(t, db, walkState{}, 80, 24).View(); !strings.Contains(v, "有 1 个窗口缺少导出包") {
+		t.Errorf("the home does not say a window is behind:\n%s", v)
+	}
+}

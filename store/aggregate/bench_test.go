@@ -356,3 +356,81 @@ func copyFile(src, dst string) error {
 	}
 	return out.Close()
 }
+
+// BenchmarkReceive100 takes in 100 bundles of 5,000 certificates, one
+// from each of 100 communities (encrypted), into a new aggregate file. Its
+// input takes several minutes to build, so it runs only with
+// TAIZHANG_BENCH_100=1 (and TAIZHANG_BENCH_DIR to keep the input):
+//
+//	TAIZHANG_BENCH_100=1 TAIZHANG_BENCH_DIR=/tmp/aggbench go test ./store/aggregate/ -run '^$' -bench Receive100 -benchtime 1x
+func BenchmarkReceive100(b *testing.B) {
+	if os.Getenv("TAIZHANG_BENCH_100") == "" {
+		b.Skip("set TAIZHANG_BENCH_100=1 to build 100 bundles")
+	}
+	dir := benchDir(b)
+	_, id := benchBundles(b, dir)
+	out := filepath.Join(dir, "bundles100")
+	dirs, _, err := FindBundles([]string{out})
+	if err != nil || len(dirs) != 100 {
+		os.RemoveAll(out)
+		dirs = build100(b, dir, out, id)
+	}
+	for b.Loop() {
+		db, err := Create(filepath.Join(b.TempDir(), "agg.db"), Office{Name: "长治市民政局"}, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		got, err := db.Receive(dirs, ReceiveOptions{Identity: []age.Identity{id}, Apply: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, o := range got {
+			if o.Status != Added {
+				b.Fatalf("%s: %v", o.Dir, o.Err)
+			}
+		}
+		db.Close()
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N)/float64(len(dirs)), "ms/bundle")
+}
+
+// build100 makes 100 communities' ledgers of 5,000 certificates in
+// October 2026 and exports each one's month, two at a time.
+func build100(b *testing.B, dir, out string, id age.Identity) []string {
+	recipient := id.(*age.X25519Identity).Recipient().String()
+	end := time.Date(2026, 10, 31, 17, 0, 0, 0, store.Beijing)
+	dirs := make([]string, 100)
+	errs := make(chan error, 100)
+	sem := make(chan struct{}, 2)
+	for i := range dirs {
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem }()
+			path := filepath.Join(dir, fmt.Sprintf("ledger%03d.db", i))
+			os.Remove(path)
+			p := store.Profile{Community: fmt.Sprintf("第%03d社区", i+1), Street: "某街道办事处", CountyCode: "140403", SerialPrefix: "演示"}
+			if _, err := demo.Fill(path, demo.Options{Records: 5000, Months: 1, Seed: int64(100 + i), End: end, Profile: &p}, nil); err != nil {
+				errs <- err
+				return
+			}
+			db, err := store.Open(path, store.Options{Now: (&benchClock{time.Date(2026, 11, 2, 9, 0, 0, 0, store.Beijing)}).now})
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			ops, _ := db.Operators()
+			res, err := bundle.Export(db, ops[0], "2026-10", out, bundle.ExportOptions{Recipient: recipient})
+			if err == nil {
+				dirs[i] = res.Path
+			}
+			errs <- err
+		}()
+	}
+	for range dirs {
+		if err := <-errs; err != nil {
+			b.Fatal(err)
+		}
+	}
+	return dirs
+}

@@ -344,8 +344,23 @@ func (m *Sources) windowsView() string {
 		return b.String()
 	}
 	b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string { return m.windowRow(m.srcs[i], through) }))
-	b.WriteString("\n" + s.Dim.Render(common.Truncate(" 按 Enter 查看该窗口的证明台账（只读）。", m.width)))
+	b.WriteString("\n" + m.selectedLine(through))
 	return b.String()
+}
+
+// selectedLine says what the selected window lacks, and how to open it.
+func (m *Sources) selectedLine(through string) string {
+	s := m.ctx.Styles
+	src := m.srcs[m.list.Cursor()]
+	text := fmt.Sprintf(" %s：最近一次接收 %s，按 Enter 查看证明台账（只读）。", common.Display(src.Community()), store.StampText(src.Received[len(src.Received)-1].Time))
+	if missing := src.Missing(through); len(missing) > 0 {
+		names := make([]string, len(missing))
+		for i, mo := range missing {
+			names[i] = store.ChineseMonthOf(mo)
+		}
+		return s.Warn.Render(common.Truncate(fmt.Sprintf(" %s缺少 %s 的导出包。", common.Display(src.Community()), strings.Join(names, "、")), m.width))
+	}
+	return s.Dim.Render(common.Truncate(text, m.width))
 }
 
 func (m *Sources) windowRow(src aggregate.Source, through string) string {
