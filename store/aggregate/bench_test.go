@@ -183,7 +183,7 @@ var (
 func syntheticMonth(r *rand.Rand, src *Source, s, m int, month string) (plan, incoming) {
 	p := plan{src: *src, isNew: m == 0}
 	if p.isNew {
-		p.src = Source{Profile: store.Profile{Community: fmt.Sprintf("第%03d社区", s/2+1), Street: "某街道办事处",
+		p.src = Source{Profile: store.Profile{Community: fmt.Sprintf("城%03d社区", s/2+1), Street: "某街道办事处",
 			CountyCode: "140403", CountyName: "潞州区", Station: s%2 + 1}, SigningKey: fmt.Sprintf("key-%03d", s), Fingerprint: fmt.Sprintf("%04X-0000-0000-0000", s)}
 	}
 	hash := fmt.Sprintf("%064x", s*100+m)
@@ -399,6 +399,9 @@ func BenchmarkReceive100(b *testing.B) {
 func build100(b *testing.B, dir, out string, id age.Identity) []string {
 	recipient := id.(*age.X25519Identity).Recipient().String()
 	end := time.Date(2026, 10, 31, 17, 0, 0, 0, store.Beijing)
+	if err := os.MkdirAll(out, 0o700); err != nil {
+		b.Fatal(err)
+	}
 	dirs := make([]string, 100)
 	errs := make(chan error, 100)
 	sem := make(chan struct{}, 2)
@@ -407,11 +410,12 @@ func build100(b *testing.B, dir, out string, id age.Identity) []string {
 		go func() {
 			defer func() { <-sem }()
 			path := filepath.Join(dir, fmt.Sprintf("ledger%03d.db", i))
-			os.Remove(path)
 			p := store.Profile{Community: fmt.Sprintf("第%03d社区", i+1), Street: "某街道办事处", CountyCode: "140403", SerialPrefix: "演示"}
-			if _, err := demo.Fill(path, demo.Options{Records: 5000, Months: 1, Seed: int64(100 + i), End: end, Profile: &p}, nil); err != nil {
-				errs <- err
-				return
+			if _, err := os.Stat(path); err != nil { // a ledger made by an earlier run is exported again
+				if _, err := demo.Fill(path, demo.Options{Records: 5000, Months: 1, Seed: int64(100 + i), End: end, Profile: &p}, nil); err != nil {
+					errs <- err
+					return
+				}
 			}
 			db, err := store.Open(path, store.Options{Now: (&benchClock{time.Date(2026, 11, 2, 9, 0, 0, 0, store.Beijing)}).now})
 			if err != nil {
