@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,13 @@ import (
 	"taizhang/store/aggregate/aggtest"
 	"taizhang/ui/receiving"
 )
+
+// TestMain removes what aggtest built for the receiving office's screens.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	aggtest.Cleanup()
+	os.Exit(code)
+}
 
 // aggNow is a day after the fixture's bundles were made.
 var aggNow = time.Date(2026, 12, 3, 10, 0, 0, 0, store.Beijing)
