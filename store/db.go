@@ -147,6 +147,9 @@ func (db *DB) migrate(readOnly bool) error {
 		if !bytes.Equal(m.Get(keyApp), appMarker) {
 			return 0, &NotLedgerError{Path: db.path, Reason: "不是台账数据文件"}
 		}
+		if string(m.Get(keyKind)) == KindAggregate {
+			return 0, &AggregateFileError{Path: db.path}
+		}
 		v := fromU64(m.Get(keySchema))
 		if v > CurrentSchema() {
 			return 0, &NewerSchemaError{Path: db.path, Have: v, Max: CurrentSchema()}

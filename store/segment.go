@@ -480,12 +480,17 @@ func (n *counter) add(ev Event) {
 // finish adds what needs the replayed records: the type of each
 // certificate issued.
 func (n *counter) finish(seg Segment) Counts {
-	c := n.c
-	c.Late, c.Admissions, c.ByType = seg.Late, len(n.admissions), map[string]int{}
 	names := make(map[uint64]string, len(seg.Certificates))
 	for _, cert := range seg.Certificates {
 		names[cert.ID] = cert.TypeName
 	}
+	return n.finishNamed(seg.Late, names)
+}
+
+// finishNamed is finish with the certificates' type names by id.
+func (n *counter) finishNamed(late int, names map[uint64]string) Counts {
+	c := n.c
+	c.Late, c.Admissions, c.ByType = late, len(n.admissions), map[string]int{}
 	for _, id := range n.issued {
 		c.ByType[names[id]]++
 	}

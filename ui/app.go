@@ -39,6 +39,10 @@ type App struct {
 	status   common.Status
 	width    int
 	height   int
+	// home is where Esc from a screen leads; office names a receiving
+	// office's program in the header (NewAggregate).
+	home   common.ScreenID
+	office string
 }
 
 // New wires the screens. now may be nil (the ledger's clock); either way
@@ -52,7 +56,7 @@ func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
 	ctx := &common.Context{
 		Store: db, Catalog: cat, Checker: check.New(cat), Styles: common.DefaultStyles(), Keys: common.DefaultKeys(), Now: now,
 	}
-	a := &App{ctx: ctx, width: 80, height: 24}
+	a := &App{ctx: ctx, width: 80, height: 24, home: common.HomeScreen}
 	first := a.reload() != nil
 	a.screens = map[common.ScreenID]common.Screen{
 		common.HomeScreen: home.New(ctx, []home.Entry{
@@ -115,6 +119,9 @@ func (a *App) reload() error {
 // Init starts the first screen and, in the background, the ledger check
 // whose result the home screen shows.
 func (a *App) Init() tea.Cmd {
+	if a.ctx.Store == nil { // a receiving office's program
+		return a.screens[a.active].Init()
+	}
 	return tea.Batch(a.screens[a.active].Init(), home.CheckLedger(a.ctx.Store))
 }
 
@@ -159,7 +166,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		if a.active == common.PickerScreen {
 			delete(a.screens, common.PickerScreen)
 		}
-		return a.show(common.HomeScreen)
+		return a.show(a.home)
 	case common.Status:
 		a.status = msg
 		return nil
@@ -326,8 +333,8 @@ func (a *App) View() string {
 func (a *App) header(scr common.Screen) string {
 	s := a.ctx.Styles
 	left := " 台账"
-	if c := a.ctx.Profile.Community; c != "" {
-		left += " | " + common.Display(c)
+	if c := a.ctx.Profile.Community; c != "" || a.office != "" {
+		left += " | " + common.Display(c+a.office)
 	}
 	left += " | " + scr.Title()
 	right := store.ChineseDate(a.ctx.Now()) + " "

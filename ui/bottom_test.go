@@ -20,28 +20,33 @@ func TestBottomLineWhole(t *testing.T) {
 		w, h := size[0], size[1]
 		for _, st := range walkStates {
 			t.Run(fmt.Sprintf("%dx%d %s", w, h, st.name), func(t *testing.T) {
-				a := reach(t, db, st, w, h)
-				v := a.View()
-				checkFrame(t, v, w, h)
-				lines := strings.Split(v, "\n")
-				bottom := lines[len(lines)-1]
-				scr := a.screens[a.active]
-				want := "? 全部按键"
-				if scr.Capturing() {
-					want = "F1 全部按键"
-				}
-				if !strings.Contains(bottom, want) || strings.Contains(bottom, "..") {
-					t.Errorf("bottom line %q lacks %q or is cut", bottom, want)
-				}
-				if w < 80 {
-					return
-				}
-				for _, b := range scr.ShortHelp() {
-					if item := b.Help().Key + " " + b.Help().Desc; common.Shown(b) && !strings.Contains(bottom, item) {
-						t.Errorf("bottom line %q lacks %q", bottom, item)
-					}
-				}
+				checkBottom(t, reach(t, db, st, w, h), w, h)
 			})
+		}
+	}
+}
+
+// checkBottom checks a frame and its bottom line (TestBottomLineWhole).
+func checkBottom(t *testing.T, a *App, w, h int) {
+	t.Helper()
+	v := a.View()
+	checkFrame(t, v, w, h)
+	lines := strings.Split(v, "\n")
+	bottom := lines[len(lines)-1]
+	scr := a.screens[a.active]
+	want := "? 全部按键"
+	if scr.Capturing() {
+		want = "F1 全部按键"
+	}
+	if !strings.Contains(bottom, want) || strings.Contains(bottom, "..") {
+		t.Errorf("bottom line %q lacks %q or is cut", bottom, want)
+	}
+	if w < 80 {
+		return
+	}
+	for _, b := range scr.ShortHelp() {
+		if item := b.Help().Key + " " + b.Help().Desc; common.Shown(b) && !strings.Contains(bottom, item) {
+			t.Errorf("bottom line %q lacks %q", bottom, item)
 		}
 	}
 }

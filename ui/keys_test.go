@@ -42,13 +42,23 @@ func screenKeys(t *testing.T) map[string][]key.Binding {
 	for id, scr := range newApp(t, db).screens {
 		out[string(id)] = append(out[string(id)], scr.Keymap()...)
 	}
-	for _, st := range walkStates {
-		a := reach(t, db, st, 80, 24)
+	shown := func(a *App) {
 		scr := a.screens[a.active]
 		out[string(a.active)] = append(out[string(a.active)], scr.ShortHelp()...)
 		for _, g := range scr.FullHelp() {
 			out[string(a.active)] = append(out[string(a.active)], g...)
 		}
+	}
+	for _, st := range walkStates {
+		shown(reach(t, db, st, 80, 24))
+	}
+	// The receiving office's program (an aggregate file).
+	agg := received(t)
+	for id, scr := range newAggApp(t, agg).screens {
+		out[string(id)] = append(out[string(id)], scr.Keymap()...)
+	}
+	for _, st := range aggStates {
+		shown(reachAgg(t, agg, st, 80, 24))
 	}
 	return out
 }
@@ -146,7 +156,7 @@ func TestReadmeKeyTable(t *testing.T) {
 		"输入框":  {k.UpArrow, k.DownArrow, f1},
 	}
 	screens := map[string]string{"首页": "home", "清单": "lists", "证明": "certs", "拒绝": "refusals", "准入核查": "check",
-		"准入审批": "admissions", "设置": "settings", "导出": "export"}
+		"准入审批": "admissions", "设置": "settings", "导出": "export", "汇总首页": "agg.home", "接收情况": "agg.sources", "汇总": "agg.summary"}
 	keys := screenKeys(t)
 	has := func(list []key.Binding, e [2]string) bool {
 		for _, b := range list {

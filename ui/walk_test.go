@@ -135,7 +135,11 @@ func walkKey(k string) tea.KeyMsg {
 // reach opens a fresh program on db at w×h and presses the state's keys.
 func reach(t *testing.T, db *store.DB, st walkState, w, h int) *App {
 	t.Helper()
-	a := newApp(t, db)
+	return walkTo(newApp(t, db), st, w, h)
+}
+
+// walkTo sizes a fresh program, starts it and presses the state's keys.
+func walkTo(a *App, st walkState, w, h int) *App {
 	var m tea.Model = a
 	m, _ = m.Update(tea.WindowSizeMsg{Width: w, Height: h})
 	return drainKeys(drain(m, a.Init()).(*App), st.keys...)

@@ -22,6 +22,9 @@ func runCheck(args []string, out, _ io.Writer) error {
 		return usageError{fmt.Sprintf("多余的参数“%s”。用法：taizhang check [--db 数据文件]", fs.Arg(0))}
 	}
 	d, err := openReadOnly(*db)
+	if errors.As(err, new(*store.AggregateFileError)) {
+		return checkAggregate(*db, out)
+	}
 	if err != nil {
 		return err
 	}

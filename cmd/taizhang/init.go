@@ -25,11 +25,24 @@ func runInit(args []string, out, _ io.Writer) error {
 	fs.IntVar(&p.Station, "station", 1, "窗口号 1–99，例如 --station 2（只有一台电脑时不用填）")
 	operator := fs.String("operator", "", "经办人姓名，例如 --operator 王丽")
 	force := fs.Bool("force", false, "")
+	receiving := fs.Bool("receiving-office", false, "")
+	office := fs.String("office", "", "接收单位名称，例如 --office 英雄南路街道办事处")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("多余的参数“%s”。含空格的名称请加引号。", fs.Arg(0))}
+	}
+	dbGiven := false
+	fs.Visit(func(f *flag.Flag) { dbGiven = dbGiven || f.Name == "db" })
+	switch {
+	case *receiving && !dbGiven:
+		// Never the desk's default file: the desk would then open an aggregate.
+		return usageError{"请用 --db 指定汇总文件的位置，例如 --db 汇总.db。用法：taizhang init --receiving-office --office 单位名称 --db 汇总文件"}
+	case *receiving:
+		return initAggregate(*db, *office, out)
+	case *office != "":
+		return usageError{"--office 只用于接收单位：taizhang init --receiving-office --office 单位名称 --db 汇总文件"}
 	}
 	if p.CountyCode != "" { // a wrong code first: the list of right ones helps most
 		if err := checkCounty(p.CountyCode); err != nil {

@@ -29,12 +29,14 @@ var commands []command
 func init() {
 	commands = []command{
 		{"lists", "[duties|assist|supervise|certificates] [--json]", "打印四个法定清单（可只打印一个；--json 输出内置数据）", runLists},
-		{"init", "--db 数据文件 --community 名称 --street 街道 --county 代码 --operator 姓名 [--phone 电话] [--prefix 前缀] [--station 窗口号] [--force]", "不进入界面，直接设置社区信息和第一位经办人（批量装机用）", runInit},
+		{"init", "--db 数据文件 --community 名称 --street 街道 --county 代码 --operator 姓名 [--phone 电话] [--prefix 前缀] [--station 窗口号] [--force]\n            taizhang init --receiving-office --office 单位名称 --db 汇总文件", "不进入界面，直接设置社区信息和第一位经办人（批量装机用）；接收单位用 --receiving-office 建立汇总文件", runInit},
 		{"deskcheck", "[--json] [--db 数据文件] 请求事项…", "准入核查：对方的要求社区是否应当承担、可以出具（--db：只读其中有效的准入审批）", runDeskcheck},
 		{"check", "[--db 数据文件]", "核对台账：事件链是否完整，各登记簿是否与事件记录一致（只读）", runCheck},
 		{"export", "[--db 数据文件] --month 2026-11 --out 文件夹 [--recipient 公钥] [--mask-id] [--operator 经办人]", "把一个月的台账导出到U盘（签名；设置了接收单位公钥时加密）", runExport},
 		{"verify", "导出包文件夹 [--identity 私钥文件] [--key 签名指纹]", "核验导出包：文件哈希、签名、计数和事件链（只读）", runVerify},
 		{"keygen", "--out 私钥文件", "为接收单位生成加密密钥对：显示公钥，私钥写入文件（不覆盖已有文件）", runKeygen},
+		{"receive", "导出包或U盘文件夹... --db 汇总文件 [--identity 私钥文件] [--apply] [--accept-key 指纹]", "接收单位：核验并接收各社区的导出包（不加 --apply 只试运行）", runReceive},
+		{"report", "--db 汇总文件 --month 2026-11[..2026-12] --out 报表.xlsx", "接收单位：把一个月、一季度或一年的汇总写成 Excel 报表", runReport},
 		{"demo", "--db 文件 [--records N] [--months M]", "生成演示数据（仅用于新文件或演示文件）", runDemo},
 		{"version", "", "显示版本", func(_ []string, out, _ io.Writer) error { fmt.Fprintln(out, versionLine()); return nil }},
 		{"help", "", "显示本帮助", func(_ []string, out, _ io.Writer) error { usage(out); return nil }},

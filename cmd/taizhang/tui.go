@@ -1,12 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"taizhang/assets"
 	"taizhang/store"
+	"taizhang/store/aggregate"
 	"taizhang/ui"
 	"taizhang/ui/input"
 )
@@ -25,14 +27,27 @@ func runTUI(path string) error {
 	if err != nil {
 		return err
 	}
+	var app *ui.App
 	db, err := store.Open(path, store.Options{})
-	if err != nil {
+	switch {
+	case errors.As(err, new(*store.AggregateFileError)):
+		// A receiving office's file: the 汇总 screens instead of the desk,
+		// reading only (bundles are taken in by taizhang receive).
+		agg, err := aggregate.Open(path, aggregate.Options{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer agg.Close()
+		app = ui.NewAggregate(agg, cat, nil)
+	case err != nil:
 		return err
+	default:
+		defer db.Close()
+		app = ui.New(db, cat, nil)
 	}
-	defer db.Close()
 	opts := append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithFPS(frameRate)}, input.ProgramOptions()...)
 	ui.Version = version
-	p := tea.NewProgram(ui.New(db, cat, nil), opts...)
+	p := tea.NewProgram(app, opts...)
 	if _, err := p.Run(); err != nil {
 		return fmt.Errorf("界面出错退出：%w（已保存的内容不受影响）", err)
 	}

@@ -82,7 +82,7 @@ func Export(db *store.DB, op store.Operator, month, outDir string, opt ExportOpt
 	}
 	// Read back: the stick holds the bytes written, and ledger.db among them
 	// is the file checked above.
-	if _, err := verify(res.Path, VerifyOptions{ExpectKey: store.Fingerprint(signer.Public)}, false); err != nil {
+	if _, err := verify(res.Path, VerifyOptions{ExpectKey: store.Fingerprint(signer.Public)}, nil, false); err != nil {
 		discard(fsys, res.Path)
 		return Result{}, &VerifyFailedError{Err: err}
 	}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -121,13 +122,32 @@ func paren(s string) string {
 // if need be) to the PC's temp folder while it is hashed, and that copy,
 // the bytes that were hashed, is what is checked.
 func Verify(dir string, opt VerifyOptions) (Report, error) {
-	return verify(dir, opt, true)
+	return verify(dir, opt, replayLedger, true)
 }
 
-// verify is Verify; without contents it stops after the hashes (for the
-// read-back after writing, whose ledger.db was checked before it was
-// written).
-func verify(dir string, opt VerifyOptions, contents bool) (Report, error) {
+// contentsCheck is what verify does with the copy of ledger.db (decrypted)
+// once its bytes are proven to be the manifest's.
+type contentsCheck func(ledger string, m Manifest, rep *Report) error
+
+// replayLedger is Verify's check of ledger.db: its chain and its records
+// replayed (store.CheckSegmentFile), and the manifest's segment and counts.
+func replayLedger(ledger string, m Manifest, rep *Report) error {
+	check, seg, err := store.CheckSegmentFile(ledger)
+	if err != nil {
+		return &VerifyError{Problem: BrokenChain, File: LedgerFile, Detail: err.Error(), Err: err}
+	}
+	if err := sameSegment(m, seg); err != nil {
+		return err
+	}
+	rep.Check, rep.ContentsChecked = check, true
+	return nil
+}
+
+// verify is Verify with the check of ledger.db given: without one it stops
+// after the hashes (for the read-back after writing, whose ledger.db was
+// checked before it was written). decryptAll reads every encrypted file
+// through (authenticating it) rather than only ledger.db.
+func verify(dir string, opt VerifyOptions, contents contentsCheck, decryptAll bool) (Report, error) {
 	rep := Report{Dir: dir}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return rep, &VerifyError{Problem: NotBundle, File: dir, Detail: "找不到这个文件夹", Err: err}
@@ -169,12 +189,22 @@ func verify(dir string, opt VerifyOptions, contents bool) (Report, error) {
 		return rep, err
 	}
 	ledgerCopy := filepath.Join(scratch, "copy")
+	plain := filepath.Join(scratch, LedgerFile)
+	// Taking a bundle in, the encrypted ledger.db is decrypted as it is
+	// hashed, in one pass over the stick.
+	onePass := contents != nil && m.Encrypted && len(opt.Identity) > 0 && !decryptAll
+	var decryptErr error
 	for _, f := range m.Files {
-		copyTo := ""
-		if f.Name == ledgerName && contents {
-			copyTo = ledgerCopy
+		var err error
+		switch {
+		case f.Name == ledgerName && onePass:
+			err, decryptErr = checkDecrypt(dir, f, plain, opt.Identity)
+		case f.Name == ledgerName && contents != nil:
+			err = checkFile(dir, f, ledgerCopy)
+		default:
+			err = checkFile(dir, f, "")
 		}
-		if err := checkFile(dir, f, copyTo); err != nil {
+		if err != nil {
 			return rep, err
 		}
 		rep.Bytes += f.Size
@@ -182,17 +212,22 @@ func verify(dir string, opt VerifyOptions, contents bool) (Report, error) {
 	rep.Extra = extraFiles(dir, m)
 
 	ledger := ledgerCopy
-	if !contents {
+	if contents == nil {
 		return rep, nil
 	}
 	if m.Encrypted {
 		if len(opt.Identity) == 0 {
 			return rep, nil
 		}
-		ledger = filepath.Join(scratch, LedgerFile)
+		ledger = plain
 		for _, f := range m.Files {
 			src := filepath.Join(dir, f.Name)
-			if f.Name == ledgerName {
+			switch {
+			case onePass && f.Name == ledgerName && decryptErr != nil:
+				return rep, decryptErr
+			case onePass || !decryptAll && f.Name != ledgerName:
+				continue
+			case f.Name == ledgerName:
 				src = ledgerCopy
 			}
 			if err := decrypt(src, f.Name, ledger, f.Name == ledgerName, opt.Identity); err != nil {
@@ -200,15 +235,7 @@ func verify(dir string, opt VerifyOptions, contents bool) (Report, error) {
 			}
 		}
 	}
-	check, seg, err := store.CheckSegmentFile(ledger)
-	if err != nil {
-		return rep, &VerifyError{Problem: BrokenChain, File: LedgerFile, Detail: err.Error(), Err: err}
-	}
-	if err := sameSegment(m, seg); err != nil {
-		return rep, err
-	}
-	rep.Check, rep.ContentsChecked = check, true
-	return rep, nil
+	return rep, contents(ledger, m, &rep)
 }
 
 // hexDigits is a fingerprint as typed, without dashes or spaces, in capitals
@@ -291,6 +318,52 @@ func checkFile(dir string, f FileEntry, copyTo string) error {
 	if err != nil {
 		return &VerifyError{Problem: NotBundle, File: f.Name, Detail: "无法读取：" + err.Error(), Err: err}
 	}
+	return sizeAndHash(f, n, h)
+}
+
+// checkDecrypt is checkFile and decrypt of an encrypted ledger.db in one
+// pass: the bytes read go to the hash and through age to out. What the
+// hash finds is returned first; a failed decryption second, to be reported
+// only after every file's hash held, as when the two are done in turn.
+func checkDecrypt(dir string, f FileEntry, out string, ids []age.Identity) (hashErr, decryptErr error) {
+	in, err := os.Open(filepath.Join(dir, f.Name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return &VerifyError{Problem: MissingFile, File: f.Name, Err: err}, nil
+	}
+	if err != nil {
+		return &VerifyError{Problem: NotBundle, File: f.Name, Detail: "无法读取：" + err.Error(), Err: err}, nil
+	}
+	defer in.Close()
+	h := sha256.New()
+	n := &counter{}
+	read := io.TeeReader(in, io.MultiWriter(h, n))
+	r, err := age.Decrypt(read, ids...)
+	if err != nil {
+		decryptErr = decryptError(f.Name, err)
+	} else {
+		dst, err := os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("无法在本机临时文件夹中核验：%w", err), nil
+		}
+		if _, err := io.Copy(dst, r); err != nil {
+			decryptErr = &VerifyError{Problem: ChangedFile, File: f.Name, Detail: "解密时发现内容损坏", Err: err}
+		}
+		if err := dst.Close(); err != nil && decryptErr == nil {
+			return fmt.Errorf("无法在本机临时文件夹中核验：%w", err), nil
+		}
+	}
+	if _, err := io.Copy(io.Discard, read); err != nil { // the rest, for the hash
+		return &VerifyError{Problem: NotBundle, File: f.Name, Detail: "无法读取：" + err.Error(), Err: err}, nil
+	}
+	return sizeAndHash(f, n.n, h), decryptErr
+}
+
+type counter struct{ n int64 }
+
+func (c *counter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// sizeAndHash compares what was read of a file with the manifest.
+func sizeAndHash(f FileEntry, n int64, h hash.Hash) error {
 	switch {
 	case n < f.Size:
 		return &VerifyError{Problem: CutOffFile, File: f.Name, Detail: fmt.Sprintf("清单记录 %d 字节，实际只有 %d 字节", f.Size, n)}
@@ -311,12 +384,8 @@ func decrypt(src, name, out string, keep bool, ids []age.Identity) error {
 	}
 	defer in.Close()
 	r, err := age.Decrypt(in, ids...)
-	var nomatch *age.NoIdentityMatchError
-	if errors.As(err, &nomatch) {
-		return &VerifyError{Problem: WrongKey, File: name, Err: err}
-	}
 	if err != nil {
-		return &VerifyError{Problem: ChangedFile, File: name, Detail: "无法解密：" + err.Error(), Err: err}
+		return decryptError(name, err)
 	}
 	dst := io.Discard
 	if keep {
@@ -331,6 +400,16 @@ func decrypt(src, name, out string, keep bool, ids []age.Identity) error {
 		return &VerifyError{Problem: ChangedFile, File: name, Detail: "解密时发现内容损坏", Err: err}
 	}
 	return nil
+}
+
+// decryptError says why age could not open a file: the identity is not
+// the bundle's, or the file is damaged.
+func decryptError(name string, err error) error {
+	var nomatch *age.NoIdentityMatchError
+	if errors.As(err, &nomatch) {
+		return &VerifyError{Problem: WrongKey, File: name, Err: err}
+	}
+	return &VerifyError{Problem: ChangedFile, File: name, Detail: "无法解密：" + err.Error(), Err: err}
 }
 
 // sameSegment compares what ledger.db holds with what the manifest says.

@@ -52,6 +52,10 @@ type Options struct {
 	// midnight is also the latest moment written (so a demo made today
 	// has nothing "in the future" that would trip the clock check).
 	End time.Time
+	// Profile, if set, is written instead of Profile() (a made-up
+	// community of another name, for tests that need several); it marks
+	// the file as demo data as the demo name does.
+	Profile *store.Profile
 }
 
 // Summary counts what Fill wrote in this run.
@@ -127,7 +131,11 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 	}
 	defer db.Close()
 
-	newest, err := acceptable(db)
+	prof := Profile()
+	if opt.Profile != nil {
+		prof = *opt.Profile
+	}
+	newest, err := acceptable(db, prof.Community)
 	if err != nil {
 		return sum, err
 	}
@@ -147,7 +155,7 @@ func Fill(path string, opt Options, progress func(done, total int)) (Summary, er
 	}
 
 	if _, err := db.Profile(); errors.Is(err, store.ErrNoProfile) {
-		if _, _, err := db.Setup(Profile(), Operators[0], false); err != nil {
+		if _, _, err := db.Setup(prof, Operators[0], false); err != nil {
 			return sum, err
 		}
 	} else if err != nil {
@@ -242,7 +250,7 @@ var errStop = errors.New("stop")
 // acceptable checks that Fill may write to db: it holds no records at all,
 // or it is a demo file. For a demo file with records it returns the time
 // of the newest event, after which new records must come.
-func acceptable(db *store.DB) (newest time.Time, err error) {
+func acceptable(db *store.DB, community string) (newest time.Time, err error) {
 	// A community's own ledger is never filled with made-up records, even
 	// before its first certificate: only a file without a profile or with
 	// the demo profile is taken.
@@ -259,7 +267,7 @@ func acceptable(db *store.DB) (newest time.Time, err error) {
 		return newest, nil
 	case err != nil:
 		return newest, err
-	case p.Community != Community:
+	case p.Community != community:
 		return newest, ErrNotDemo
 	}
 	err = db.Events(func(ev store.Event) error {

@@ -15,6 +15,7 @@ import (
 	"taizhang/store"
 	"taizhang/store/search"
 	"taizhang/ui/common"
+	"taizhang/ui/components/certview"
 	"taizhang/ui/components/listview"
 	"taizhang/ui/components/pager"
 	"taizhang/ui/components/searchbox"
@@ -213,7 +214,7 @@ func addRow(ix *search.Index, r store.CertRow, types map[int]assets.CertTemplate
 		search.Field{Text: r.Name, Kind: search.Name},
 		search.Field{Text: r.IDNumber, Kind: search.Digits},
 		search.Field{Text: r.Serial, Kind: search.Code},
-		search.Field{Text: shortType(types, r.TypeNo), Kind: search.Tag})
+		search.Field{Text: certview.ShortType(types, r.TypeNo), Kind: search.Tag})
 }
 
 // readRows reads the list rows of some hits. A search that matches 30,000

@@ -30,6 +30,8 @@ type Keys struct {
 
 	// Months of a register.
 	PrevMonth, NextMonth, ThisMonth, Months key.Binding // Months labels [ ]
+	// The receiving office's 汇总: a month, its quarter or its year.
+	Span key.Binding
 
 	// Records: certificates, refusals, approval forms, operators.
 	New, Edit, Print, OpenFile, Void, Correct, ShowID, Linked key.Binding
@@ -81,6 +83,7 @@ func DefaultKeys() Keys {
 		NextMonth: Bind("]", "下个月", "]"),
 		ThisMonth: Bind("t", "本月", "t"),
 		Months:    Label("[ ]", "换月"),
+		Span:      Bind("m", "月/季/年", "m"),
 
 		New:      Bind("n", "新建", "n"),
 		Edit:     Bind("e", "修改", "e"),
