@@ -6,6 +6,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
 
 	"taizhang/store"
 )
@@ -131,29 +132,26 @@ func TestSettingsNewOperator(t *testing.T) {
 // At 放弃已输入的内容吗 only Y throws the form away: Enter (which did) and
 // Esc go back to it, with what was typed.
 func TestDiscardAsksForY(t *testing.T) {
-	for _, back := range []tea.KeyType{tea.KeyEnter, tea.KeyEsc} {
-		db := seeded(t)
-		tm := openScreen(t, db, "3", "拒绝出具 3 条")
+	// askDiscard types into a new refusal and presses Esc: the question shows.
+	askDiscard := func() *teatest.TestModel {
+		tm := openScreen(t, seeded(t), "3", "拒绝出具 3 条")
 		typeText(tm, "n")
 		waitFor(t, tm, "请求方类别")
 		tm.Send(press(tea.KeyTab))
 		typeText(tm, "李四")
 		tm.Send(press(tea.KeyEsc))
 		waitFor(t, tm, "放弃已输入的内容吗？按 Y 放弃，按 Esc 继续填写。")
+		return tm
+	}
+	for _, back := range []tea.KeyType{tea.KeyEnter, tea.KeyEsc} {
+		tm := askDiscard()
 		tm.Send(press(back))
 		typeText(tm, "光")
 		v := finalView(t, tm, 80, 24)
 		wantAll(t, v, "登记拒绝出具", "李四光")
 		wantNone(t, v, "放弃已输入")
 	}
-	db := seeded(t)
-	tm := openScreen(t, db, "3", "拒绝出具 3 条")
-	typeText(tm, "n")
-	waitFor(t, tm, "请求方类别")
-	tm.Send(press(tea.KeyTab))
-	typeText(tm, "李四")
-	tm.Send(press(tea.KeyEsc))
-	waitFor(t, tm, "放弃已输入的内容吗")
+	tm := askDiscard()
 	typeText(tm, "y")
 	waitFor(t, tm, "拒绝出具 3 条")
 	finalView(t, tm, 80, 24)
