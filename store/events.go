@@ -183,18 +183,24 @@ func (w *chainWalker) next(k, v []byte) (Event, error) {
 	if err := json.Unmarshal(v, &ev); err != nil {
 		return ev, &ChainError{fromU64(k), "内容无法解析"}
 	}
+	return ev, w.follow(k, v, ev)
+}
+
+// follow checks that ev, stored under key k as the bytes v, comes next in
+// the chain (sequence, link, its own hash) and moves the head to it.
+func (w *chainWalker) follow(k, v []byte, ev Event) error {
 	w.n++
 	if ev.Seq != fromU64(k) || ev.Seq != w.n {
-		return ev, &ChainError{fromU64(k), "序号不连续"}
+		return &ChainError{fromU64(k), "序号不连续"}
 	}
 	if ev.Prev != w.headHash() {
-		return ev, &ChainError{ev.Seq, "与前一条事件的链接不符"}
+		return &ChainError{ev.Seq, "与前一条事件的链接不符"}
 	}
 	if err := ev.verifyStored(v); err != nil {
-		return ev, err
+		return err
 	}
 	w.head = ev.Hash
-	return ev, nil
+	return nil
 }
 
 // verifyStored checks an event's hash against the bytes it was read from.

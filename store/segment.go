@@ -31,11 +31,17 @@ type segmentMeta struct {
 // records it touched, each checked against its own hash, then the month's
 // run, which must continue the chain from Prev.
 func (m segmentMeta) sources() []replaySource {
-	chain := &chainWalker{head: m.Prev}
+	return []replaySource{{bucket: bucketBaseEvents, before: m.Start}, {bucket: bucketEvents, chain: m.chain()}}
+}
+
+// chain is a walker that starts where the segment does: after the event
+// whose hash is Prev.
+func (m segmentMeta) chain() *chainWalker {
+	w := &chainWalker{head: m.Prev}
 	if m.First > 0 {
-		chain.n = m.First - 1
+		w.n = m.First - 1
 	}
-	return []replaySource{{bucket: bucketBaseEvents, before: m.Start}, {bucket: bucketEvents, chain: chain}}
+	return w
 }
 
 func readSegmentMeta(b *bolt.DB) (segmentMeta, bool, error) {
