@@ -11,6 +11,7 @@ import (
 
 	"taizhang/assets"
 	"taizhang/store"
+	"taizhang/store/printout"
 )
 
 // Sheet names of the report, in order.
@@ -143,20 +144,7 @@ type table struct {
 
 func (t table) write(f *excelize.File, st sheetStyles) error {
 	sh := t.name
-	a4, landscape, one, zero := 9, "landscape", 1, 0
-	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &zero}); err != nil {
-		return err
-	}
-	fit := true
-	if err := f.SetSheetProps(sh, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	if err := f.SetHeaderFooter(sh, &excelize.HeaderFooterOptions{
-		OddHeader: "&C" + strings.ReplaceAll(t.title, "&", "&&"), OddFooter: "&C第 &P 页，共 &N 页",
-	}); err != nil {
-		return err
-	}
-	if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sh + "'!$1:$2", Scope: sh}); err != nil {
+	if err := printout.TableSheet(f, sh, t.title, 2); err != nil {
 		return err
 	}
 	last, _ := excelize.ColumnNumberToName(len(t.head))

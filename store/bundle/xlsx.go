@@ -2,12 +2,12 @@ package bundle
 
 import (
 	"io"
-	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"taizhang/store"
+	"taizhang/store/printout"
 )
 
 // summarySheet is the workbook's first sheet.
@@ -80,23 +80,12 @@ func newStyles(f *excelize.File) (styles, error) {
 // the stream writer copies the sheet's settings when it starts.
 func writeSheet(f *excelize.File, r register, st styles, m Manifest, header bool) error {
 	sh := r.name
-	a4, landscape := 9, "landscape"
-	if err := f.SetPageLayout(sh, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape}); err != nil {
-		return err
-	}
-	title := headerText(m.Community + " " + store.ChineseMonthOf(m.Month) + " " + r.name)
-	if err := f.SetHeaderFooter(sh, &excelize.HeaderFooterOptions{
-		OddHeader: "&C" + title,
-		OddFooter: "&C第 &P 页，共 &N 页",
-	}); err != nil {
-		return err
-	}
+	titleRows := 0
 	if header {
-		if err := f.SetDefinedName(&excelize.DefinedName{
-			Name: "_xlnm.Print_Titles", RefersTo: "'" + sh + "'!$1:$1", Scope: sh,
-		}); err != nil {
-			return err
-		}
+		titleRows = 1
+	}
+	if err := printout.TableSheet(f, sh, m.Community+" "+store.ChineseMonthOf(m.Month)+" "+r.name, titleRows); err != nil {
+		return err
 	}
 	sw, err := f.NewStreamWriter(sh)
 	if err != nil {
@@ -141,4 +130,3 @@ func writeSheet(f *excelize.File, r register, st styles, m Manifest, header bool
 }
 
 // headerText escapes & for a page header, where it starts a code.
-func headerText(s string) string { return strings.ReplaceAll(s, "&", "&&") }

@@ -221,3 +221,31 @@ func saveNew(dir, base string, f *excelize.File) (string, error) {
 	}
 	return "", &SaveError{Dir: dir, Err: errors.New("同名文件太多")}
 }
+
+// TableSheet sets a sheet up to print a wide table (the registers of a
+// monthly bundle, the receiving office's report): A4 landscape, one page
+// wide and as many tall as needed, the title centred in the page header,
+// 第 N 页，共 M 页 in the footer, and the top titleRows rows repeated on
+// every page (0: none). A stream writer copies these settings when it
+// starts, so call it first.
+func TableSheet(f *excelize.File, sheet, title string, titleRows int) error {
+	a4, landscape, one, any := 9, "landscape", 1, 0
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &a4, Orientation: &landscape, FitToWidth: &one, FitToHeight: &any}); err != nil {
+		return err
+	}
+	fit := true
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{
+		OddHeader: "&C" + strings.ReplaceAll(title, "&", "&&"), OddFooter: "&C第 &P 页，共 &N 页",
+	}); err != nil {
+		return err
+	}
+	if titleRows == 0 {
+		return nil
+	}
+	return f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: fmt.Sprintf("'%s'!$1:$%d", sheet, titleRows), Scope: sheet,
+	})
+}
