@@ -376,7 +376,16 @@ func lastPersonCert(tx *bolt.Tx, idNumber string, except uint64, match func(Cert
 }
 
 func monthKey(date string, id uint64) []byte {
-	return append([]byte(strings.ReplaceAll(date[:7], "-", "")), u64(id)...)
+	return append([]byte(MonthKey(date)), u64(id)...)
+}
+
+// MonthKey is "YYYYMM" of a stored date or month (2026-11-02, 2026-11), as
+// the buckets keyed by month spell it.
+func MonthKey(date string) string {
+	if len(date) < 7 {
+		return "000000"
+	}
+	return date[:4] + date[5:7]
 }
 
 // applyEvent brings the record buckets up to date with one event. It is the

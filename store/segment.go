@@ -150,7 +150,7 @@ func prevOf(tx *bolt.Tx, seq uint64) string {
 // segmentEvents reads the segment's run of the log (a range read from
 // First) and fixes Last, Head and Late.
 func segmentEvents(tx *bolt.Tx, seg *Segment) ([]storedEvent, error) {
-	key := monthKeyOf(seg.Month)
+	key := MonthKey(seg.Month)
 	again, end := seg.N > 1, seg.Last
 	start := max(seg.First, 1)
 	seg.start = start
@@ -216,8 +216,6 @@ func decodeAll[T any](raw [][]byte) ([]T, error) {
 	}
 	return out, err
 }
-
-func monthKeyOf(month string) string { return month[:4] + month[5:7] }
 
 // buildSegment writes the bundle's ledger.db into a temp file: the events,
 // the earlier events of every record they touch (and of the profile), and

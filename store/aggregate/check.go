@@ -57,8 +57,8 @@ func (db *DB) Check() (CheckReport, error) {
 				return inconsistent("证明 %s 属于不存在的第 %d 号来源", h.serial, src)
 			}
 			sources[src].Certs--
-			want.add(monthKey(h.date), src, h.count(1))
-			if tx.Bucket(bucketCertMonths).Get(certMonthKey(src, monthKey(h.date), c.ID)) == nil {
+			want.add(store.MonthKey(h.date), src, h.count(1))
+			if tx.Bucket(bucketCertMonths).Get(certMonthKey(src, store.MonthKey(h.date), c.ID)) == nil {
 				return inconsistent("证明 %s（第 %d 号来源）不在月份索引中", h.serial, src)
 			}
 			rep.Certificates++
@@ -85,7 +85,7 @@ func (db *DB) Check() (CheckReport, error) {
 				return inconsistent("拒绝出具记录属于不存在的第 %d 号来源", fromU64(k))
 			}
 			sources[fromU64(k)].Refusals--
-			want.add(monthKey(r.Date), fromU64(k), refusalCount(r, 1))
+			want.add(store.MonthKey(r.Date), fromU64(k), refusalCount(r, 1))
 			rep.Refusals++
 			return nil
 		})

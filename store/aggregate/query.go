@@ -240,7 +240,7 @@ func (db *DB) Summary(p Period) (Summary, error) {
 // eachMonth calls fn for every entry of a bucket keyed "YYYYMM" + source
 // id within the period.
 func eachMonth(tx *bolt.Tx, bucket []byte, p Period, fn func(month string, src uint64, v []byte) error) error {
-	from, to := []byte(monthKey(p.From)), []byte(monthKey(p.To))
+	from, to := []byte(store.MonthKey(p.From)), []byte(store.MonthKey(p.To))
 	c := tx.Bucket(bucket).Cursor()
 	for k, v := c.Seek(from); k != nil && len(k) == 14 && bytes.Compare(k[:6], to) <= 0; k, v = c.Next() {
 		if err := fn(string(k[:4])+"-"+string(k[4:6]), fromU64(k[6:]), v); err != nil {

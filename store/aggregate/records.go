@@ -164,9 +164,9 @@ func apply(tx *bolt.Tx, p *plan, in incoming) (Changes, error) {
 		if old := certs.Get(key); old != nil {
 			oh, _, ok := parseHead(old)
 			if ok {
-				d.add(monthKey(oh.date), src, oh.count(-1))
-				if monthKey(oh.date) != monthKey(h.date) {
-					if err := months.Delete(certMonthKey(src, monthKey(oh.date), c.head.ID)); err != nil {
+				d.add(store.MonthKey(oh.date), src, oh.count(-1))
+				if store.MonthKey(oh.date) != store.MonthKey(h.date) {
+					if err := months.Delete(certMonthKey(src, store.MonthKey(oh.date), c.head.ID)); err != nil {
 						return added, err
 					}
 				}
@@ -179,10 +179,10 @@ func apply(tx *bolt.Tx, p *plan, in incoming) (Changes, error) {
 		if err := certs.Put(key, val); err != nil {
 			return added, err
 		}
-		if err := months.Put(certMonthKey(src, monthKey(h.date), c.head.ID), nil); err != nil {
+		if err := months.Put(certMonthKey(src, store.MonthKey(h.date), c.head.ID), nil); err != nil {
 			return added, err
 		}
-		d.add(monthKey(h.date), src, h.count(1))
+		d.add(store.MonthKey(h.date), src, h.count(1))
 		added.CertMonths[c.head.IssueDate[:min(7, len(c.head.IssueDate))]]++
 	}
 	refusals := tx.Bucket(bucketRefusals)
@@ -194,14 +194,14 @@ func apply(tx *bolt.Tx, p *plan, in incoming) (Changes, error) {
 			if err := json.Unmarshal(old, &o); err != nil {
 				return added, err
 			}
-			d.add(monthKey(o.Date), src, refusalCount(o, -1))
+			d.add(store.MonthKey(o.Date), src, refusalCount(o, -1))
 		} else {
 			added.NewRefusals++
 		}
 		if err := refusals.Put(key, r.raw); err != nil {
 			return added, err
 		}
-		d.add(monthKey(r.rec.Date), src, refusalCount(r.rec, 1))
+		d.add(store.MonthKey(r.rec.Date), src, refusalCount(r.rec, 1))
 	}
 	for _, a := range in.admissions {
 		if err := tx.Bucket(bucketAdmissions).Put(recordKey(src, a.rec.ID), a.raw); err != nil {

@@ -100,13 +100,6 @@ func recordKey(src, id uint64) []byte {
 	return k
 }
 
-// monthKey is "YYYYMM" of a date or month (2026-11-02, 2026-11).
-func monthKey(date string) string {
-	if len(date) < 7 {
-		return "000000"
-	}
-	return date[:4] + date[5:7]
-}
 
 // certMonthKey is source id + "YYYYMM" + certificate id.
 func certMonthKey(src uint64, month string, id uint64) []byte {
