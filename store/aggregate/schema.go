@@ -100,7 +100,6 @@ func recordKey(src, id uint64) []byte {
 	return k
 }
 
-
 // certMonthKey is source id + "YYYYMM" + certificate id.
 func certMonthKey(src uint64, month string, id uint64) []byte {
 	k := make([]byte, 0, 22)
