@@ -126,3 +126,7 @@ func (db *DB) Newest() time.Time {
 	})
 	return t
 }
+
+// PreviousMonth is the first day of the month before t's, Beijing time: the
+// month an export or a summary opens on.
+func PreviousMonth(t time.Time) time.Time { return MonthStart(t).AddDate(0, -1, 0) }

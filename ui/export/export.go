@@ -128,7 +128,7 @@ func New(ctx *common.Context, opt Options) *Model {
 	m.path = common.NewInput(ctx.Styles, pathHint)
 	m.path.CharLimit = 260
 	m.bar = progress.New(progress.WithFillCharacters('#', '-'), progress.WithSolidFill("4"), progress.WithWidth(50))
-	m.month = store.MonthStart(ctx.Now()).AddDate(0, -1, 0)
+	m.month = store.PreviousMonth(ctx.Now())
 	m.start = m.month
 	return m
 }

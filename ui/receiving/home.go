@@ -67,7 +67,7 @@ type overview struct {
 
 // lastMonth is the month before now: the one whose bundles come in now.
 func lastMonth(now time.Time) string {
-	return store.MonthStart(now).AddDate(0, -1, 0).Format("2006-01")
+	return store.PreviousMonth(now).Format("2006-01")
 }
 
 // Init reads the windows and last month's totals each time it is shown.

@@ -56,7 +56,7 @@ func NewSummary(ctx *common.Context, db *aggregate.DB) *Summary {
 	m := &Summary{ctx: ctx, db: db, list: listview.New(10), pager: pager.New(10), short: aggregate.ShortTypes(),
 		keys: sumKeys{Open: k.Open, Back: k.Back, PrevMonth: k.PrevMonth, NextMonth: k.NextMonth, ThisMonth: k.ThisMonth,
 			Months: k.Months, Span: k.Span, Select: k.Select, Move: listview.DefaultKeys()}}
-	m.month = store.MonthStart(ctx.Now()).AddDate(0, -1, 0)
+	m.month = store.PreviousMonth(ctx.Now())
 	return m
 }
 
