@@ -378,21 +378,16 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) ledgerKey(km tea.KeyMsg) tea.Cmd {
+	if month, ok := m.ctx.Keys.MonthMove(km, m.month, m.ctx.Now()); ok {
+		m.month = month
+		return m.loadMonth()
+	}
 	k := m.keys
 	switch {
 	case key.Matches(km, k.Back):
 		return common.GoBack
 	case key.Matches(km, k.New):
 		return m.startForm(nil)
-	case key.Matches(km, k.PrevMonth):
-		m.month = m.month.AddDate(0, -1, 0)
-		return m.loadMonth()
-	case key.Matches(km, k.NextMonth):
-		m.month = m.month.AddDate(0, 1, 0)
-		return m.loadMonth()
-	case key.Matches(km, k.ThisMonth):
-		m.month = monthOf(m.ctx.Now())
-		return m.loadMonth()
 	case key.Matches(km, k.Search):
 		m.mode = searching
 		return tea.Batch(m.search.Open(), m.runSearch())

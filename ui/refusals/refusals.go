@@ -187,6 +187,10 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 		m.pager.Update(km)
 		return nil
 	}
+	if month, ok := m.ctx.Keys.MonthMove(km, m.month, m.ctx.Now()); ok {
+		m.month = month
+		return m.loadMonth()
+	}
 	k := m.keys
 	switch {
 	case key.Matches(km, k.Back):
@@ -194,15 +198,6 @@ func (m *Model) handleKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.New):
 		m.startForm("")
 		m.back = ""
-	case key.Matches(km, k.PrevMonth):
-		m.month = m.month.AddDate(0, -1, 0)
-		return m.loadMonth()
-	case key.Matches(km, k.NextMonth):
-		m.month = m.month.AddDate(0, 1, 0)
-		return m.loadMonth()
-	case key.Matches(km, k.ThisMonth):
-		m.month = store.MonthStart(m.ctx.Now())
-		return m.loadMonth()
 	case key.Matches(km, k.Search):
 		m.mode = searching
 		m.runSearch()
