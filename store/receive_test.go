@@ -21,7 +21,7 @@ func writeSegment(t *testing.T, db *DB, op Operator, month string) string {
 	}
 	defer seg.Close()
 	path := filepath.Join(t.TempDir(), "ledger.db")
-	if err := db.WriteSegment(seg, path); err != nil {
+	if err := copySegment(seg, path); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.RecordExport(op, seg, month, "hash-"+month); err != nil {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"sort"
@@ -72,7 +71,7 @@ func ParseMonth(s string) (time.Time, error) {
 // exported before carries the same events again (its next n); otherwise the
 // run from the event after the last export up to the last event dated in
 // the month. It builds the bundle's ledger.db in a temp file, which
-// WriteSegment copies and Close removes.
+// the bundle writer copies (File) and Close removes.
 func (db *DB) SegmentFor(month string) (Segment, error) {
 	t, err := ParseMonth(month)
 	if err != nil {
@@ -220,7 +219,8 @@ func decodeAll[T any](raw [][]byte) ([]T, error) {
 // buildSegment writes the bundle's ledger.db into a temp file: the events,
 // the earlier events of every record they touch (and of the profile), and
 // the records replayed from them; then reads the records back for the
-// people's files. The temp file is not synced: WriteSegment syncs its copy.
+// people's files. The temp file is not synced: the bundle writer syncs its
+// copy on the stick.
 func (db *DB) buildSegment(seg Segment, run []storedEvent) (Segment, error) {
 	base, err := db.baseEvents(seg, run)
 	if err != nil {
@@ -393,28 +393,9 @@ func appendJSON[T any](v []byte, to *[]T) error {
 	return nil
 }
 
-// WriteSegment writes the segment's ledger.db to path. It does not sync:
-// the bundle writer copies it to the stick and syncs that copy, so a sync
-// here would only wait for a local temp file.
-func (db *DB) WriteSegment(s Segment, path string) error {
-	if s.path == "" {
-		return errors.New("导出段尚未生成，请先调用 SegmentFor。")
-	}
-	src, err := os.Open(s.path)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		return err
-	}
-	return dst.Close()
-}
+// File is the segment's ledger.db as SegmentFor built it in the temp
+// folder (until Close), for a writer that copies it.
+func (s Segment) File() string { return s.path }
 
 // Close removes the segment's temp file.
 func (s Segment) Close() error {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -58,7 +59,7 @@ func exportMonth(t *testing.T, db *DB, op Operator, month string) (Segment, Chec
 	}
 	defer seg.Close()
 	path := filepath.Join(t.TempDir(), "ledger.db")
-	if err := db.WriteSegment(seg, path); err != nil {
+	if err := copySegment(seg, path); err != nil {
 		t.Fatal(err)
 	}
 	rep, got, err := CheckSegmentFile(path)
@@ -169,7 +170,7 @@ func TestSegmentFileCatchesEdits(t *testing.T) {
 		},
 	} {
 		path := filepath.Join(t.TempDir(), "ledger.db")
-		if err := db.WriteSegment(seg, path); err != nil {
+		if err := copySegment(seg, path); err != nil {
 			t.Fatal(err)
 		}
 		b, _ := bolt.Open(path, 0o600, nil)
@@ -231,4 +232,13 @@ func TestSignerAndFingerprint(t *testing.T) {
 	if s2, _ := other.Signer(); Fingerprint(s2.Public) == fp {
 		t.Error("two ledgers share a signing key")
 	}
+}
+
+// copySegment writes the segment's ledger.db to path, as the bundle does.
+func copySegment(seg Segment, path string) error {
+	b, err := os.ReadFile(seg.File())
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o600)
 }

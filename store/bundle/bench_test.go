@@ -105,7 +105,7 @@ func BenchmarkWrite(b *testing.B) {
 		b.Fatal(err)
 	}
 	id, _ := age.GenerateX25519Identity()
-	opt := Options{WriteLedger: func(p string) error { return db.WriteSegment(seg, p) }, Signer: s, Now: db.Now, Recipient: id.Recipient().String()}
+	opt := Options{Ledger: seg.File(), Signer: s, Now: db.Now, Recipient: id.Recipient().String()}
 	out := b.TempDir()
 	for b.Loop() {
 		if _, err := Write(nil, out, seg, opt); err != nil {

@@ -7,7 +7,7 @@
 // {county code}_{community}[_{station}]_{YYYY-MM}_{n} (FolderName), holding
 //
 //	ledger.db      the month's chain segment and the records it touched, in
-//	               the ledger's own layout (store.WriteSegment), so it checks
+//	               the ledger's own layout (store.Segment.File), so it checks
 //	               on its own (store.CheckSegmentFile)
 //	台账.xlsx      for people: 汇总, then a sheet per register (证明, 拒绝, 准入)
 //	证明.csv …     a CSV per register, UTF-8 with BOM, formulas neutralised

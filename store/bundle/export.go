@@ -61,7 +61,7 @@ func Export(db *store.DB, op store.Operator, month, outDir string, opt ExportOpt
 		prev = last.ManifestHash
 	}
 	res, err = Write(fsys, outDir, seg, Options{
-		WriteLedger: func(path string) error { return db.WriteSegment(seg, path) },
+		Ledger: seg.File(),
 		// The segment file proves its own chain before it leaves the PC:
 		// an encrypted bundle cannot be read back here.
 		CheckLedger: func(path string) error {

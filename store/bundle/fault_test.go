@@ -153,7 +153,7 @@ func writeOptions(t *testing.T, db *store.DB) Options {
 		t.Fatal(err)
 	}
 	seg := segment(t, db)
-	return Options{WriteLedger: func(p string) error { return db.WriteSegment(seg, p) }, Signer: s, Now: db.Now}
+	return Options{Ledger: seg.File(), Signer: s, Now: db.Now}
 }
 
 // A stick that takes the bytes but keeps others fails the read-back: the

@@ -22,9 +22,9 @@ import (
 
 // Options say how Write makes a bundle.
 type Options struct {
-	// WriteLedger writes the segment's ledger.db at path (a new file in the
-	// PC's temp folder); normally db.WriteSegment.
-	WriteLedger func(path string) error
+	// Ledger is the segment's ledger.db, already built on this PC (normally
+	// Segment.File); Write copies it to the bundle.
+	Ledger string
 	// CheckLedger, if set, checks that file; it runs while the other files
 	// are written, and the folder gets its name only when it passes.
 	CheckLedger func(path string) error
@@ -100,8 +100,8 @@ func Write(fsys FS, dir string, seg store.Segment, opt Options) (res Result, err
 	if fsys == nil {
 		fsys = OS
 	}
-	if opt.WriteLedger == nil || opt.Now == nil || len(opt.Signer.Private) != ed25519.PrivateKeySize {
-		return res, errors.New("bundle.Write: WriteLedger, Now and Signer are required")
+	if opt.Ledger == "" || opt.Now == nil || len(opt.Signer.Private) != ed25519.PrivateKeySize {
+		return res, errors.New("bundle.Write: Ledger, Now and Signer are required")
 	}
 	var rcpt age.Recipient
 	if opt.Recipient != "" {
@@ -152,15 +152,7 @@ func Write(fsys FS, dir string, seg store.Segment, opt Options) (res Result, err
 		}
 	}()
 
-	local, err := os.MkdirTemp("", "taizhang-export-*")
-	if err != nil {
-		return res, fmt.Errorf("无法在本机临时文件夹中生成 ledger.db：%w", err)
-	}
-	defer os.RemoveAll(local)
-	ledger := filepath.Join(local, LedgerFile)
-	if err := opt.WriteLedger(ledger); err != nil {
-		return res, err
-	}
+	ledger := opt.Ledger
 	var checkErr error
 	checked := make(chan struct{})
 	go func() {
@@ -169,7 +161,7 @@ func Write(fsys FS, dir string, seg store.Segment, opt Options) (res Result, err
 			checkErr = opt.CheckLedger(ledger)
 		}
 	}()
-	defer func() { <-checked }() // it reads the file removed next
+	defer func() { <-checked }() // it reads a file the caller removes next
 
 	// A folder of that temporary name is one an earlier export left
 	// incomplete when the stick was pulled: it is ours to replace.
