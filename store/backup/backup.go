@@ -205,10 +205,10 @@ func Take(db *store.DB, k Kind, opt Options) (Result, error) {
 	path := filepath.Join(dir, fileName(db.Path(), now, k))
 	sum, size, err := write(fsys, path, func(w io.Writer) (int64, error) { return db.WriteSnapshot(w) })
 	if err != nil {
-		return Result{}, fmt.Errorf("备份没有写成（%w）。台账本身没有受影响；请检查磁盘空间后重试。", err)
+		return Result{}, fmt.Errorf("没有写成（%w）。台账本身没有受影响；请检查磁盘空间后重试。", err)
 	}
 	res := Result{Info: Info{Path: path, Taken: now, Kind: k, Size: size}}
-	res.Removed, _ = rotate(fsys, dir, db.Path())
+	res.Removed, _ = rotate(fsys, dir, db.Path(), path)
 	if opt.Copy != "" {
 		res.CopyPath, res.CopyErr = copyTo(fsys, opt.Copy, path, sum, db.Path())
 	}
@@ -229,7 +229,10 @@ func TakeDaily(db *store.DB, opt Options) (res Result, taken bool, err error) {
 		}
 	}
 	res, err = Take(db, Daily, opt)
-	return res, err == nil, err
+	if err != nil {
+		return Result{}, false, fmt.Errorf("今天的自动备份%w", err)
+	}
+	return res, true, nil
 }
 
 // WriteFile writes a snapshot of db to path (which must not exist yet) and
@@ -332,17 +335,24 @@ func copyTo(fsys bundle.FS, dir, path, sum, dbPath string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("复制到第二备份位置 %s 失败：%w", dir, err)
 	}
-	rotate(fsys, dir, dbPath)
+	rotate(fsys, dir, dbPath, dest)
 	return dest, nil
 }
 
 // rotate deletes the backups in dir that are neither the newest of one of
 // the last KeepDays days nor the newest of one of the last KeepMonths
-// months.
-func rotate(fsys bundle.FS, dir, dbPath string) ([]string, error) {
+// months; just is the backup just written, which counts as the newest of
+// its day even when another has the same time.
+func rotate(fsys bundle.FS, dir, dbPath, just string) ([]string, error) {
 	list, err := listIn(dir, dbPath)
 	if err != nil {
 		return nil, err
+	}
+	for i, b := range list {
+		if b.Path == just {
+			copy(list[1:i+1], list[:i])
+			list[0] = b
+		}
 	}
 	var removed []string
 	keep := kept(list)
@@ -374,4 +384,19 @@ func kept(list []Info) map[string]bool {
 		}
 	}
 	return keep
+}
+
+// BeforeExport takes the backup that precedes every monthly export, copied
+// to the second location the profile names. An error means no export
+// should start: the message says the ledger is untouched.
+func BeforeExport(db *store.DB) (Result, error) {
+	p, err := db.Profile()
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := Take(db, Export, Options{Copy: p.BackupCopy})
+	if err != nil {
+		return Result{}, fmt.Errorf("导出前的备份%w", err)
+	}
+	return res, nil
 }

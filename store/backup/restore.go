@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"taizhang/store"
@@ -134,4 +135,17 @@ func asideName(dbPath string, now time.Time) string {
 		}
 		name = fmt.Sprintf("%s-%d%s", base, i, filepath.Ext(dbPath))
 	}
+}
+
+// RestoreCommand is the command line that restores backup over dbPath, as
+// the messages about backups print it.
+func RestoreCommand(backupPath, dbPath string) string {
+	return "taizhang restore " + quote(backupPath) + " --db " + quote(dbPath)
+}
+
+func quote(s string) string {
+	if strings.ContainsAny(s, " \t\"'&()") {
+		return `"` + s + `"`
+	}
+	return s
 }
