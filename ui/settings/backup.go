@@ -39,7 +39,7 @@ func (m *Model) backupLines(line func(string)) {
 	s := m.ctx.Styles
 	line(s.Title.Render("备份") + s.Dim.Render("（按 u 设置第二备份位置）"))
 	line("  自动备份到：" + common.InDataFolder(m.path, backup.Dir(m.path)) +
-		s.Dim.Render(fmt.Sprintf("（每天首次启动和每次导出前；保留最近 %d 天、%d 个月）", backup.KeepDays, backup.KeepMonths)))
+		s.Dim.Render(fmt.Sprintf("（每天启动时、每次导出前；留 %d 天和 %d 个月）", backup.KeepDays, backup.KeepMonths)))
 	b := m.backups
 	newest := "还没有备份"
 	switch {
