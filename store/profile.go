@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -29,6 +30,10 @@ type Profile struct {
 	// SigningKey is the base64 ed25519 public key the office signs its
 	// bundles with (set by the ledger, not typed).
 	SigningKey string `json:"signing_key,omitempty"`
+	// RetentionYears: 设置 lists the certificates and refusals older than
+	// this many years for review (DefaultRetentionYears when 0). Nothing
+	// is deleted.
+	RetentionYears int `json:"retention_years,omitempty"`
 }
 
 // MaxStation is the highest window number.
@@ -79,6 +84,9 @@ func (p *Profile) Validate() error {
 	}
 	if strings.ContainsAny(p.SerialPrefix, " \t") {
 		return &FieldError{"证明编号前缀", "不能含有空格。"}
+	}
+	if p.RetentionYears < 0 || p.RetentionYears > MaxRetentionYears {
+		return &FieldError{"复核年限", fmt.Sprintf("请填 1 到 %d 之间的年数。", MaxRetentionYears)}
 	}
 	p.Station = p.StationNo()
 	if p.Station > MaxStation {
