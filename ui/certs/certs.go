@@ -86,8 +86,8 @@ type Model struct {
 	pager     pager.Model       // its place in the detail
 	history   []store.Event
 	linked    string
-	reveal    bool // the whole ID number shows (after its event was saved)
-	revealing bool // that event is being saved: h waits
+	reveal    bool   // the whole ID number shows (after its event was saved)
+	revealing bool   // that event is being saved: h waits
 	lastPrint string // path of the newest printout
 	printing  bool   // a printout is being written: p waits
 	voidBusy  bool   // the void is being saved: keys wait

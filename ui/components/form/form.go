@@ -62,10 +62,10 @@ type Field struct {
 
 	concealed bool
 	input     textinput.Model
-	area   textarea.Model
-	choice int           // selected option, -1 for none
-	index  *search.Index // of the option labels, built on the first query (Match nil)
-	err    string
+	area      textarea.Model
+	choice    int           // selected option, -1 for none
+	index     *search.Index // of the option labels, built on the first query (Match nil)
+	err       string
 }
 
 // Keys of the form, from the one key table.
