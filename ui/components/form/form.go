@@ -60,12 +60,13 @@ type Field struct {
 	// key there starts the field afresh. Left alone, the value is kept.
 	Conceal func(string) string
 
-	concealed bool
-	input     textinput.Model
-	area      textarea.Model
-	choice    int           // selected option, -1 for none
-	index     *search.Index // of the option labels, built on the first query (Match nil)
-	err       string
+	input  textinput.Model
+	area   textarea.Model
+	choice int           // selected option, -1 for none
+	index  *search.Index // of the option labels, built on the first query (Match nil)
+	err    string
+
+	concealed bool // the preset value still shows as Conceal has it
 }
 
 // Keys of the form, from the one key table.
