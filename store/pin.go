@@ -167,9 +167,9 @@ func (db *DB) SetPIN(by Operator, id uint64, current, pin string) error {
 	var old []byte
 	var has bool
 	var rec pinRecord
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		o, err := getOperator(tx, id)
-		if err != nil {
+	var o Operator
+	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
+		if o, err = getOperator(tx, id); err != nil {
 			return err
 		}
 		if o.Retired {
@@ -182,7 +182,7 @@ func (db *DB) SetPIN(by Operator, id uint64, current, pin string) error {
 		return err
 	}
 	if has && !rec.matches(current) {
-		return &FieldError{"当前 PIN", "不对。忘记了 PIN，请看“设置”中 PIN 一栏的说明。"}
+		return &FieldError{"当前 PIN", "不对。忘记了 PIN，请在这台电脑上运行 taizhang operator --reset-pin " + o.Name + " 清除，再重新设置。"}
 	}
 	data := pinData{}
 	var raw []byte

@@ -107,6 +107,7 @@ func (m *Model) pinLines(line func(string)) {
 	s := m.ctx.Styles
 	name := m.ctx.Operator.Name
 	line(s.Title.Render("设置 PIN") + s.Dim.Render("（当前经办人："+name+"）"))
+	line("")
 	labels := []string{"新 PIN：", "再输一次："}
 	if len(m.pinIn) == 3 {
 		labels = append([]string{"当前 PIN："}, labels...)
@@ -118,6 +119,13 @@ func (m *Model) pinLines(line func(string)) {
 		}
 		line(mark + st.Render(common.Pad(labels[i], 12)) + "[" + in.View() + "]")
 	}
+	if m.busy {
+		line(s.Dim.Render(common.SavingText))
+	}
+	if m.err != "" {
+		line(s.Error.Render(m.err))
+	}
+	line("")
 	notes := []string{"4 到 8 位数字。设置后，启动台账、按 Ctrl+L 锁屏或 10 分钟无操作后，都要输入 PIN 才能继续。"}
 	if len(m.pinIn) == 3 {
 		notes = append(notes, "要取消 PIN：填当前 PIN，新 PIN 两栏都空着，按 Enter。")
@@ -127,11 +135,5 @@ func (m *Model) pinLines(line func(string)) {
 		for _, l := range common.Wrap(n, m.width-4) {
 			line("  " + s.Dim.Render(l))
 		}
-	}
-	if m.busy {
-		line(s.Dim.Render(common.SavingText))
-	}
-	if m.err != "" {
-		line(s.Error.Render(m.err))
 	}
 }

@@ -323,11 +323,11 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 	o, err := msg.o, msg.err
 	var fe *store.FieldError
 	switch {
-	case errors.As(err, &fe):
-		m.err = fe.Msg
-		return nil
 	case err != nil && (msg.change == keySet || msg.change == pinSet || msg.change == yearsSet):
 		m.err = err.Error()
+		return nil
+	case errors.As(err, &fe):
+		m.err = fe.Msg
 		return nil
 	case err != nil && msg.change == retired:
 		m.err = err.Error()
@@ -397,6 +397,10 @@ func (m *Model) View() string {
 	s := m.ctx.Styles
 	var b strings.Builder
 	line := func(str string) { b.WriteString(common.Truncate(common.Display(str), m.width) + "\n") }
+	if m.edit == pinEntry {
+		m.pinLines(line)
+		return b.String()
+	}
 	if m.picker {
 		line(s.Title.Render("请选择坐在窗口的经办人（本次开具的证明、登记都记在其名下）："))
 	} else {
@@ -410,12 +414,8 @@ func (m *Model) View() string {
 		m.exportLines(line)
 		m.privacyLine(line)
 		line("")
-		switch m.edit {
-		case receiver:
+		if m.edit == receiver {
 			m.receiverLines(line)
-			return b.String()
-		case pinEntry:
-			m.pinLines(line)
 			return b.String()
 		}
 		line(s.Title.Render("经办人") + s.Dim.Render("（停用的经办人保留在记录中，不能删除）"))
