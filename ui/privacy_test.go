@@ -286,16 +286,7 @@ func TestSetPINInSettings(t *testing.T) {
 // changed), masked, and changing the years is a profile change.
 func TestReviewOldRecords(t *testing.T) {
 	clk := &movableClock{now: time.Date(2014, 5, 6, 9, 0, 0, 0, store.Beijing)}
-	db, err := store.Open(filepath.Join(t.TempDir(), "old.db"), store.Options{Now: clk.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p := store.Profile{Community: "英雄南路社区", Street: "英雄南路街道办事处", CountyCode: "140403"}
-	_, op, err := db.Setup(p, "王丽", false)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, op := clockedLedger(t, clk)
 	cat := newApp(t, db).ctx.Catalog
 	in := store.CertInput{TypeNo: 3, Name: "张老", IDNumber: validID("14040319500101123"), Address: "潞州区英雄南路12号", Purpose: "办理低保", Copies: 1}
 	if _, err := db.IssueCertificate(op, in, cat, store.IssueOptions{}); err != nil {
