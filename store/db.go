@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -64,12 +65,29 @@ func Open(path string, opt Options) (*DB, error) {
 	case err != nil:
 		return nil, fmt.Errorf("无法打开数据文件 %s：%w", path, err)
 	}
+	if !opt.ReadOnly {
+		ownerOnly(path)
+	}
 	db := &DB{bolt: bdb, path: path, now: opt.Now}
 	if err := db.migrate(opt.ReadOnly && !fresh); err != nil {
 		bdb.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// ownerOnly narrows a data file that others could read (copied in, or
+// made by an older version under a loose umask) to 0600, as a new one is
+// made. Not on Windows, where the file lives in the user's profile
+// (%AppData%) and modes mean nothing; a failure (a file of another user)
+// is left alone, the file still opens.
+func ownerOnly(path string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+		_ = os.Chmod(path, 0o600)
+	}
 }
 
 // boltMagic is bbolt's meta-page magic number, stored little-endian at byte
