@@ -255,6 +255,9 @@ func (db *DB) SubmitAdmission(op Operator, id uint64) (Admission, error) {
 		if err := ValidateAdmission(a); err != nil {
 			return admissionStatusData{}, err
 		}
+		if err := notFuture(FieldAdmAppliedOn, a.AppliedOn, now); err != nil {
+			return admissionStatusData{}, err
+		}
 		return admissionStatusData{To: AdmSubmitted}, nil
 	})
 }

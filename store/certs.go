@@ -71,20 +71,13 @@ const (
 	FieldCopies    = "份数"
 )
 
-// CheckName validates a resident's name: rare characters (also outside the
-// BMP) and the middle dot of transcribed names are kept; control and
-// invisible characters are refused.
+// CheckName validates a resident's name (see text.go): 1–30 characters in
+// NFC; rare characters (also outside the BMP) and the middle dot of
+// transcribed names are kept; invisible characters, digits, signs and emoji
+// are refused.
 func CheckName(s string) (string, error) {
 	s = CleanText(s)
-	if err := checkText(FieldName, s, 1, 30, true); err != nil {
-		return s, err
-	}
-	for _, r := range s {
-		if r < 0x80 && !(r == ' ' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '.' || r == '-') {
-			return s, &FieldError{FieldName, fmt.Sprintf("不能含有“%c”。", r)}
-		}
-	}
-	return s, nil
+	return s, checkName(FieldName, s, 30, false)
 }
 
 // Validate checks the input and returns the certificate it makes (without
@@ -351,7 +344,8 @@ func findDuplicate(tx *bolt.Tx, c Certificate, now time.Time, except uint64) (Ce
 // and once a new name was confirmed, the next certificate under it is quiet.
 func findOtherName(tx *bolt.Tx, c Certificate, except uint64) (Certificate, bool) {
 	last, ok := lastPersonCert(tx, c.IDNumber, except, func(Certificate) bool { return true })
-	return last, ok && last.Name != c.Name
+	// A name saved before names were kept in NFC may be decomposed.
+	return last, ok && CleanText(last.Name) != c.Name
 }
 
 // lastPersonCert is the newest valid certificate for the ID number, other

@@ -54,7 +54,7 @@ func getOperator(tx *bolt.Tx, id uint64) (Operator, error) {
 
 func validOperatorName(name string) (string, error) {
 	name = CleanText(name)
-	return name, checkText("经办人姓名", name, 1, 20, true)
+	return name, checkName("经办人姓名", name, 20, true)
 }
 
 // AddOperator adds an operator; names must be unique among active operators.
@@ -131,7 +131,7 @@ func uniqueOperator(bk *bolt.Bucket, self uint64, name string) error {
 		if json.Unmarshal(v, &o) != nil || o.ID == self || o.Retired {
 			return nil
 		}
-		if o.Name == name {
+		if CleanText(o.Name) == name {
 			return &FieldError{"经办人姓名", "已有同名经办人“" + name + "”，请加以区分（例如 张敏2）。"}
 		}
 		return nil
