@@ -162,7 +162,7 @@ func checkText(field, s string, min, max int, required bool) error {
 		return &FieldError{field, msg}
 	}
 	if n < min {
-		return &FieldError{field, "太短，请填写完整（至少 "+strconv.Itoa(min)+" 个字）。"}
+		return &FieldError{field, "太短，请填写完整（至少 " + strconv.Itoa(min) + " 个字）。"}
 	}
 	if n > max {
 		return &FieldError{field, TooLong(n, max)}
