@@ -224,7 +224,7 @@ func (db *DB) transition(op Operator, id uint64, decide func(a Admission, now ti
 	}
 	now := db.now()
 	var out Admission
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		a, err := getAdmission(tx, id)
 		if err != nil {
 			return err

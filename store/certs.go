@@ -162,7 +162,7 @@ func (db *DB) CorrectCertificate(op Operator, old uint64, in CertInput, cat *ass
 }
 
 func (db *DB) issue(op Operator, in CertInput, cat *assets.Catalog, opt IssueOptions, replaces uint64) (c Certificate, err error) {
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		c, err = db.issueTx(tx, op, in, cat, opt, replaces)
 		return err
 	})
@@ -251,7 +251,7 @@ func SerialText(year, station, no int) string {
 // VoidCertificate marks a certificate 作废 with a reason. It stays listed.
 func (db *DB) VoidCertificate(op Operator, id uint64, reason string) (Certificate, error) {
 	var c Certificate
-	err := db.bolt.Update(func(tx *bolt.Tx) (err error) {
+	err := db.update(func(tx *bolt.Tx) (err error) {
 		c, err = db.voidTx(tx, op, id, reason)
 		return err
 	})
@@ -279,7 +279,7 @@ func (db *DB) voidTx(tx *bolt.Tx, op Operator, id uint64, reason string) (Certif
 // RecordPrint counts a printout (first print or reprint) of copies copies.
 func (db *DB) RecordPrint(op Operator, id uint64, copies int) (Certificate, error) {
 	var c Certificate
-	err := db.bolt.Update(func(tx *bolt.Tx) (err error) {
+	err := db.update(func(tx *bolt.Tx) (err error) {
 		c, err = db.printTx(tx, op, id, copies)
 		return err
 	})

@@ -61,7 +61,7 @@ func validOperatorName(name string) (string, error) {
 // by is the operator at the desk who makes the change (zero at first run).
 func (db *DB) AddOperator(by Operator, name string) (Operator, error) {
 	var o Operator
-	err := db.bolt.Update(func(tx *bolt.Tx) (err error) {
+	err := db.update(func(tx *bolt.Tx) (err error) {
 		o, err = db.addOperatorTx(tx, by, name)
 		return err
 	})
@@ -111,7 +111,7 @@ func (db *DB) SetOperatorRetired(by Operator, id uint64, retired bool) (Operator
 
 func (db *DB) updateOperator(by Operator, id uint64, change func(*bolt.Bucket, *Operator) error) (Operator, error) {
 	var o Operator
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		var err error
 		if o, err = getOperator(tx, id); err != nil {
 			return err
@@ -155,7 +155,7 @@ func (db *DB) SetLastOperator(id uint64) error {
 	if db.LastOperator() == id {
 		return nil
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(keyLastOperator, u64(id))
 	})
 }

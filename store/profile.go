@@ -203,7 +203,7 @@ func (db *DB) SaveProfile(op Operator, p Profile, overwrite bool) (Profile, erro
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		return db.saveProfileTx(tx, op, p, overwrite)
 	})
 	return p, err

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"taizhang/store"
 )
 
 // The one XLSX page writer behind every printout (certificates, approval
@@ -144,8 +146,12 @@ func lineCount(s string, width float64) int {
 }
 
 // put writes s into the block c1:r1..c2:r2, merged when it is more than one
-// cell, and styles every cell of it.
+// cell, and styles every cell of it; text a spreadsheet would take for a
+// formula gets the inert variant of the style.
 func (w *sheetWriter) put(c1, r1, c2, r2 int, s string, style int) {
+	if store.FormulaLike(s) {
+		style = w.inert(style)
+	}
 	a, b := cell(c1, r1), cell(c2, r2)
 	if a != b {
 		w.set(func() error { return w.f.MergeCell(w.sheet, a, b) })
@@ -154,6 +160,23 @@ func (w *sheetWriter) put(c1, r1, c2, r2 int, s string, style int) {
 	if s != "" {
 		w.set(func() error { return w.f.SetCellStr(w.sheet, a, s) })
 	}
+}
+
+// inertKey keys the inert variant of a style in sheetWriter.styles.
+type inertKey struct{ base int }
+
+func (w *sheetWriter) inert(style int) int {
+	k := inertKey{style}
+	if id, ok := w.styles[k]; ok {
+		return id
+	}
+	id, err := InertStyle(w.f, style)
+	if err != nil {
+		w.set(func() error { return err })
+		return style
+	}
+	w.styles[k] = id
+	return id
 }
 
 func (w *sheetWriter) height(row int, h float64) {

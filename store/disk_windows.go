@@ -1,11 +1,11 @@
-package bundle
+package store
 
 import (
 	"errors"
 	"syscall"
 )
 
-// Windows error numbers (winerror.h) a USB stick gives.
+// Windows error numbers (winerror.h) a disk or USB stick gives.
 const (
 	errHandleDiskFull   = syscall.Errno(39)
 	errDiskFull         = syscall.Errno(112)
@@ -18,20 +18,20 @@ const (
 	errDeviceNotConnect = syscall.Errno(1167)
 )
 
-func failKindOS(err error) int {
+func diskFaultOS(err error) DiskFault {
 	var no syscall.Errno
 	if !errors.As(err, &no) {
-		return failOther
+		return DiskOther
 	}
 	switch no {
 	case errHandleDiskFull, errDiskFull:
-		return failFull
+		return DiskFull
 	case errWriteProtect:
-		return failReadOnly
+		return DiskReadOnly
 	case errNotReady, errGenFailure, errDeviceRemoved, errNoSuchDevice, errDeviceNotConnect, syscall.ERROR_PATH_NOT_FOUND:
-		return failGone
+		return DiskGone
 	case errFilenameTooLong:
-		return failNameTooLong
+		return DiskNameTooLong
 	}
-	return failOther
+	return DiskOther
 }

@@ -1,0 +1,5 @@
+//go:build !windows
+
+package store
+
+func diskFaultOS(error) DiskFault { return DiskOther }
