@@ -42,6 +42,7 @@ const (
 
 // failKind sorts an error from the disk.
 func failKind(err error) store.DiskFault { return store.DiskFaultOf(err) }
+
 // cause says in words what went wrong.
 func cause(err error) string {
 	switch failKind(err) {
@@ -75,4 +76,3 @@ func advice(err error) string {
 	}
 	return "请检查U盘或目标文件夹后重新导出；如仍不成功，请换一个U盘。"
 }
-
