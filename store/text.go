@@ -34,8 +34,12 @@ func textProblem(s string) string {
 		if !Invisible(r) {
 			continue
 		}
-		if r == utf8.RuneError {
+		switch {
+		case r == utf8.RuneError:
 			return "含有无法识别的字符（可能是从别的文件复制来的乱码），请清空这一栏，重新用键盘输入。"
+		case unicode.Is(unicode.Co, r):
+			return fmt.Sprintf("%s有一个电脑自造的字（私用区字符 U+%04X），别的电脑和打印件上显示不出来。请改用输入法中的标准汉字（生僻字可用输入法的生僻字功能查找）。",
+				where(s[:i]), r)
 		}
 		kind, also := invisibleKind(r)
 		return fmt.Sprintf("%s有一个看不见的%s（U+%04X）%s。请清空这一栏，重新用键盘输入（不要从网页或微信复制粘贴）。",
@@ -51,8 +55,6 @@ func invisibleKind(r rune) (kind, also string) {
 		return "文字方向控制符", "，它会让文字倒着或错位显示"
 	case r >= 0x200B && r <= 0x200D || r == 0x2060 || r == 0xFEFF || r == 0x180E:
 		return "零宽字符", ""
-	case unicode.Is(unicode.Co, r):
-		return "自造字（私用区字符）", "，别的电脑和打印件上显示不出来"
 	case unicode.IsControl(r):
 		return "控制字符", ""
 	}
