@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"syscall"
 
 	bolt "go.etcd.io/bbolt"
@@ -22,24 +23,52 @@ const (
 	DiskNameTooLong // a path too long for the disk
 )
 
-// DiskFaultOf sorts err; the Windows error numbers are matched in
-// diskFaultOS.
+// diskErrnos are the error numbers of each kind; the Windows ones are
+// added in disk_windows.go.
+var diskErrnos = map[DiskFault][]syscall.Errno{
+	DiskFull:        {syscall.ENOSPC, syscall.EDQUOT, syscall.EFBIG},
+	DiskReadOnly:    {syscall.EROFS, syscall.EACCES, syscall.EPERM},
+	DiskGone:        {syscall.EIO, syscall.ENODEV, syscall.ENXIO, syscall.ENOENT},
+	DiskNameTooLong: {syscall.ENAMETOOLONG},
+}
+
+// diskKinds is the order DiskFaultOf tries the kinds in.
+var diskKinds = []DiskFault{DiskFull, DiskReadOnly, DiskGone, DiskNameTooLong}
+
+// DiskFaultOf sorts err. bbolt passes some failures on as text only ("file
+// resize error: …: file too large" when the file cannot grow, "file sync
+// error: …"), so an error that wraps no error number is also matched by
+// the number's text, which is in it.
 func DiskFaultOf(err error) DiskFault {
-	switch {
-	case err == nil:
+	if err == nil {
 		return DiskOther
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG),
-		errors.Is(err, berrors.ErrMaxSizeReached):
-		return DiskFull
-	case errors.Is(err, syscall.EROFS), errors.Is(err, fs.ErrPermission):
-		return DiskReadOnly
-	case errors.Is(err, syscall.EIO), errors.Is(err, syscall.ENODEV), errors.Is(err, syscall.ENXIO),
-		errors.Is(err, syscall.ENOENT):
-		return DiskGone
-	case errors.Is(err, syscall.ENAMETOOLONG):
-		return DiskNameTooLong
 	}
-	return diskFaultOS(err)
+	if errors.Is(err, berrors.ErrMaxSizeReached) {
+		return DiskFull
+	}
+	if errors.Is(err, fs.ErrPermission) {
+		return DiskReadOnly
+	}
+	for _, k := range diskKinds {
+		for _, no := range diskErrnos[k] {
+			if errors.Is(err, no) {
+				return k
+			}
+		}
+	}
+	var no syscall.Errno
+	if errors.As(err, &no) {
+		return DiskOther
+	}
+	msg := err.Error()
+	for _, k := range diskKinds {
+		for _, no := range diskErrnos[k] {
+			if strings.Contains(msg, no.Error()) {
+				return k
+			}
+		}
+	}
+	return DiskOther
 }
 
 // DiskError: the ledger's file could not be opened for writing, or a save
@@ -65,7 +94,7 @@ func (e *DiskError) Error() string {
 	case f == DiskReadOnly && e.Saving:
 		return fmt.Sprintf("数据文件 %s 现在不能写入（磁盘变成只读或没有权限），%s请关闭本程序，检查磁盘或请管理员处理后再打开。", e.Path, kept)
 	case f == DiskReadOnly:
-		return fmt.Sprintf("数据文件 %s（或它所在的文件夹 %s）是只读的或没有写入权限，台账要写入才能使用。请在文件属性中取消“只读”，或把文件复制到可以写入的文件夹后用 --db 指定它；如在U盘上，请检查写保护开关。", e.Path, dir)
+		return fmt.Sprintf("数据文件 %s（或它所在的文件夹 %s）是只读的或没有写入权限，本程序要写入它才能使用。请在文件属性中取消“只读”，或把文件复制到可以写入的文件夹后用 --db 指定它；如在U盘上，请检查写保护开关。", e.Path, dir)
 	case e.Saving:
 		return fmt.Sprintf("写入数据文件 %s 时磁盘出错（%s），%s请关闭本程序，检查磁盘（或U盘是否插好）后再打开。", e.Path, errText(e.Err), kept)
 	}
@@ -84,9 +113,10 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// diskError wraps a disk failure of a save in a DiskError; every other
-// error (a field error, a warning, nil) is returned as it is.
-func (db *DB) diskError(err error) error {
+// SaveError wraps a disk failure of a save to the file at path in a
+// DiskError; every other error (a field error, a warning, nil) is returned
+// as it is.
+func SaveError(path string, err error) error {
 	if DiskFaultOf(err) == DiskOther {
 		return err
 	}
@@ -94,11 +124,11 @@ func (db *DB) diskError(err error) error {
 	if errors.As(err, &de) {
 		return err
 	}
-	return &DiskError{Path: db.path, Saving: true, Err: err}
+	return &DiskError{Path: path, Saving: true, Err: err}
 }
 
 // update runs fn in a write transaction; a failure to write to the disk
 // comes back as a DiskError.
 func (db *DB) update(fn func(*bolt.Tx) error) error {
-	return db.diskError(db.bolt.Update(fn))
+	return SaveError(db.path, db.bolt.Update(fn))
 }

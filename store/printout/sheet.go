@@ -208,6 +208,13 @@ type SaveError struct {
 }
 
 func (e *SaveError) Error() string {
+	const kept = "台账中的记录不受影响。"
+	switch store.DiskFaultOf(e.Err) {
+	case store.DiskFull:
+		return "磁盘已满，无法在“" + e.Dir + "”中保存打印文件。请清理磁盘（删除不需要的文件、清空回收站）后再打印；" + kept
+	case store.DiskReadOnly:
+		return "文件夹“" + e.Dir + "”是只读的或没有写入权限，无法保存打印文件。请管理员给这个文件夹写入权限后再打印；" + kept
+	}
 	return "无法在“" + e.Dir + "”中保存打印文件：" + e.Err.Error() + "。请检查该文件夹是否可写、磁盘是否已满。"
 }
 

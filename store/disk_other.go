@@ -1,5 +1,0 @@
-//go:build !windows
-
-package store
-
-func diskFaultOS(error) DiskFault { return DiskOther }
