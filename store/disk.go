@@ -43,6 +43,9 @@ func DiskFaultOf(err error) DiskFault {
 	if err == nil {
 		return DiskOther
 	}
+	if de := (*DiskError)(nil); errors.As(err, &de) {
+		err = de.Err
+	}
 	if errors.Is(err, berrors.ErrMaxSizeReached) {
 		return DiskFull
 	}
