@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 )
 
 // Rules for what a worker may type, shared by every form (certificates,
@@ -28,24 +30,42 @@ import (
 const nameDots = "·・•‧･.- "
 
 // textProblem is the message for the first character of s that no field
-// may hold, "" when there is none.
+// may hold, "" when there is none. An emoji is one picture however many
+// characters make it: the zero-width joiner inside 👨‍👩‍👧 is not reported.
 func textProblem(s string) string {
-	for i, r := range s {
-		if !Invisible(r) {
-			continue
+	state, pos := -1, 0
+	for rest := s; rest != ""; {
+		var cl string
+		cl, rest, _, state = uniseg.FirstGraphemeClusterInString(rest, state)
+		pic, _ := utf8.DecodeRuneInString(cl)
+		for j, r := range cl {
+			if emoji(pic) && (r == 0x200D || r >= 0xE0020 && r <= 0xE007F) {
+				continue // the joiner and the tags (🏴 flags) of an emoji
+			}
+			if msg := charProblem(s[:pos+j], r); msg != "" {
+				return msg
+			}
 		}
-		switch {
-		case r == utf8.RuneError:
-			return "含有无法识别的字符（可能是从别的文件复制来的乱码），请清空这一栏，重新用键盘输入。"
-		case unicode.Is(unicode.Co, r):
-			return fmt.Sprintf("%s有一个电脑自造的字（私用区字符 U+%04X），别的电脑和打印件上显示不出来。请改用输入法中的标准汉字（生僻字可用输入法的生僻字功能查找）。",
-				where(s[:i]), r)
-		}
-		kind, also := invisibleKind(r)
-		return fmt.Sprintf("%s有一个看不见的%s（U+%04X）%s。请清空这一栏，重新用键盘输入（不要从网页或微信复制粘贴）。",
-			where(s[:i]), kind, r, also)
+		pos += len(cl)
 	}
 	return ""
+}
+
+// charProblem is the message for r, which follows before, if no field may
+// hold it.
+func charProblem(before string, r rune) string {
+	switch {
+	case !Invisible(r):
+		return ""
+	case r == utf8.RuneError:
+		return "含有无法识别的字符（可能是从别的文件复制来的乱码），请清空这一栏，重新用键盘输入。"
+	case unicode.Is(unicode.Co, r):
+		return fmt.Sprintf("%s有一个电脑自造的字（私用区字符 U+%04X），别的电脑和打印件上显示不出来。请改用输入法中的标准汉字（生僻字可用输入法的生僻字功能查找）。",
+			where(before), r)
+	}
+	kind, also := invisibleKind(r)
+	return fmt.Sprintf("%s有一个看不见的%s（U+%04X）%s。请清空这一栏，重新用键盘输入（不要从网页或微信复制粘贴）。",
+		where(before), kind, r, also)
 }
 
 // invisibleKind names an invisible character for a worker, and what it does.
@@ -84,7 +104,7 @@ func where(before string) string {
 // free of invisible characters) that a name may not hold; digits are
 // allowed in an operator's name (张敏2), not in a resident's.
 func nameProblem(s string, digits bool) string {
-	for _, r := range s {
+	for i, r := range s {
 		switch {
 		case unicode.IsLetter(r), unicode.IsMark(r), strings.ContainsRune(nameDots, r):
 		case r >= 0x20000 && r <= 0x3FFFF:
@@ -94,7 +114,9 @@ func nameProblem(s string, digits bool) string {
 				return fmt.Sprintf("不能含有数字“%c”，请只填写姓名。", r)
 			}
 		case emoji(r):
-			return fmt.Sprintf("不能含有表情符号“%c”，请只填写姓名的文字。", r)
+			// Shown whole: a flag is two characters, a family several.
+			pic, _, _, _ := uniseg.FirstGraphemeClusterInString(s[i:], -1)
+			return fmt.Sprintf("不能含有表情符号“%s”，请只填写姓名的文字。", pic)
 		default:
 			return fmt.Sprintf("不能含有“%c”；姓名只能是文字（少数民族或外国人姓名中间可用“·”隔开）。", r)
 		}

@@ -24,6 +24,7 @@ import (
 	"taizhang/store"
 	"taizhang/store/aggregate"
 	"taizhang/store/bundle"
+	"taizhang/store/creditcode"
 	"taizhang/store/fold"
 	"taizhang/store/printout"
 	"taizhang/ui/common"
@@ -90,6 +91,16 @@ const (
 	nfdJose = "Jose\u0301" // e and a combining acute accent
 )
 
+// creditCheck is the check character that completes first17.
+func creditCheck(first17 string) string {
+	for _, c := range "0123456789ABCDEFGHJKLMNPQRTUWXY" {
+		if creditcode.Check(first17+string(c)) == nil {
+			return string(c)
+		}
+	}
+	return "?"
+}
+
 func certIn(name, id string) store.CertInput {
 	return store.CertInput{TypeNo: 1, Name: name, IDNumber: id, Address: certForm[3], Purpose: certForm[4],
 		Recipient: certForm[5], Verified: certForm[6], Copies: 1}
@@ -120,7 +131,9 @@ var badCases = []badCase{
 	{name: "姓名含表情符号", where: "证明·姓名", input: "李四😀",
 		want: "姓名：不能含有表情符号“😀”，请只填写姓名的文字。", run: issueWith(1), ui: &badUI{field: 1, fix: 1}},
 	{name: "姓名含国旗表情", where: "证明·姓名", input: "李四🇨🇳",
-		want: "姓名：不能含有表情符号“🇨”，请只填写姓名的文字。", run: issueWith(1)},
+		want: "姓名：不能含有表情符号“🇨🇳”，请只填写姓名的文字。", run: issueWith(1)},
+	{name: "姓名含组合表情", where: "证明·姓名", input: "李四👨‍👩‍👧",
+		want: "姓名：不能含有表情符号“👨‍👩‍👧”，请只填写姓名的文字。", run: issueWith(1)},
 	{name: "姓名含数字", where: "证明·姓名", input: "李四2",
 		want: "姓名：不能含有数字“2”，请只填写姓名。", run: issueWith(1)},
 	{name: "姓名含符号", where: "证明·姓名", input: "李四（小名）",
@@ -183,6 +196,8 @@ var badCases = []badCase{
 	{name: "住址末尾有零宽空格", where: "证明·住址", input: "潞州区英雄南路12号​",
 		want: "住址：“…雄南路12号”之后有一个看不见的零宽字符（U+200B）。请清空这一栏，重新用键盘输入（不要从网页或微信复制粘贴）。",
 		run:  issueWith(3), ui: &badUI{field: 3, fix: 1}},
+	{name: "住址中表情后藏零宽不连字", where: "证明·住址", input: "幸福里😀‌小区",
+		want: "住址：“幸福里😀”之后有一个看不见的零宽字符（U+200C）。请清空这一栏，重新用键盘输入（不要从网页或微信复制粘贴）。", run: issueWith(3)},
 	{name: "用途含文字方向控制符", where: "证明·用途", input: "办理\u202e学入",
 		want: "用途：“办理”之后有一个看不见的文字方向控制符（U+202E），它会让文字倒着或错位显示。请清空这一栏，重新用键盘输入（不要从网页或微信复制粘贴）。", run: issueWith(4)},
 	{name: "核实情况太长", where: "证明·核实情况", input: strings.Repeat("查", 201),
@@ -227,6 +242,23 @@ var badCases = []badCase{
 	{name: "身份证号校验位错", where: "证明·身份证号", input: "140403198502022349",
 		want: "身份证号：校验位应为 " + validID("14040319850202234")[17:] + "（现为 9），号码中可能有录错的位，请逐位核对",
 		run:  issueWith(2), ui: &badUI{field: 2, fix: 1, retype: validID("14040319850202234")[17:]}},
+	{name: "统一社会信用代码校验码错", where: "准入·统一社会信用代码", input: "111404030123456780",
+		want: "统一社会信用代码：校验码应为 " + creditCheck("11140403012345678") + "（现为 0），代码中可能有录错的位，请逐位核对。不知道代码可以不填。",
+		run: func(t *testing.T, e *badEnv, input string) error {
+			_, err := e.db.SaveAdmissionDraft(e.op, store.Admission{Unit: "潞州区民政局", CreditCode: input})
+			return err
+		}},
+	{name: "全角的统一社会信用代码", where: "准入·统一社会信用代码", input: "１１１４０４０３０１２３４５６７８" + creditCheck("11140403012345678"),
+		run: func(t *testing.T, e *badEnv, input string) error {
+			_, err := e.db.SaveAdmissionDraft(e.op, store.Admission{Unit: "潞州区民政局", CreditCode: input})
+			return err
+		},
+		then: func(t *testing.T, e *badEnv) {
+			adms, _ := e.db.Admissions()
+			if adms[0].CreditCode != "11140403012345678"+creditCheck("11140403012345678") {
+				t.Errorf("credit code saved as %q", adms[0].CreditCode)
+			}
+		}},
 	{name: "身份证号出生日期不存在", where: "证明·身份证号", input: validID("14040319850230234"),
 		want: "身份证号：出生日期 19850230 不存在（第7-14位），请核对号码", run: issueWith(2)},
 	{name: "身份证号出生日期在将来", where: "证明·身份证号", input: validID("14040320261230234"),
