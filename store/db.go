@@ -36,6 +36,13 @@ type Options struct {
 	Now func() time.Time
 	// ReadOnly opens without a write lock (for listing and verifying).
 	ReadOnly bool
+
+	// The filesystem seam, for fault tests. OpenFile opens the data file
+	// (os.OpenFile when nil): a test fails it as a read-only folder or file
+	// does. MaxSize stops the file growing past so many bytes, as a full
+	// disk would (0: no limit).
+	OpenFile func(name string, flag int, perm os.FileMode) (*os.File, error)
+	MaxSize  int
 }
 
 // Open opens the ledger at path, creating the file and its folder if they do
@@ -49,19 +56,23 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	if fresh {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("无法创建数据文件夹 %s：%w", filepath.Dir(path), err)
+			return nil, &DiskError{Path: path, Fresh: true, Err: err}
 		}
 	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout:      LockTimeout,
 		FreelistType: bolt.FreelistMapType,
 		ReadOnly:     opt.ReadOnly && !fresh,
+		OpenFile:     opt.OpenFile,
+		MaxSize:      opt.MaxSize,
 	})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, &LockedError{Path: path}
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
 		return nil, &NotLedgerError{Path: path, Reason: "已损坏或不是台账数据文件"}
+	case DiskFaultOf(err) != DiskOther:
+		return nil, openFailed(path, fresh, err)
 	case err != nil:
 		return nil, fmt.Errorf("无法打开数据文件 %s：%w", path, err)
 	}
@@ -71,6 +82,9 @@ func Open(path string, opt Options) (*DB, error) {
 	db := &DB{bolt: bdb, path: path, now: opt.Now}
 	if err := db.migrate(opt.ReadOnly && !fresh); err != nil {
 		bdb.Close()
+		if DiskFaultOf(err) != DiskOther {
+			return nil, openFailed(path, fresh, err)
+		}
 		return nil, err
 	}
 	return db, nil
@@ -88,6 +102,15 @@ func ownerOnly(path string) {
 	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
 		_ = os.Chmod(path, 0o600)
 	}
+}
+
+// openFailed is the DiskError of an open that the disk refused. A file this
+// open created is removed, so the next start does not find half a ledger.
+func openFailed(path string, fresh bool, err error) error {
+	if fresh {
+		os.Remove(path)
+	}
+	return &DiskError{Path: path, Fresh: fresh, Err: err}
 }
 
 // boltMagic is bbolt's meta-page magic number, stored little-endian at byte

@@ -75,6 +75,9 @@ type Options struct {
 	Now func() time.Time
 	// ReadOnly opens without a write lock (report, check).
 	ReadOnly bool
+	// OpenFile opens the file (os.OpenFile when nil): the filesystem seam
+	// for fault tests, as store.Options.OpenFile.
+	OpenFile func(name string, flag int, perm os.FileMode) (*os.File, error)
 }
 
 // Office is the receiving office the file belongs to.
@@ -260,10 +263,13 @@ func Open(path string, opt Options) (*DB, error) {
 	case st.IsDir() || st.Size() == 0:
 		return nil, &NotAggregateError{Path: path}
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: store.LockTimeout, FreelistType: bolt.FreelistMapType, ReadOnly: opt.ReadOnly})
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: store.LockTimeout, FreelistType: bolt.FreelistMapType, ReadOnly: opt.ReadOnly,
+		OpenFile: opt.OpenFile})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, &store.LockedError{Path: path}
+	case store.DiskFaultOf(err) != store.DiskOther:
+		return nil, &store.DiskError{Path: path, Err: err}
 	case err != nil:
 		return nil, &NotAggregateError{Path: path}
 	}

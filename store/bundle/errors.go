@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"syscall"
+
+	"taizhang/store"
 )
 
 // WriteError: the bundle could not be written. Nothing was marked
@@ -32,12 +33,15 @@ func (e *WriteError) Unwrap() error { return e.Err }
 
 // Kinds of disk failure a worker can act on.
 const (
-	failOther = iota
-	failFull
-	failReadOnly
-	failGone
-	failNameTooLong
+	failOther       = store.DiskOther
+	failFull        = store.DiskFull
+	failReadOnly    = store.DiskReadOnly
+	failGone        = store.DiskGone
+	failNameTooLong = store.DiskNameTooLong
 )
+
+// failKind sorts an error from the disk.
+func failKind(err error) store.DiskFault { return store.DiskFaultOf(err) }
 
 // cause says in words what went wrong.
 func cause(err error) string {
@@ -71,21 +75,4 @@ func advice(err error) string {
 		return "请导出到路径较短的位置（例如U盘的根目录），然后重新导出。"
 	}
 	return "请检查U盘或目标文件夹后重新导出；如仍不成功，请换一个U盘。"
-}
-
-// failKind sorts an error from the disk. The Windows error numbers are
-// matched in failKindOS.
-func failKind(err error) int {
-	switch {
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG):
-		return failFull
-	case errors.Is(err, syscall.EROFS), errors.Is(err, fs.ErrPermission):
-		return failReadOnly
-	case errors.Is(err, syscall.EIO), errors.Is(err, syscall.ENODEV), errors.Is(err, syscall.ENXIO),
-		errors.Is(err, syscall.ENOENT):
-		return failGone
-	case errors.Is(err, syscall.ENAMETOOLONG):
-		return failNameTooLong
-	}
-	return failKindOS(err)
 }

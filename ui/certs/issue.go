@@ -12,6 +12,7 @@ import (
 
 	"taizhang/assets"
 	"taizhang/store"
+	"taizhang/store/fold"
 	"taizhang/store/idcard"
 	"taizhang/store/search"
 	"taizhang/ui/common"
@@ -109,7 +110,7 @@ func (m *Model) startForm(old *store.Certificate) tea.Cmd {
 		{Key: store.FieldVerified, Label: "核实情况", CharLimit: 200, Placeholder: "怎样核实的、核实了什么（如：经查验户口簿，…）"},
 		{Key: store.FieldCopies, Label: "份数", Required: true, CharLimit: 1, Placeholder: "1–9",
 			Check: func(v string) error {
-				if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n < 1 || n > 9 {
+				if n, err := copiesOf(v); err != nil || n < 1 || n > 9 {
 					return errors.New("请填 1 到 9 之间的数字。")
 				}
 				return nil
@@ -212,12 +213,15 @@ func (f *issueForm) input() store.CertInput {
 	if a, ok := strings.CutPrefix(v[store.FieldCertType], "a"); ok {
 		adm, _ = strconv.ParseUint(a, 10, 64)
 	}
-	copies, _ := strconv.Atoi(strings.TrimSpace(v[store.FieldCopies]))
+	copies, _ := copiesOf(v[store.FieldCopies])
 	return store.CertInput{
 		TypeNo: typ, AdmissionID: adm, Name: v[store.FieldName], IDNumber: v[store.FieldIDNumber], Address: v[store.FieldAddress],
 		Purpose: v[store.FieldPurpose], Recipient: v[store.FieldRecipient], Verified: v[store.FieldVerified], Copies: copies,
 	}
 }
+
+// copiesOf reads 份数, typed with a full-width digit too (２).
+func copiesOf(v string) (int, error) { return strconv.Atoi(fold.Width(strings.TrimSpace(v))) }
 
 // update handles a message while the form is open.
 func (f *issueForm) update(msg tea.Msg) tea.Cmd {

@@ -10,6 +10,7 @@ package form
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -113,6 +114,18 @@ type Model struct {
 // has 划拨给社区的工作经费及相关保障) stands on its own line above the field.
 const maxLabelW = 18
 
+// pasteLimit is what a field with a CharLimit holds at most: well above
+// every CharLimit, so that text pasted too long stays whole in the field
+// and the check says how long it is, instead of being cut off unseen.
+const pasteLimit = 5000
+
+func holdLimit(charLimit int) int {
+	if charLimit <= 0 {
+		return 0
+	}
+	return max(charLimit, pasteLimit)
+}
+
 // New builds a form from its fields; values may be preset with SetValue.
 func New(styles *common.Styles, fields ...*Field) Model {
 	m := Model{Keys: defaultKeys(), fields: fields, styles: styles}
@@ -120,7 +133,7 @@ func New(styles *common.Styles, fields ...*Field) Model {
 		f.input = textinput.New()
 		f.input.Prompt = ""
 		f.input.Placeholder = common.Display(f.Placeholder)
-		f.input.CharLimit = f.CharLimit
+		f.input.CharLimit = holdLimit(f.CharLimit)
 		f.input.PlaceholderStyle = styles.Dim
 		f.input.SetCursorMode(textinput.CursorStatic)
 		f.choice = -1
@@ -287,6 +300,8 @@ func (f *Field) check(allowEmpty bool) bool {
 		} else {
 			f.err = "必须填写。"
 		}
+	case f.CharLimit > 0 && textLen(v) > f.CharLimit:
+		f.err = store.TooLong(textLen(v), f.CharLimit)
 	case v != "" && f.Check != nil:
 		if err := f.Check(f.Value()); err != nil {
 			f.err = err.Error()
@@ -294,6 +309,9 @@ func (f *Field) check(allowEmpty bool) bool {
 	}
 	return f.err == ""
 }
+
+// textLen counts characters as the store does: line breaks are not counted.
+func textLen(s string) int { return utf8.RuneCountInString(s) - strings.Count(s, "\n") }
 
 // Validate checks every field, focuses the first wrong one and reports
 // whether all are valid.
@@ -618,7 +636,7 @@ func newArea(f *Field, styles *common.Styles) textarea.Model {
 	a.ShowLineNumbers = false
 	a.Prompt = "| "
 	a.SetHeight(4)
-	a.CharLimit = f.CharLimit
+	a.CharLimit = holdLimit(f.CharLimit)
 	a.EndOfBufferCharacter = ' '
 	a.FocusedStyle.CursorLine = lipgloss.NewStyle()
 	a.FocusedStyle.Placeholder = styles.Dim
