@@ -114,37 +114,29 @@ func TestCrashWhileIssuing(t *testing.T) {
 			t.Fatalf("the child printed %q", line)
 		}
 	}
-	// gap is the mean time between two lines of the child's, measured as
-	// it runs; a kill comes within that time of a line, so at any point
-	// of a save.
-	gap, lines, linesTime := 5*time.Millisecond, 0, time.Duration(0)
+	// The first child saves a few times to time the phases the others are
+	// killed in: starting (opening the file), and three saves.
 	start := time.Now()
-	for round := 1; round <= kills; round++ {
+	child := storetest.StartChild(t, envIssueChild+"="+path)
+	lines, phases := child.Timed(4)
+	for _, line := range append(lines, child.Kill()...) {
+		note(line)
+	}
+	if len(phases) < 4 {
+		_, err := child.Wait()
+		t.Fatalf("the child stopped by itself: %v", err)
+	}
+	checkAfterKill(t, path, 1, saved)
+	for round := 2; round <= kills; round++ {
 		child := storetest.StartChild(t, envIssueChild+"="+path)
-		wait := rng.IntN(4) // lines to see first; 0 kills while the child starts
-		last := time.Now()
-		for i := 0; i < wait; i++ {
-			line, ok := child.Next()
-			if !ok {
-				_, err := child.Wait()
-				t.Fatalf("round %d: the child stopped by itself: %v", round, err)
-			}
-			note(line)
-			if i > 0 {
-				lines, linesTime = lines+1, linesTime+time.Since(last)
-				gap = linesTime / time.Duration(lines)
-			}
-			last = time.Now()
-		}
-		time.Sleep(storetest.Between(rng, 0, gap))
-		for _, line := range child.Kill() {
+		for _, line := range child.KillIn(rng, phases) {
 			note(line)
 		}
 		checkAfterKill(t, path, round, saved)
 	}
 	took := time.Since(start)
-	t.Logf("%d kills in %v (%.1f kills/s), %d certificates acknowledged, %v between saves",
-		kills, took.Round(time.Millisecond), float64(kills)/took.Seconds(), len(saved), gap.Round(10*time.Microsecond))
+	t.Logf("%d kills in %v (%.1f kills/s), %d certificates acknowledged; phases %v",
+		kills, took.Round(time.Millisecond), float64(kills)/took.Seconds(), len(saved), phases)
 }
 
 // checkAfterKill opens the ledger the child was killed on and proves it

@@ -77,6 +77,7 @@ func Between(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 
 // Child is the test binary running as a crash test's child.
 type Child struct {
+	start  time.Time
 	cmd    *exec.Cmd
 	lines  chan string
 	stderr bytes.Buffer
@@ -99,6 +100,7 @@ func StartChild(t testing.TB, env ...string) *Child {
 	if err != nil {
 		t.Fatal(err)
 	}
+	c.start = time.Now()
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +119,41 @@ func StartChild(t testing.TB, env ...string) *Child {
 func (c *Child) Next() (string, bool) {
 	l, ok := <-c.lines
 	return l, ok
+}
+
+// Timed reads n lines (all, to the child's end, when n < 0) and returns
+// them with the phases they took: phase 0 from the child's start to its
+// first line, phase i from line i to the next (or to the end).
+func (c *Child) Timed(n int) (lines []string, phases []time.Duration) {
+	last := c.start
+	for n < 0 || len(lines) < n {
+		l, ok := c.Next()
+		phases = append(phases, time.Since(last))
+		last = time.Now()
+		if !ok {
+			break
+		}
+		lines = append(lines, l)
+	}
+	return lines, phases
+}
+
+// KillIn kills the child at a random moment of a phase chosen at random,
+// phases being those of a child that ran through (Timed): it waits for the
+// phase's first line, then up to the time the phase took. It returns every
+// line the child printed.
+func (c *Child) KillIn(rng *rand.Rand, phases []time.Duration) []string {
+	phase := rng.IntN(len(phases))
+	var lines []string
+	for len(lines) < phase {
+		l, ok := c.Next()
+		if !ok {
+			break
+		}
+		lines = append(lines, l)
+	}
+	time.Sleep(Between(rng, 0, phases[phase]))
+	return append(lines, c.Kill()...)
 }
 
 // Kill kills the child with SIGKILL, waits for it to end and returns the
