@@ -129,7 +129,7 @@ func TestCrashWhileIssuing(t *testing.T) {
 	checkAfterKill(t, path, 1, saved)
 	for round := 2; round <= kills; round++ {
 		child := storetest.StartChild(t, envIssueChild+"="+path)
-		for _, line := range child.KillIn(rng, phases) {
+		for _, line := range child.KillIn(t, rng, phases) {
 			note(line)
 		}
 		checkAfterKill(t, path, round, saved)

@@ -87,7 +87,7 @@ func TestCrashDuringApply(t *testing.T) {
 				t.Fatal(err)
 			}
 		} else {
-			added = child.KillIn(rng, phases)
+			added = child.KillIn(t, rng, phases)
 		}
 
 		db, err = aggregate.Open(path, aggregate.Options{})

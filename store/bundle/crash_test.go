@@ -57,7 +57,7 @@ func exportNovember(db *store.DB, stick, key string, progress func(done, total i
 // read-back, the record, naming the manifest). Every other round
 // encrypts. The default run kills a few times; the full one is
 //
-//	TAIZHANG_CRASH_KILLS=250 go test -count=1 -run TestCrashDuringExport ./store/bundle/
+//	TAIZHANG_CRASH_KILLS=250 go test -count=1 -timeout 30m -run TestCrashDuringExport ./store/bundle/
 func TestCrashDuringExport(t *testing.T) {
 	kills := storetest.CrashKills(t, 6, 2)
 	rng := storetest.CrashRand(t)
@@ -86,7 +86,7 @@ func TestCrashDuringExport(t *testing.T) {
 				t.Fatal(err)
 			}
 		} else {
-			child.KillIn(rng, phases)
+			child.KillIn(t, rng, phases)
 		}
 		complete, partial := stickState(t, round, path, stick, office)
 		left[fmt.Sprintf("%d complete, %d partial", len(complete), partial)]++

@@ -5,7 +5,7 @@ package storetest
 // tests), kill the child with SIGKILL at random moments and check what the
 // file it wrote holds. `go test ./...` kills a few times; the full run is
 //
-//	TAIZHANG_CRASH_KILLS=250 go test -count=1 -run Crash ./store/...
+//	TAIZHANG_CRASH_KILLS=250 go test -count=1 -timeout 30m -run Crash ./store/...
 //
 // and TAIZHANG_CRASH_SEED=n repeats the random moments of a failed run (each
 // test logs its seed).
@@ -141,8 +141,12 @@ func (c *Child) Timed(n int) (lines []string, phases []time.Duration) {
 // KillIn kills the child at a random moment of a phase chosen at random,
 // phases being those of a child that ran through (Timed): it waits for the
 // phase's first line, then up to the time the phase took. It returns every
-// line the child printed.
-func (c *Child) KillIn(rng *rand.Rand, phases []time.Duration) []string {
+// line the child printed. A child that ended by itself before the kill
+// must have succeeded, and the phase it outlived is shortened in phases to
+// the time waited, so that later kills fall within the run (the timed run,
+// the first, is the slowest).
+func (c *Child) KillIn(t testing.TB, rng *rand.Rand, phases []time.Duration) []string {
+	t.Helper()
 	phase := rng.IntN(len(phases))
 	var lines []string
 	for len(lines) < phase {
@@ -152,8 +156,16 @@ func (c *Child) KillIn(rng *rand.Rand, phases []time.Duration) []string {
 		}
 		lines = append(lines, l)
 	}
-	time.Sleep(Between(rng, 0, phases[phase]))
-	return append(lines, c.Kill()...)
+	wait := Between(rng, 0, phases[phase])
+	time.Sleep(wait)
+	lines = append(lines, c.Kill()...)
+	if st := c.cmd.ProcessState; st.Exited() { // not by the signal
+		if _, err := c.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		phases[phase] = wait
+	}
+	return lines
 }
 
 // Kill kills the child with SIGKILL, waits for it to end and returns the
