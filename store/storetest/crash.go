@@ -7,7 +7,7 @@ package storetest
 //
 //	TAIZHANG_CRASH_KILLS=250 go test -count=1 -timeout 30m -run Crash ./store/...
 //
-// and TAIZHANG_CRASH_SEED=n repeats the random moments of a failed run (each
+// and TAIZHANG_CRASH_SEED=n repeats the random choices of a failed run (each
 // test logs its seed).
 
 import (
