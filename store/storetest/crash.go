@@ -79,7 +79,7 @@ func Between(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 type Child struct {
 	start  time.Time
 	cmd    *exec.Cmd
-	lines  chan string
+	lines  chan line
 	stderr bytes.Buffer
 	once   sync.Once
 	err    error
@@ -91,7 +91,7 @@ type Child struct {
 // stdout is read line by line (Next).
 func StartChild(t testing.TB, env ...string) *Child {
 	t.Helper()
-	c := &Child{lines: make(chan string, 1024)}
+	c := &Child{lines: make(chan line, 1024)}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
 	tmp := t.TempDir()
 	c.cmd.Env = append(append(os.Environ(), "TMPDIR="+tmp, "TMP="+tmp, "TEMP="+tmp), env...)
@@ -108,17 +108,23 @@ func StartChild(t testing.TB, env ...string) *Child {
 		defer close(c.lines)
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			c.lines <- sc.Text()
+			c.lines <- line{sc.Text(), time.Now()}
 		}
 	}()
 	return c
+}
+
+// line is a line of the child's output and when it was read.
+type line struct {
+	text string
+	at   time.Time
 }
 
 // Next waits for the child's next line of output; false once the child
 // has closed its stdout (ended).
 func (c *Child) Next() (string, bool) {
 	l, ok := <-c.lines
-	return l, ok
+	return l.text, ok
 }
 
 // Timed reads n lines (all, to the child's end, when n < 0) and returns
@@ -127,13 +133,14 @@ func (c *Child) Next() (string, bool) {
 func (c *Child) Timed(n int) (lines []string, phases []time.Duration) {
 	last := c.start
 	for n < 0 || len(lines) < n {
-		l, ok := c.Next()
-		phases = append(phases, time.Since(last))
-		last = time.Now()
+		l, ok := <-c.lines
 		if !ok {
+			phases = append(phases, time.Since(last))
 			break
 		}
-		lines = append(lines, l)
+		phases = append(phases, l.at.Sub(last))
+		last = l.at
+		lines = append(lines, l.text)
 	}
 	return lines, phases
 }
@@ -182,7 +189,7 @@ func (c *Child) Kill() []string {
 func (c *Child) Wait() ([]string, error) {
 	var rest []string
 	for l := range c.lines {
-		rest = append(rest, l)
+		rest = append(rest, l.text)
 	}
 	c.once.Do(func() {
 		if err := c.cmd.Wait(); err != nil {
