@@ -9,8 +9,8 @@ import (
 )
 
 // WriteError: the bundle could not be written. Nothing was marked
-// exported and what was written was removed as far as the disk allowed;
-// the message says what happened and what to do.
+// exported and what was written was removed as far as the disk allowed,
+// unless Recorded is set; the message says what happened and what to do.
 type WriteError struct {
 	Step string // what was being done: 写入 台账.xlsx, 创建文件夹 …
 	Dir  string // the destination folder
@@ -18,9 +18,17 @@ type WriteError struct {
 	// Left is a folder that could not be removed (the stick was pulled);
 	// it is incomplete and does not verify.
 	Left string
+	// Recorded is the bundle folder when only its manifest's last step
+	// failed, after the ledger recorded the export: exporting the month
+	// again to the same stick completes it.
+	Recorded string
 }
 
 func (e *WriteError) Error() string {
+	if e.Recorded != "" {
+		return fmt.Sprintf("这个月的导出已记入台账，但U盘上的导出包 %s 没有写完（%s时出错：%s），请先不要交出这个U盘。请插好U盘，再导出一次这个月：程序会把它补完整（换了U盘则会重新导出一份）。",
+			e.Recorded, e.Step, cause(e.Err))
+	}
 	left := ""
 	if e.Left != "" {
 		left = fmt.Sprintf("未能删除写了一半的文件夹 %s，它不完整、不能通过核验，插回U盘后可以删掉它。", e.Left)
