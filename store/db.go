@@ -78,6 +78,7 @@ func Open(path string, opt Options) (*DB, error) {
 	}
 	if !opt.ReadOnly {
 		ownerOnly(path)
+		sweepScratch(opt.Now())
 	}
 	db := &DB{bolt: bdb, path: path, now: opt.Now}
 	if err := db.migrate(opt.ReadOnly && !fresh); err != nil {
