@@ -1,0 +1,200 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"os"
+)
+
+// walkPages proves the shape of every page of a bbolt file, reading it
+// with plain file reads, before bbolt's own check (tx.Check) walks it: that
+// check trusts the page headers, and a damaged one can make it loop four
+// billion times (a page's overflow count) or allocate without bound (a
+// freelist's count). Here every page reached from the root bucket, and
+// the freelist, must be a page of the right kind, named by its own id,
+// inside the file, with its elements inside it, reached once; and every
+// page below the high-water mark must be either reached or free. Guard's
+// child runs it; it uses memory of one bit per page and stops at the first
+// fault it finds.
+func walkPages(f *os.File, ps uint64, m boltMeta) error {
+	w := &pageWalker{f: f, ps: ps, hwm: m.pgid, seen: make([]bool, m.pgid)}
+	w.seen[0], w.seen[1] = true, true
+	if m.freelist != noFreelist {
+		if err := w.freelist(m.freelist); err != nil {
+			return err
+		}
+	}
+	if err := w.tree(m.root, 0); err != nil {
+		return err
+	}
+	for id, ok := range w.seen {
+		if !ok {
+			return fmt.Errorf("page %d: neither used nor free", id)
+		}
+	}
+	return nil
+}
+
+// Page flags and sizes of the bbolt format (internal/common/page.go).
+const (
+	branchPageFlag   = 0x01
+	leafPageFlag     = 0x02
+	freelistPageFlag = 0x10
+	bucketLeafFlag   = 0x01
+	elementSize      = 16 // branch: pos, ksize, pgid; leaf: flags, pos, ksize, vsize
+	bucketHeaderSize = 16 // root pgid, sequence
+	maxTreeDepth     = 64 // a tree of 4 KB pages is a handful of levels deep
+)
+
+type pageWalker struct {
+	f       *os.File
+	ps, hwm uint64
+	seen    []bool
+}
+
+// page reads the page (with its overflow) at id and marks it reached.
+func (w *pageWalker) page(id uint64, flags uint16) ([]byte, error) {
+	if id < 2 || id >= w.hwm {
+		return nil, fmt.Errorf("page %d: outside the file (%d pages)", id, w.hwm)
+	}
+	head := make([]byte, pageHeaderSize)
+	if _, err := w.f.ReadAt(head, int64(id*w.ps)); err != nil {
+		return nil, err
+	}
+	ne := binary.NativeEndian
+	overflow := uint64(ne.Uint32(head[12:]))
+	switch {
+	case ne.Uint64(head) != id:
+		return nil, fmt.Errorf("page %d: header names page %d", id, ne.Uint64(head))
+	case ne.Uint16(head[8:]) != flags && !(flags == branchPageFlag|leafPageFlag && (ne.Uint16(head[8:]) == branchPageFlag || ne.Uint16(head[8:]) == leafPageFlag)):
+		return nil, fmt.Errorf("page %d: unexpected type %#x", id, ne.Uint16(head[8:]))
+	case id+overflow >= w.hwm:
+		return nil, fmt.Errorf("page %d: %d overflow pages run past the end", id, overflow)
+	}
+	for i := id; i <= id+overflow; i++ {
+		if w.seen[i] {
+			return nil, fmt.Errorf("page %d: reached twice", i)
+		}
+		w.seen[i] = true
+	}
+	buf := make([]byte, (1+overflow)*w.ps)
+	if _, err := w.f.ReadAt(buf, int64(id*w.ps)); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+func (w *pageWalker) freelist(id uint64) error {
+	p, err := w.page(id, freelistPageFlag)
+	if err != nil {
+		return err
+	}
+	ne := binary.NativeEndian
+	n, start := uint64(ne.Uint16(p[10:])), uint64(pageHeaderSize)
+	if n == 0xFFFF { // the count is in the first element
+		n, start = ne.Uint64(p[pageHeaderSize:]), pageHeaderSize+8
+	}
+	if n > (uint64(len(p))-start)/8 {
+		return fmt.Errorf("page %d: freelist of %d pages does not fit", id, n)
+	}
+	for i := uint64(0); i < n; i++ {
+		free := ne.Uint64(p[start+8*i:])
+		if free < 2 || free >= w.hwm || w.seen[free] {
+			return fmt.Errorf("page %d: free page %d is outside the file or in use", id, free)
+		}
+		w.seen[free] = true
+	}
+	return nil
+}
+
+// tree walks the pages of a bucket's b+tree from its root.
+func (w *pageWalker) tree(id uint64, depth int) error {
+	if depth > maxTreeDepth {
+		return fmt.Errorf("page %d: tree deeper than %d", id, maxTreeDepth)
+	}
+	p, err := w.page(id, branchPageFlag|leafPageFlag)
+	if err != nil {
+		return err
+	}
+	if binary.NativeEndian.Uint16(p[8:]) == branchPageFlag {
+		return w.branch(id, p, depth)
+	}
+	return w.leaf(id, p, depth)
+}
+
+func (w *pageWalker) branch(id uint64, p []byte, depth int) error {
+	ne := binary.NativeEndian
+	n := int(ne.Uint16(p[10:]))
+	if n == 0 || pageHeaderSize+n*elementSize > len(p) {
+		return fmt.Errorf("page %d: %d branch elements do not fit", id, n)
+	}
+	for i := range n {
+		el := pageHeaderSize + i*elementSize
+		pos, ksize := uint64(ne.Uint32(p[el:])), uint64(ne.Uint32(p[el+4:]))
+		if uint64(el)+pos+ksize > uint64(len(p)) {
+			return fmt.Errorf("page %d: key %d lies outside the page", id, i)
+		}
+		if err := w.tree(ne.Uint64(p[el+8:]), depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leaf checks a leaf page's elements and walks the buckets it holds. An
+// inline bucket (root 0) is a leaf page inside the value; it holds no
+// buckets of its own.
+func (w *pageWalker) leaf(id uint64, p []byte, depth int) error {
+	ne := binary.NativeEndian
+	n := int(ne.Uint16(p[10:]))
+	if pageHeaderSize+n*elementSize > len(p) {
+		return fmt.Errorf("page %d: %d leaf elements do not fit", id, n)
+	}
+	for i := range n {
+		el := pageHeaderSize + i*elementSize
+		flags, pos := ne.Uint32(p[el:]), uint64(ne.Uint32(p[el+4:]))
+		ksize, vsize := uint64(ne.Uint32(p[el+8:])), uint64(ne.Uint32(p[el+12:]))
+		if uint64(el)+pos+ksize+vsize > uint64(len(p)) {
+			return fmt.Errorf("page %d: element %d lies outside the page", id, i)
+		}
+		if flags&^bucketLeafFlag != 0 {
+			return fmt.Errorf("page %d: element %d has flags %#x", id, i, flags)
+		}
+		if flags != bucketLeafFlag {
+			continue
+		}
+		v := p[uint64(el)+pos+ksize:][:vsize]
+		if len(v) < bucketHeaderSize {
+			return fmt.Errorf("page %d: bucket %d has a short header", id, i)
+		}
+		if root := ne.Uint64(v); root != 0 {
+			if err := w.tree(root, depth+1); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := inlineLeaf(v[bucketHeaderSize:]); err != nil {
+			return fmt.Errorf("page %d: inline bucket %d: %w", id, i, err)
+		}
+	}
+	return nil
+}
+
+func inlineLeaf(p []byte) error {
+	ne := binary.NativeEndian
+	if len(p) < pageHeaderSize || ne.Uint16(p[8:]) != leafPageFlag {
+		return fmt.Errorf("not a leaf")
+	}
+	n := int(ne.Uint16(p[10:]))
+	if pageHeaderSize+n*elementSize > len(p) {
+		return fmt.Errorf("%d elements do not fit", n)
+	}
+	for i := range n {
+		el := pageHeaderSize + i*elementSize
+		pos, ksize, vsize := uint64(ne.Uint32(p[el+4:])), uint64(ne.Uint32(p[el+8:])), uint64(ne.Uint32(p[el+12:]))
+		if ne.Uint32(p[el:]) != 0 || uint64(el)+pos+ksize+vsize > uint64(len(p)) {
+			return fmt.Errorf("element %d is damaged", i)
+		}
+	}
+	return nil
+}
