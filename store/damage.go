@@ -238,11 +238,11 @@ func examineHead(path string) (exists bool, current boltMeta, err error) {
 	return true, m0, nil
 }
 
-// readProtected runs fn, which reads the bbolt file at path, and turns a
+// ReadProtected runs fn, which reads the bbolt file at path, and turns a
 // panic or a memory fault that a damaged page causes in bbolt into a
 // DamagedError. It covers only fn's own goroutine; Guard's child process
 // covers the rest.
-func readProtected(path string, fn func() error) (err error) {
+func ReadProtected(path string, fn func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {

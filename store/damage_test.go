@@ -1,7 +1,6 @@
 package store
 
 import (
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"taizhang/store/storetest"
 )
 
 func TestMain(m *testing.M) {
@@ -54,7 +55,7 @@ func damageFixture(t *testing.T) {
 		if d.err = BuildBenchLedger(d.path, damageCerts, 1000); d.err != nil {
 			return
 		}
-		if d.digest, d.err = contentDigest(d.path); d.err != nil {
+		if d.digest, d.err = storetest.Digest(d.path); d.err != nil {
 			return
 		}
 		d.err = mapPages(d.path)
@@ -62,36 +63,6 @@ func damageFixture(t *testing.T) {
 	if d.err != nil {
 		t.Fatal(d.err)
 	}
-}
-
-// contentDigest hashes every bucket, key, value and sequence of a bbolt
-// file: what the file holds, whatever the pages look like.
-func contentDigest(path string) (string, error) {
-	b, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true})
-	if err != nil {
-		return "", err
-	}
-	defer b.Close()
-	h := sha256.New()
-	var walk func(bk *bolt.Bucket)
-	walk = func(bk *bolt.Bucket) {
-		fmt.Fprintf(h, "seq %d\n", bk.Sequence())
-		bk.ForEach(func(k, v []byte) error {
-			fmt.Fprintf(h, "%q=%q\n", k, v)
-			if v == nil {
-				walk(bk.Bucket(k))
-			}
-			return nil
-		})
-	}
-	err = b.View(func(tx *bolt.Tx) error {
-		return tx.ForEach(func(name []byte, bk *bolt.Bucket) error {
-			fmt.Fprintf(h, "bucket %q\n", name)
-			walk(bk)
-			return nil
-		})
-	})
-	return fmt.Sprintf("%x", h.Sum(nil)), err
 }
 
 // mapPages sorts the fixture's pages by type (meta, freelist, branch,
@@ -140,43 +111,9 @@ func mapPages(path string) error {
 	})
 }
 
-// fileState is what must not change: the bytes and the modification time.
-type fileState struct {
-	sum   [32]byte
-	size  int64
-	mtime time.Time
-}
-
-func stateOf(t *testing.T, path string) fileState {
-	t.Helper()
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fileState{sha256.Sum256(raw), st.Size(), st.ModTime()}
-}
-
-// damagedCopy writes the fixture, changed by damage, to a new file whose
-// modification time is set in the past (so a write would show).
+// damagedCopy writes the fixture, changed by damage, to a new file.
 func damagedCopy(t *testing.T, damage func([]byte) []byte) string {
-	t.Helper()
-	raw, err := os.ReadFile(damaged.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "taizhang.db")
-	if err := os.WriteFile(path, damage(raw), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	old := time.Date(2026, 11, 1, 8, 0, 0, 0, Beijing)
-	if err := os.Chtimes(path, old, old); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return storetest.DamagedCopy(t, damaged.path, "taizhang.db", damage)
 }
 
 var hanText = regexp.MustCompile(`\p{Han}`)
@@ -218,7 +155,7 @@ func startAsTheProgramDoes(t *testing.T, path string) (string, error) {
 // panic text, and the file must be exactly as it was.
 func expectFound(t *testing.T, path string, mustRefuse bool) string {
 	t.Helper()
-	before := stateOf(t, path)
+	before := storetest.StateOf(t, path)
 	stage, err := startAsTheProgramDoes(t, path)
 	switch {
 	case err != nil:
@@ -229,11 +166,11 @@ func expectFound(t *testing.T, path string, mustRefuse bool) string {
 	case mustRefuse:
 		t.Error("the damaged file was opened")
 	default:
-		if got, err := contentDigest(path); err != nil || got != damaged.digest {
+		if got, err := storetest.Digest(path); err != nil || got != damaged.digest {
 			t.Errorf("damage not found: the file opens, checks, and holds something else (%v)", err)
 		}
 	}
-	if after := stateOf(t, path); after != before {
+	if after := storetest.StateOf(t, path); after != before {
 		t.Errorf("the file was changed: %+v -> %+v", before, after)
 	}
 	return stage
@@ -375,7 +312,7 @@ func TestDamageBitFlips(t *testing.T) {
 		for i := 0; i < damageFlips(); i++ {
 			off, bit := r.pick(), rng.IntN(8)
 			t.Run(fmt.Sprintf("%s-%d.%d", r.name, off, bit), func(t *testing.T) {
-				path := damagedCopy(t, func(raw []byte) []byte { raw[off] ^= 1 << bit; return raw })
+				path := damagedCopy(t, storetest.FlipBit(off, bit))
 				stage := expectFound(t, path, r.mustFind)
 				found[stage]++
 			})
@@ -396,12 +333,12 @@ func TestDamageSchemaVersion(t *testing.T) {
 		}
 		b.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keySchema, u64(v)) })
 		b.Close()
-		before := stateOf(t, path)
+		before := storetest.StateOf(t, path)
 		_, err = Open(path, Options{})
 		if !errors.As(err, new(*DamagedError)) {
 			t.Errorf("schema %d: %v, want DamagedError", v, err)
 		}
-		if stateOf(t, path) != before {
+		if storetest.StateOf(t, path) != before {
 			t.Errorf("schema %d: the file was changed", v)
 		}
 	}

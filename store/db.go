@@ -129,7 +129,7 @@ func (db *DB) migrate(readOnly bool) error {
 		return v, nil
 	}
 	var have uint64
-	err := readProtected(db.path, func() error {
+	err := ReadProtected(db.path, func() error {
 		return db.bolt.View(func(tx *bolt.Tx) (err error) {
 			have, err = identify(tx)
 			return err
