@@ -44,3 +44,14 @@ func ChineseMonthOf(month string) string {
 // StampText writes a stored moment (an event's time, when a record was
 // saved) as 2006-01-02 15:04 in Beijing time, whatever zone it was saved in.
 func StampText(t time.Time) string { return t.In(Beijing).Format("2006-01-02 15:04") }
+
+// SizeText is a file size for people: 1.2 MB, 350 KB, 12 字节.
+func SizeText(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d 字节", n)
+}

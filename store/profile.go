@@ -29,6 +29,9 @@ type Profile struct {
 	// SigningKey is the base64 ed25519 public key the office signs its
 	// bundles with (set by the ledger, not typed).
 	SigningKey string `json:"signing_key,omitempty"`
+	// BackupCopy is a second folder (usually on a USB stick) that gets a
+	// copy of every automatic backup; empty for none.
+	BackupCopy string `json:"backup_copy,omitempty"`
 }
 
 // MaxStation is the highest window number.

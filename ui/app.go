@@ -117,12 +117,12 @@ func (a *App) reload() error {
 }
 
 // Init starts the first screen and, in the background, the ledger check
-// whose result the home screen shows.
+// and the day's backup, whose results the home screen shows.
 func (a *App) Init() tea.Cmd {
 	if a.ctx.Store == nil { // a receiving office's program
 		return a.screens[a.active].Init()
 	}
-	return tea.Batch(a.screens[a.active].Init(), home.CheckLedger(a.ctx.Store))
+	return tea.Batch(a.screens[a.active].Init(), home.CheckLedger(a.ctx.Store), home.DailyBackup(a.ctx.Store, a.ctx.Profile))
 }
 
 // Update handles a message; when the status line grows or shrinks (a

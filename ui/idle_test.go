@@ -82,7 +82,7 @@ func TestDateOnNextKey(t *testing.T) {
 	}
 	now = now.Add(2 * time.Minute)
 	m = settle(t, m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyDown} })
-	if v := m.View(); !strings.Contains(v, "今天是 2026年11月30日 星期一") || strings.Contains(v, "2026年11月29日") {
+	if v := m.View(); !strings.Contains(v, "今天是 2026年11月30日 星期一") || strings.Contains(v, "今天是 2026年11月29日") {
 		t.Errorf("after midnight and a key:\n%s", v)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"taizhang/store"
+	"taizhang/store/backup"
 	"taizhang/store/bundle"
 )
 
@@ -55,6 +56,11 @@ func runExport(args []string, out, _ io.Writer) error {
 	if key == "" {
 		key = p.ReceiverKey
 	}
+	saved, err := backup.BeforeExport(d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "导出前已备份：%s\n", saved.Path)
 	res, err := bundle.Export(d, op, m.Format("2006-01"), *outDir, bundle.ExportOptions{Recipient: key, MaskID: *mask, Version: version})
 	if err != nil {
 		return err

@@ -55,7 +55,7 @@ func describe(b *strings.Builder, m Manifest, bytes int64) {
 	if m.MaskedID {
 		enc += "，表格中的身份证号已隐去中间 8 位"
 	}
-	fmt.Fprintf(b, "文件 %d 个，共 %s，%s\n", len(m.Files)+1, sizeText(bytes), enc)
+	fmt.Fprintf(b, "文件 %d 个，共 %s，%s\n", len(m.Files)+1, store.SizeText(bytes), enc)
 }
 
 func createdText(rfc string) string {
@@ -63,14 +63,4 @@ func createdText(rfc string) string {
 		return strings.Replace(rfc[:16], "T", " ", 1)
 	}
 	return rfc
-}
-
-func sizeText(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d 字节", n)
 }

@@ -35,3 +35,25 @@ func EditJSON(t testing.TB, path, bucket, key, field string, value any) {
 		t.Fatal(err)
 	}
 }
+
+// EditFirstJSON is EditJSON on the first record of bucket.
+func EditFirstJSON(t testing.TB, path, bucket, field string, value any) {
+	t.Helper()
+	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key []byte
+	b.View(func(tx *bolt.Tx) error {
+		if bk := tx.Bucket([]byte(bucket)); bk != nil {
+			k, _ := bk.Cursor().First()
+			key = append(key, k...)
+		}
+		return nil
+	})
+	b.Close()
+	if key == nil {
+		t.Fatalf("no record in %s", bucket)
+	}
+	EditJSON(t, path, bucket, string(key), field, value)
+}

@@ -50,6 +50,8 @@ type Keys struct {
 
 	// 月度导出, and the receiving office's key under 设置 (g for 公钥).
 	Receiver, Toggle, Export key.Binding
+	// The second backup location under 设置 (u for U盘).
+	BackupCopy key.Binding
 }
 
 // DefaultKeys declares every key once; help is generated from them.
@@ -123,6 +125,8 @@ func DefaultKeys() Keys {
 		Receiver: Bind("g", "接收单位公钥", "g"),
 		Toggle:   Bind("空格", "勾选", " "),
 		Export:   Bind("Enter", "开始导出", "enter", "ctrl+s"),
+
+		BackupCopy: Bind("u", "第二备份位置", "u"),
 	}
 }
 

@@ -4,7 +4,9 @@ import (
 	"errors"
 
 	"taizhang/store"
+	"taizhang/store/backup"
 	"taizhang/store/bundle"
+	"taizhang/ui/common"
 )
 
 // Bundle is the runner that writes real bundles (store/bundle.Export:
@@ -12,6 +14,10 @@ import (
 // naming the program's version.
 func Bundle(version string) Runner {
 	return func(db *store.DB, op store.Operator, job Job, progress func(done, total int64)) (Outcome, error) {
+		saved, err := backup.BeforeExport(db)
+		if err != nil {
+			return Outcome{}, err
+		}
 		res, err := bundle.Export(db, op, job.Month, job.Dir, bundle.ExportOptions{
 			Recipient: job.Recipient, MaskID: job.MaskID, Version: version, Progress: progress,
 		})
@@ -21,7 +27,7 @@ func Bundle(version string) Runner {
 		m := res.Manifest
 		return Outcome{
 			Path: res.Path, N: m.N, Counts: m.Counts, Files: len(m.Files) + 1, Bytes: res.Bytes,
-			Encrypted: m.Encrypted, MaskedID: m.MaskedID,
+			Encrypted: m.Encrypted, MaskedID: m.MaskedID, Backup: common.InDataFolder(db.Path(), saved.Path),
 		}, nil
 	}
 }

@@ -41,6 +41,7 @@ type Outcome struct {
 	Bytes     int64 // all files
 	Encrypted bool
 	MaskedID  bool
+	Backup    string // the backup taken just before, as the screen names it
 }
 
 // Runner makes the bundle. progress is called after each file with the

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"taizhang/store"
+	"taizhang/store/backup"
 	"taizhang/ui/common"
 	"taizhang/ui/components/listview"
 )
@@ -30,7 +31,8 @@ type Model struct {
 	menu    listview.Model
 	month   summary
 	check   checked
-	path    string // of the data file
+	backup  *backedUp // the day's backup, once it reports
+	path    string    // of the data file
 	width   int
 	height  int
 }
@@ -88,13 +90,33 @@ func CheckLedger(db *store.DB) tea.Cmd {
 	})
 }
 
+// backedUp is what the day's backup did (DailyBackup).
+type backedUp struct {
+	res   backup.Result
+	taken bool
+	err   error
+}
+
+// DailyBackup takes the day's first backup in the background (none when
+// the folder has one from today); the result comes to this screen.
+func DailyBackup(db *store.DB, p store.Profile) tea.Cmd {
+	return common.Route(common.HomeScreen, func() tea.Msg {
+		res, taken, err := backup.TakeDaily(db, backup.Options{Copy: p.BackupCopy})
+		return backedUp{res: res, taken: taken, err: err}
+	})
+}
+
 func (m *Model) Title() string    { return "首页" }
 func (m *Model) Capturing() bool  { return false }
 func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.menu.SetHeight(len(m.entries)) }
 
 func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
-	if c, ok := msg.(checked); ok {
+	switch c := msg.(type) {
+	case checked:
 		m.check = c
+		return m, nil
+	case backedUp:
+		m.backup = &c
 		return m, nil
 	}
 	if s, ok := msg.(summary); ok {
@@ -143,6 +165,7 @@ func (m *Model) View() string {
 		line(fmt.Sprintf(" 本月（%s）：正在统计%s", store.ChineseMonth(now), common.Display("…")))
 	}
 	m.checkLines(line)
+	m.backupLine(line)
 	line("")
 	line(" " + s.Label.Render("按数字键进入："))
 	b.WriteString(m.menu.View(m.width, s, func(i int, _ bool) string {
@@ -171,6 +194,31 @@ func (m *Model) checkLines(line func(string)) {
 		}
 		line(" " + s.Error.Render("可运行 taizhang check --db 数据文件 查看详情。"))
 	}
+}
+
+// backupLine says when the newest backup was taken, or why today's failed.
+func (m *Model) backupLine(line func(string)) {
+	s := m.ctx.Styles
+	b := m.backup
+	switch {
+	case b == nil:
+		return
+	case b.err != nil:
+		for _, l := range common.Wrap(common.Display(b.err.Error()), m.width-2) {
+			line(" " + s.Error.Render(l))
+		}
+		return
+	}
+	text := fmt.Sprintf("自动备份：%s %s", store.ChineseDate(b.res.Taken), b.res.Taken.Format("15:04"))
+	if b.res.CopyErr != nil {
+		line(" " + s.Dim.Render(text+"，已备份在本机"))
+		line(" " + s.Error.Render(common.Truncate(common.Display(b.res.CopyErr.Error()), m.width-2)))
+		return
+	}
+	if b.res.CopyPath != "" {
+		text += "，并已复制到第二位置"
+	}
+	line(" " + s.Dim.Render(common.Display(text+"（详见“设置”）")))
 }
 
 // ShortHelp: the menu shows its digits, so the bottom line only says so.

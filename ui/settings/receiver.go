@@ -252,6 +252,13 @@ func (m *Model) receiverLines(line func(string)) {
 	for _, l := range common.Wrap("读取文件时取其中以 age1 开头的第一行；只填盘符（如 F:\\）则在U盘根目录的 .txt 文件里找。两栏都空着保存，即清除公钥，以后导出不加密。", m.width-4) {
 		line("  " + s.Dim.Render(l))
 	}
+	m.stateLines(line)
+}
+
+// stateLines say that a save runs, or why the last one was refused, in
+// full.
+func (m *Model) stateLines(line func(string)) {
+	s := m.ctx.Styles
 	if m.busy {
 		line(s.Dim.Render(common.SavingText))
 	}

@@ -25,13 +25,14 @@ const (
 	none editing = iota
 	adding
 	renaming
-	receiver // the receiving office's key: pasted, or read from a .txt file
+	receiver   // the receiving office's key: pasted, or read from a .txt file
+	backupCopy // the second backup location
 )
 
 // keyMap is the screen's keys, taken from the one table in ui/common.
 type keyMap struct {
 	Profile, Add, Rename, Retire, Choose, Back, Confirm, Cancel, Select key.Binding
-	Receiver, NextField, PrevField                                      key.Binding
+	Receiver, BackupCopy, NextField, PrevField                          key.Binding
 	Move                                                                listview.Keys
 }
 
@@ -52,6 +53,8 @@ type Model struct {
 	keyIn, fileIn textinput.Model
 	keyFocus      int
 	fingerprint   string // of the office's signing key, read by Init
+	copyIn        textinput.Model
+	backups       backups // the 备份 folder, read by Init
 	err           string
 	busy          bool   // a change is being saved: keys wait
 	path          string // of the data file, shown under the profile
@@ -72,7 +75,7 @@ func newModel(ctx *common.Context, picker bool) *Model {
 	m.keys = keyMap{
 		Profile: k.Edit, Add: k.New, Rename: k.Rename, Retire: k.Retire, Choose: k.Choose, Back: k.Back,
 		Confirm: k.Confirm, Cancel: k.Cancel, Select: k.Select, Move: listview.DefaultKeys(),
-		Receiver: k.Receiver, NextField: k.NextField, PrevField: k.PrevField,
+		Receiver: k.Receiver, BackupCopy: k.BackupCopy, NextField: k.NextField, PrevField: k.PrevField,
 	}
 	m.input = common.NewInput(ctx.Styles, nameHint)
 	m.input.CharLimit = 20
@@ -80,6 +83,8 @@ func newModel(ctx *common.Context, picker bool) *Model {
 	m.keyIn.CharLimit = 200
 	m.fileIn = common.NewInput(ctx.Styles, fileHint)
 	m.fileIn.CharLimit = 300
+	m.copyIn = common.NewInput(ctx.Styles, copyHint)
+	m.copyIn.CharLimit = 300
 	m.path = ctx.Store.Path()
 	// The picker is the first screen: its list is there before the first key
 	// (and it is not read again, so an arrow key is never undone by a load).
@@ -142,6 +147,7 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(
 		common.Route(m.id(), func() tea.Msg { return readOperators(db) }),
 		common.Route(m.id(), func() tea.Msg { return readFingerprint(db) }),
+		common.Route(m.id(), func() tea.Msg { return readBackups(db.Path()) }),
 	)
 }
 
@@ -170,10 +176,11 @@ func (m *Model) Capturing() bool { return m.edit != none }
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.list.SetHeight(max(h-17, 2))
+	m.list.SetHeight(max(h-20, 2))
 	common.SizeInput(&m.input, w-20, nameHint)
 	common.SizeInput(&m.keyIn, w-18, keyHint)
 	common.SizeInput(&m.fileIn, w-18, fileHint)
+	common.SizeInput(&m.copyIn, w-16, copyHint)
 }
 
 // Chosen is sent when the operator at the desk changed.
@@ -187,7 +194,8 @@ const (
 	renamed
 	retired
 	chosen
-	keySet // the receiving office's key set or cleared
+	keySet  // the receiving office's key set or cleared
+	copySet // the second backup location set or cleared
 )
 
 type saved struct {
@@ -195,6 +203,7 @@ type saved struct {
 	o        store.Operator
 	list     operators // read again after the change
 	receiver string    // the receiving office's key as saved ("" cleared)
+	copyDir  string    // the second backup location as saved ("" cleared)
 	err      error
 }
 
@@ -220,6 +229,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		if msg.err != nil {
 			m.fingerprint = "（无法读取：" + msg.err.Error() + "）"
 		}
+		return m, nil
+	case backups:
+		m.backups = msg
 		return m, nil
 	case saved:
 		m.busy = false
@@ -257,6 +269,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.toggleRetired()
 	case key.Matches(km, k.Receiver) && !m.picker:
 		return m, m.editReceiver()
+	case key.Matches(km, k.BackupCopy) && !m.picker:
+		return m, m.editBackupCopy()
 	default:
 		m.list.Update(km)
 	}
@@ -294,7 +308,7 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 	case errors.As(err, &fe):
 		m.err = fe.Msg
 		return nil
-	case err != nil && msg.change == keySet:
+	case err != nil && (msg.change == keySet || msg.change == copySet):
 		m.err = err.Error()
 		return nil
 	case err != nil && msg.change == retired:
@@ -304,8 +318,11 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 		return common.Fail(err)
 	}
 	profileChanged := func() tea.Msg { return common.ProfileChanged{} }
-	if msg.change == keySet {
+	switch msg.change {
+	case keySet:
 		return m.afterKeySet(msg, profileChanged)
+	case copySet:
+		return m.afterCopySet(msg, profileChanged)
 	}
 	m.apply(msg.list)
 	switch msg.change {
@@ -325,8 +342,11 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 }
 
 func (m *Model) editKey(km tea.KeyMsg) tea.Cmd {
-	if m.edit == receiver {
+	switch m.edit {
+	case receiver:
 		return m.receiverKey(km)
+	case backupCopy:
+		return m.copyKey(km)
 	}
 	switch {
 	case key.Matches(km, m.keys.Cancel):
@@ -363,10 +383,17 @@ func (m *Model) View() string {
 		line("")
 		m.exportLines(line)
 		line("")
-		if m.edit == receiver {
+		switch m.edit {
+		case receiver:
 			m.receiverLines(line)
 			return b.String()
+		case backupCopy:
+			m.copyLines(line)
+			m.stateLines(line)
+			return b.String()
 		}
+		m.backupLines(line)
+		line("")
 		line(s.Title.Render("经办人") + s.Dim.Render("（停用的经办人保留在记录中，不能删除）"))
 	}
 	b.WriteString(m.list.View(m.width, s, func(i int, _ bool) string {
@@ -428,7 +455,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	case m.picker:
 		return [][]key.Binding{{k.Choose, k.Add}, k.Move.FullHelp()}
 	}
-	return [][]key.Binding{{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Receiver, k.Back}, k.Move.FullHelp()}
+	return [][]key.Binding{{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Receiver, k.BackupCopy, k.Back}, k.Move.FullHelp()}
 }
 
 // Keymap is every key the screen acts on, in any mode.
