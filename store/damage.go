@@ -24,12 +24,17 @@ type DamagedError struct {
 	Reason string // what is wrong, in Chinese, without a final 。
 
 	// What to do depends on the backups, which the program looks up
-	// (package store/backup) before showing the message: Backup is the
-	// newest good one and Taken when it was made; NoBackup says there is
-	// none. With neither set the message gives the command in general form.
+	// (package store/backup; store cannot) before it shows the message:
+	// Backup is the newest good one, Taken when it was made and Restore the
+	// command that puts it back; NoBackup says there is none. With neither,
+	// the message names the command in general form.
 	Backup   string
 	Taken    time.Time
+	Restore  string
 	NoBackup bool
+	// Aggregate: the file is a receiving office's aggregate file, which
+	// can be built again from the bundles.
+	Aggregate bool
 }
 
 func (e *DamagedError) Error() string {
@@ -38,24 +43,18 @@ func (e *DamagedError) Error() string {
 	switch {
 	case e.Backup != "":
 		fmt.Fprintf(&b, "最近一份完好的备份是 %s（%s 备份）。\n", e.Backup, StampText(e.Taken))
-		b.WriteString("请关闭本程序，运行下面的命令用这份备份恢复（损坏的文件会先改名留存，不会删除）：\n")
-		fmt.Fprintf(&b, "  taizhang restore %s --db %s\n", quoteArg(e.Backup), quoteArg(e.Path))
+		b.WriteString("请关闭所有台账窗口，运行下面的命令用这份备份恢复（损坏的文件会改名留存，不会删除）：\n")
+		fmt.Fprintf(&b, "  %s\n", e.Restore)
 		b.WriteString("恢复后请核对备份之后录入的内容，缺少的请补录。")
+	case e.Aggregate:
+		b.WriteString("汇总文件可以重建：用 taizhang init --receiving-office 另建一个汇总文件（换一个文件名），再把各社区的导出包重新接收一遍。损坏的文件请保留，不要删除。")
 	case e.NoBackup:
 		fmt.Fprintf(&b, "在 %s 没有找到可用的备份。", filepath.Join(filepath.Dir(e.Path), "备份"))
 		b.WriteString("请不要删除或改动这个文件，联系为您安装本程序的人员；如果有拷在U盘上的台账文件或备份，请一并带上。")
 	default:
-		fmt.Fprintf(&b, "请用备份恢复：taizhang restore 备份文件 --db %s；没有备份时请联系为您安装本程序的人员。", quoteArg(e.Path))
+		b.WriteString("请用备份恢复（taizhang restore 备份文件 --db 数据文件）；没有备份时请联系为您安装本程序的人员。")
 	}
 	return b.String()
-}
-
-// quoteArg quotes a path for a command line when it has spaces.
-func quoteArg(s string) string {
-	if strings.ContainsAny(s, " \t") {
-		return `"` + s + `"`
-	}
-	return s
 }
 
 // The bbolt file format (go.etcd.io/bbolt internal/common/page.go and
@@ -116,8 +115,6 @@ func readMeta(buf []byte, page uint64) (boltMeta, string) {
 	switch {
 	case ne.Uint64(buf) != page || ne.Uint16(buf[8:]) != metaPageFlag || ne.Uint16(buf[10:]) != 0 || ne.Uint32(buf[12:]) != 0:
 		return m, "页头不对"
-	case m.tx%2 != page:
-		return m, "事务号与位置不符"
 	case m.pageSize < 512 || m.pageSize > 1<<16 || m.pageSize&(m.pageSize-1) != 0:
 		return m, "页大小不对"
 	case m.pgid < 4 || m.root < 2 || m.root >= m.pgid || (m.freelist != noFreelist && (m.freelist < 2 || m.freelist >= m.pgid)):
@@ -213,7 +210,8 @@ func examineHead(path string) (exists bool, current boltMeta, err error) {
 	case why1 != "":
 		return damaged("文件头的第 2 份记录已损坏（%s）", why1)
 	}
-	// Both hold: they are the last two commits, written to page tx%2.
+	// Both hold: they are the last two commits (or, in a snapshot that
+	// tx.WriteTo wrote, one commit and the one before it).
 	if m0.pageSize != m1.pageSize || m0.tx+1 != m1.tx && m1.tx+1 != m0.tx {
 		return damaged("文件头的两份记录前后不一致")
 	}
@@ -246,7 +244,7 @@ func ReadProtected(path string, fn func() error) (err error) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			err = &DamagedError{Path: path, Reason: fmt.Sprintf("读取内部结构时出错（%s）", firstLine(fmt.Sprint(r)))}
+			err = &DamagedError{Path: path, Reason: fmt.Sprintf("读取内部结构时出错（技术信息：%s）", firstLine(fmt.Sprint(r)))}
 		}
 	}()
 	return fn()

@@ -83,7 +83,7 @@ func Guard(path string) error {
 	if ctx.Err() != nil {
 		return &DamagedError{Path: path, Reason: fmt.Sprintf("检查了 %d 秒仍没有结束，内部结构可能已损坏", int(limit.Seconds()))}
 	}
-	return &DamagedError{Path: path, Reason: fmt.Sprintf("读取内部结构时出错（%s）", crashLine(stderr.String(), runErr))}
+	return &DamagedError{Path: path, Reason: fmt.Sprintf("读取内部结构时出错（技术信息：%s）", crashLine(stderr.String(), runErr))}
 }
 
 // guardTimeout is how long the child may take: far more than reading the
@@ -168,7 +168,7 @@ func examineBolt(path string) (res guardResult) {
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
-			res = guardResult{Damaged: fmt.Sprintf("读取内部结构时出错（%s）", firstLine(fmt.Sprint(r)))}
+			res = guardResult{Damaged: fmt.Sprintf("读取内部结构时出错（技术信息：%s）", firstLine(fmt.Sprint(r)))}
 		}
 	}()
 	b, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: LockTimeout})
@@ -214,7 +214,7 @@ func examineBolt(path string) (res guardResult) {
 			if n > 1 {
 				more = fmt.Sprintf(" 等 %d 处", n)
 			}
-			return fmt.Errorf("内部结构不一致（%s%s）", firstLine(first.Error()), more)
+			return fmt.Errorf("内部结构不一致（技术信息：%s%s）", firstLine(first.Error()), more)
 		}
 		return tx.ForEach(func(_ []byte, bk *bolt.Bucket) error { return readAll(bk) })
 	})

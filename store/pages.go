@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"os"
 )
@@ -29,7 +30,7 @@ func walkPages(f *os.File, ps uint64, m boltMeta) error {
 	}
 	for id, ok := range w.seen {
 		if !ok {
-			return fmt.Errorf("page %d: neither used nor free", id)
+			return fmt.Errorf("第 %d 页既不在用也不在空闲表中", id)
 		}
 	}
 	return nil
@@ -55,7 +56,7 @@ type pageWalker struct {
 // page reads the page (with its overflow) at id and marks it reached.
 func (w *pageWalker) page(id uint64, flags uint16) ([]byte, error) {
 	if id < 2 || id >= w.hwm {
-		return nil, fmt.Errorf("page %d: outside the file (%d pages)", id, w.hwm)
+		return nil, fmt.Errorf("第 %d 页超出文件范围（共 %d 页）", id, w.hwm)
 	}
 	head := make([]byte, pageHeaderSize)
 	if _, err := w.f.ReadAt(head, int64(id*w.ps)); err != nil {
@@ -65,15 +66,15 @@ func (w *pageWalker) page(id uint64, flags uint16) ([]byte, error) {
 	overflow := uint64(ne.Uint32(head[12:]))
 	switch {
 	case ne.Uint64(head) != id:
-		return nil, fmt.Errorf("page %d: header names page %d", id, ne.Uint64(head))
+		return nil, fmt.Errorf("第 %d 页的页头写的是第 %d 页", id, ne.Uint64(head))
 	case ne.Uint16(head[8:]) != flags && !(flags == branchPageFlag|leafPageFlag && (ne.Uint16(head[8:]) == branchPageFlag || ne.Uint16(head[8:]) == leafPageFlag)):
-		return nil, fmt.Errorf("page %d: unexpected type %#x", id, ne.Uint16(head[8:]))
+		return nil, fmt.Errorf("第 %d 页的类型（%#x）不对", id, ne.Uint16(head[8:]))
 	case id+overflow >= w.hwm:
-		return nil, fmt.Errorf("page %d: %d overflow pages run past the end", id, overflow)
+		return nil, fmt.Errorf("第 %d 页的 %d 个续页超出文件范围", id, overflow)
 	}
 	for i := id; i <= id+overflow; i++ {
 		if w.seen[i] {
-			return nil, fmt.Errorf("page %d: reached twice", i)
+			return nil, fmt.Errorf("第 %d 页被引用了两次", i)
 		}
 		w.seen[i] = true
 	}
@@ -95,12 +96,12 @@ func (w *pageWalker) freelist(id uint64) error {
 		n, start = ne.Uint64(p[pageHeaderSize:]), pageHeaderSize+8
 	}
 	if n > (uint64(len(p))-start)/8 {
-		return fmt.Errorf("page %d: freelist of %d pages does not fit", id, n)
+		return fmt.Errorf("第 %d 页的空闲表（%d 项）放不下", id, n)
 	}
 	for i := uint64(0); i < n; i++ {
 		free := ne.Uint64(p[start+8*i:])
 		if free < 2 || free >= w.hwm || w.seen[free] {
-			return fmt.Errorf("page %d: free page %d is outside the file or in use", id, free)
+			return fmt.Errorf("第 %d 页的空闲表中的第 %d 页超出文件范围或重复", id, free)
 		}
 		w.seen[free] = true
 	}
@@ -110,7 +111,7 @@ func (w *pageWalker) freelist(id uint64) error {
 // tree walks the pages of a bucket's b+tree from its root.
 func (w *pageWalker) tree(id uint64, depth int) error {
 	if depth > maxTreeDepth {
-		return fmt.Errorf("page %d: tree deeper than %d", id, maxTreeDepth)
+		return fmt.Errorf("第 %d 页所在的树超过 %d 层", id, maxTreeDepth)
 	}
 	p, err := w.page(id, branchPageFlag|leafPageFlag)
 	if err != nil {
@@ -126,13 +127,13 @@ func (w *pageWalker) branch(id uint64, p []byte, depth int) error {
 	ne := binary.NativeEndian
 	n := int(ne.Uint16(p[10:]))
 	if n == 0 || pageHeaderSize+n*elementSize > len(p) {
-		return fmt.Errorf("page %d: %d branch elements do not fit", id, n)
+		return fmt.Errorf("第 %d 页的 %d 个分支项放不下", id, n)
 	}
 	for i := range n {
 		el := pageHeaderSize + i*elementSize
 		pos, ksize := uint64(ne.Uint32(p[el:])), uint64(ne.Uint32(p[el+4:]))
 		if uint64(el)+pos+ksize > uint64(len(p)) {
-			return fmt.Errorf("page %d: key %d lies outside the page", id, i)
+			return fmt.Errorf("第 %d 页第 %d 项的键超出本页", id, i)
 		}
 		if err := w.tree(ne.Uint64(p[el+8:]), depth+1); err != nil {
 			return err
@@ -148,24 +149,24 @@ func (w *pageWalker) leaf(id uint64, p []byte, depth int) error {
 	ne := binary.NativeEndian
 	n := int(ne.Uint16(p[10:]))
 	if pageHeaderSize+n*elementSize > len(p) {
-		return fmt.Errorf("page %d: %d leaf elements do not fit", id, n)
+		return fmt.Errorf("第 %d 页的 %d 个叶子项放不下", id, n)
 	}
 	for i := range n {
 		el := pageHeaderSize + i*elementSize
 		flags, pos := ne.Uint32(p[el:]), uint64(ne.Uint32(p[el+4:]))
 		ksize, vsize := uint64(ne.Uint32(p[el+8:])), uint64(ne.Uint32(p[el+12:]))
 		if uint64(el)+pos+ksize+vsize > uint64(len(p)) {
-			return fmt.Errorf("page %d: element %d lies outside the page", id, i)
+			return fmt.Errorf("第 %d 页第 %d 项超出本页", id, i)
 		}
 		if flags&^bucketLeafFlag != 0 {
-			return fmt.Errorf("page %d: element %d has flags %#x", id, i, flags)
+			return fmt.Errorf("第 %d 页第 %d 项的标志（%#x）不对", id, i, flags)
 		}
 		if flags != bucketLeafFlag {
 			continue
 		}
 		v := p[uint64(el)+pos+ksize:][:vsize]
 		if len(v) < bucketHeaderSize {
-			return fmt.Errorf("page %d: bucket %d has a short header", id, i)
+			return fmt.Errorf("第 %d 页第 %d 项的子表头不完整", id, i)
 		}
 		if root := ne.Uint64(v); root != 0 {
 			if err := w.tree(root, depth+1); err != nil {
@@ -174,7 +175,7 @@ func (w *pageWalker) leaf(id uint64, p []byte, depth int) error {
 			continue
 		}
 		if err := inlineLeaf(v[bucketHeaderSize:]); err != nil {
-			return fmt.Errorf("page %d: inline bucket %d: %w", id, i, err)
+			return fmt.Errorf("第 %d 页第 %d 项的内嵌子表%w", id, i, err)
 		}
 	}
 	return nil
@@ -183,17 +184,17 @@ func (w *pageWalker) leaf(id uint64, p []byte, depth int) error {
 func inlineLeaf(p []byte) error {
 	ne := binary.NativeEndian
 	if len(p) < pageHeaderSize || ne.Uint16(p[8:]) != leafPageFlag {
-		return fmt.Errorf("not a leaf")
+		return errors.New("不是叶子页")
 	}
 	n := int(ne.Uint16(p[10:]))
 	if pageHeaderSize+n*elementSize > len(p) {
-		return fmt.Errorf("%d elements do not fit", n)
+		return fmt.Errorf("的 %d 项放不下", n)
 	}
 	for i := range n {
 		el := pageHeaderSize + i*elementSize
 		pos, ksize, vsize := uint64(ne.Uint32(p[el+4:])), uint64(ne.Uint32(p[el+8:])), uint64(ne.Uint32(p[el+12:]))
 		if ne.Uint32(p[el:]) != 0 || uint64(el)+pos+ksize+vsize > uint64(len(p)) {
-			return fmt.Errorf("element %d is damaged", i)
+			return fmt.Errorf("第 %d 项已损坏", i)
 		}
 	}
 	return nil

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -86,4 +87,26 @@ func DamagedCopy(t testing.TB, src, name string, damage func([]byte) []byte) str
 // FlipBit flips bit (0-7) of the byte at off.
 func FlipBit(off, bit int) func([]byte) []byte {
 	return func(raw []byte) []byte { raw[off] ^= 1 << bit; return raw }
+}
+
+// RootLoop damages a bbolt file in the worst way for a reader: its root
+// page becomes a branch page whose one child is itself, so that bbolt,
+// reading the file, recurses until the stack overflows, a fatal error no
+// recover catches.
+func RootLoop(raw []byte) []byte {
+	ne := binary.NativeEndian
+	ps := int(ne.Uint32(raw[24:])) // the page size, in meta 0
+	meta := 0
+	if ne.Uint64(raw[ps+64:]) > ne.Uint64(raw[64:]) { // the newer transaction's meta
+		meta = ps
+	}
+	root := ne.Uint64(raw[meta+32:])
+	p := raw[int(root)*ps:]
+	ne.PutUint16(p[8:], 0x01) // branch
+	ne.PutUint16(p[10:], 1)   // one element
+	ne.PutUint32(p[12:], 0)   // no overflow
+	ne.PutUint32(p[16:], 16)  // its key right after it
+	ne.PutUint32(p[20:], 0)   // of length 0
+	ne.PutUint64(p[24:], root)
+	return raw
 }
