@@ -388,7 +388,7 @@ func TestGuardLocked(t *testing.T) {
 // The message names the backup, when it was taken and the command, or says
 // there is none and what to do.
 func TestDamagedErrorMessage(t *testing.T) {
-	e := &DamagedError{Path: `C:\Users\王丽\AppData\Roaming\taizhang\taizhang.db`, Reason: "文件是空的（0 字节）"}
+	e := &DamagedError{Path: filepath.Join("数据", "taizhang.db"), Reason: "文件是空的（0 字节）"}
 	if msg := e.Error(); !strings.Contains(msg, "没有改动") || !strings.Contains(msg, "taizhang restore") {
 		t.Errorf("%s", msg)
 	}
@@ -397,7 +397,7 @@ func TestDamagedErrorMessage(t *testing.T) {
 		t.Errorf("%s", msg)
 	}
 	e.Backup, e.NoBackup = "", true
-	if msg := e.Error(); !strings.Contains(msg, `没有找到可用的备份`) || !strings.Contains(msg, `AppData\Roaming\taizhang\备份`) || !strings.Contains(msg, "安装") {
+	if msg := e.Error(); !strings.Contains(msg, `没有找到可用的备份`) || !strings.Contains(msg, filepath.Join("数据", "备份")) || !strings.Contains(msg, "安装") {
 		t.Errorf("%s", msg)
 	}
 }

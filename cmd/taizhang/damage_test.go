@@ -97,7 +97,7 @@ func TestDamagedLedgerWithoutBackup(t *testing.T) {
 	if err := os.WriteFile(path, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	expectRefused(t, "没有找到可用的备份", "--db", path)
+	expectRefused(t, "在 "+backup.Dir(path)+" 没有找到可用的备份", "--db", path)
 	expectRefused(t, "安装本程序的人员", "check", "--db", path)
 	if st, _ := os.Stat(path); st.Size() != 0 {
 		t.Error("the empty file was written to")
