@@ -19,28 +19,36 @@ const (
 	benchPerMonth = 5_000
 )
 
-var (
-	benchOnce sync.Once
-	benchPath string
-	benchErr  error
-)
+// benchFile is a benchmark ledger built once per test binary.
+type benchFile struct {
+	once sync.Once
+	path string
+	err  error
+}
 
-// BenchLedger returns the path of the benchmark ledger, building it on first use.
-func benchLedger(b *testing.B) string {
-	benchOnce.Do(func() {
+func (f *benchFile) get(b *testing.B, name string, n, perMonth int) string {
+	f.once.Do(func() {
 		dir, err := os.MkdirTemp("", "taizhang-bench")
 		if err != nil {
-			benchErr = err
+			f.err = err
 			return
 		}
-		benchPath = filepath.Join(dir, "100k.db")
-		benchErr = BuildBenchLedger(benchPath, benchCerts, benchPerMonth)
+		f.path = filepath.Join(dir, name)
+		f.err = BuildBenchLedger(f.path, n, perMonth)
 	})
-	if benchErr != nil {
-		b.Fatal(benchErr)
+	if f.err != nil {
+		b.Fatal(f.err)
 	}
-	return benchPath
+	return f.path
 }
+
+var bench100k, bench5kFile benchFile
+
+// benchLedger returns the path of the benchmark ledger, building it on first use.
+func benchLedger(b *testing.B) string { return bench100k.get(b, "100k.db", benchCerts, benchPerMonth) }
+
+// bench5k is a ledger of one month of 5,000 certificates.
+func bench5k(b *testing.B) string { return bench5kFile.get(b, "5k.db", benchPerMonth, benchPerMonth) }
 
 // BuildBenchLedger writes n certificates, perMonth a month ending in
 // November 2026, with names that repeat the way real ones do.
@@ -192,29 +200,6 @@ func BenchmarkCheck(b *testing.B) {
 	b.StopTimer()
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/(1<<20), "MB-alloc/op")
-}
-
-var (
-	bench5kOnce sync.Once
-	bench5kPath string
-	bench5kErr  error
-)
-
-// bench5k is a ledger of one month of 5,000 certificates, built on first use.
-func bench5k(b *testing.B) string {
-	bench5kOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "taizhang-bench")
-		if err != nil {
-			bench5kErr = err
-			return
-		}
-		bench5kPath = filepath.Join(dir, "5k.db")
-		bench5kErr = BuildBenchLedger(bench5kPath, benchPerMonth, benchPerMonth)
-	})
-	if bench5kErr != nil {
-		b.Fatal(bench5kErr)
-	}
-	return bench5kPath
 }
 
 // BenchmarkGuard is what proving the data file adds to the program's

@@ -51,24 +51,30 @@ type pageWalker struct {
 	f       *os.File
 	ps, hwm uint64
 	seen    []bool
+	bufs    [][]byte // a page buffer for each depth of the walk
 }
 
-// page reads the page (with its overflow) at id and marks it reached.
-func (w *pageWalker) page(id uint64, flags uint16) ([]byte, error) {
+// page reads the page (with its overflow) at id into the walker's buffer
+// for depth (the pages above it on the way down keep theirs) and marks it
+// reached.
+func (w *pageWalker) page(id uint64, flags uint16, depth int) ([]byte, error) {
 	if id < 2 || id >= w.hwm {
 		return nil, fmt.Errorf("第 %d 页超出文件范围（共 %d 页）", id, w.hwm)
 	}
-	head := make([]byte, pageHeaderSize)
-	if _, err := w.f.ReadAt(head, int64(id*w.ps)); err != nil {
+	for len(w.bufs) <= depth {
+		w.bufs = append(w.bufs, make([]byte, w.ps))
+	}
+	buf := w.bufs[depth][:w.ps]
+	if _, err := w.f.ReadAt(buf, int64(id*w.ps)); err != nil {
 		return nil, err
 	}
 	ne := binary.NativeEndian
-	overflow := uint64(ne.Uint32(head[12:]))
+	overflow := uint64(ne.Uint32(buf[12:]))
 	switch {
-	case ne.Uint64(head) != id:
-		return nil, fmt.Errorf("第 %d 页的页头写的是第 %d 页", id, ne.Uint64(head))
-	case ne.Uint16(head[8:]) != flags && !(flags == branchPageFlag|leafPageFlag && (ne.Uint16(head[8:]) == branchPageFlag || ne.Uint16(head[8:]) == leafPageFlag)):
-		return nil, fmt.Errorf("第 %d 页的类型（%#x）不对", id, ne.Uint16(head[8:]))
+	case ne.Uint64(buf) != id:
+		return nil, fmt.Errorf("第 %d 页的页头写的是第 %d 页", id, ne.Uint64(buf))
+	case ne.Uint16(buf[8:]) != flags && !(flags == branchPageFlag|leafPageFlag && (ne.Uint16(buf[8:]) == branchPageFlag || ne.Uint16(buf[8:]) == leafPageFlag)):
+		return nil, fmt.Errorf("第 %d 页的类型（%#x）不对", id, ne.Uint16(buf[8:]))
 	case id+overflow >= w.hwm:
 		return nil, fmt.Errorf("第 %d 页的 %d 个续页超出文件范围", id, overflow)
 	}
@@ -78,15 +84,21 @@ func (w *pageWalker) page(id uint64, flags uint16) ([]byte, error) {
 		}
 		w.seen[i] = true
 	}
-	buf := make([]byte, (1+overflow)*w.ps)
-	if _, err := w.f.ReadAt(buf, int64(id*w.ps)); err != nil {
-		return nil, err
+	if overflow > 0 {
+		n := (1 + overflow) * w.ps
+		if uint64(cap(w.bufs[depth])) < n {
+			w.bufs[depth] = append(w.bufs[depth][:0], make([]byte, n)...)
+		}
+		buf = w.bufs[depth][:n]
+		if _, err := w.f.ReadAt(buf[w.ps:], int64((id+1)*w.ps)); err != nil {
+			return nil, err
+		}
 	}
 	return buf, nil
 }
 
 func (w *pageWalker) freelist(id uint64) error {
-	p, err := w.page(id, freelistPageFlag)
+	p, err := w.page(id, freelistPageFlag, 0)
 	if err != nil {
 		return err
 	}
@@ -113,7 +125,7 @@ func (w *pageWalker) tree(id uint64, depth int) error {
 	if depth > maxTreeDepth {
 		return fmt.Errorf("第 %d 页所在的树超过 %d 层", id, maxTreeDepth)
 	}
-	p, err := w.page(id, branchPageFlag|leafPageFlag)
+	p, err := w.page(id, branchPageFlag|leafPageFlag, depth)
 	if err != nil {
 		return err
 	}
