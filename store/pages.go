@@ -87,7 +87,8 @@ func (w *pageWalker) page(id uint64, flags uint16, depth int) ([]byte, error) {
 	if overflow > 0 {
 		n := (1 + overflow) * w.ps
 		if uint64(cap(w.bufs[depth])) < n {
-			w.bufs[depth] = append(w.bufs[depth][:0], make([]byte, n)...)
+			w.bufs[depth] = make([]byte, n)
+			copy(w.bufs[depth], buf)
 		}
 		buf = w.bufs[depth][:n]
 		if _, err := w.f.ReadAt(buf[w.ps:], int64((id+1)*w.ps)); err != nil {
