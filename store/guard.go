@@ -194,7 +194,7 @@ func examineBolt(path string) (res guardResult) {
 	err = walkPages(f, m.pageSize, m)
 	f.Close()
 	if err != nil {
-		return guardResult{Damaged: fmt.Sprintf("内部结构损坏（%s）", err)}
+		return guardResult{Damaged: fmt.Sprintf("内部结构损坏，%s", err)}
 	}
 	err = b.View(func(tx *bolt.Tx) error {
 		var first error
