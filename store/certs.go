@@ -35,7 +35,7 @@ type PersonNameError struct {
 
 func (e *PersonNameError) Error() string {
 	return fmt.Sprintf("身份证号 %s 在台账中登记的姓名是「%s」（编号 %s），这次填的是「%s」。同一身份证号只能是同一人：请核对姓名和身份证号是否有错字。确认无误再保存。",
-		e.Earlier.IDNumber, e.Earlier.Name, e.Earlier.Serial, e.Name)
+		idcard.Mask(e.Earlier.IDNumber), e.Earlier.Name, e.Earlier.Serial, e.Name)
 }
 
 // IssueOptions are the confirmations a user gave after a warning.
@@ -414,6 +414,9 @@ func applyEvent(tx *bolt.Tx, ev Event) error {
 			return err
 		}
 		return putCert(tx, c)
+	case EvIDShown:
+		_, err := getCert(tx, ev.Subject)
+		return err
 	case EvCertPrint:
 		return updateCert(tx, ev.Subject, func(c *Certificate) error {
 			c.Prints++
@@ -458,6 +461,8 @@ func applyOther(tx *bolt.Tx, ev Event) error {
 		}
 		r.Seq, r.Time, r.Operator = ev.Seq, ev.Time, ev.Operator
 		return putJSON(appendOnly(tx, bucketExports), u64(ev.Seq), r)
+	case EvOperatorPIN: // the record it commits to is proved by check (pin.go)
+		return nil
 	case EvOperatorAdd, EvOperatorSet:
 		var o Operator
 		if err := json.Unmarshal(ev.Data, &o); err != nil {

@@ -325,7 +325,7 @@ func TestDamageBitFlips(t *testing.T) {
 // for an old file and migrated (written to).
 func TestDamageSchemaVersion(t *testing.T) {
 	damageFixture(t)
-	for _, v := range []uint64{0, 1, 4} {
+	for _, v := range []uint64{0, 1, 4, 5} {
 		path := damagedCopy(t, func(raw []byte) []byte { return raw })
 		b, err := bolt.Open(path, 0o600, nil)
 		if err != nil {
@@ -344,23 +344,29 @@ func TestDamageSchemaVersion(t *testing.T) {
 	}
 }
 
-// introducedIn must name, for each version, a bucket that version's
-// migration adds.
+// introducedIn must name, for each version that adds buckets, one that
+// version's migration adds.
 func TestIntroducedInMatchesMigrations(t *testing.T) {
+	listed := map[uint64][]byte{}
 	for _, in := range introducedIn {
-		before, after := rawFileAt(t, in.version-1), rawFileAt(t, in.version)
-		before.View(func(tx *bolt.Tx) error {
-			if tx.Bucket(in.bucket) != nil {
-				t.Errorf("bucket %s exists before version %d", in.bucket, in.version)
-			}
-			return nil
+		listed[in.version] = in.bucket
+	}
+	buckets := func(v uint64) map[string]bool {
+		names := map[string]bool{}
+		rawFileAt(t, v).View(func(tx *bolt.Tx) error {
+			return tx.ForEach(func(name []byte, _ *bolt.Bucket) error { names[string(name)] = true; return nil })
 		})
-		after.View(func(tx *bolt.Tx) error {
-			if tx.Bucket(in.bucket) == nil {
-				t.Errorf("version %d does not add bucket %s", in.version, in.bucket)
-			}
-			return nil
-		})
+		return names
+	}
+	for _, m := range migrations[1:] {
+		before, after := buckets(m.version-1), buckets(m.version)
+		added := len(after) > len(before)
+		switch b := listed[m.version]; {
+		case b == nil && added:
+			t.Errorf("version %d adds buckets but introducedIn names none", m.version)
+		case b != nil && (before[string(b)] || !after[string(b)]):
+			t.Errorf("version %d does not add bucket %s", m.version, b)
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -70,7 +71,24 @@ func Open(path string, opt Options) (*DB, error) {
 		bdb.Close()
 		return nil, err
 	}
+	if !opt.ReadOnly { // only a file that opened as a ledger (a refused one is left as it is)
+		ownerOnly(path)
+	}
 	return db, nil
+}
+
+// ownerOnly narrows a data file that others could read (copied in, or
+// made by an older version under a loose umask) to 0600, as a new one is
+// made. Not on Windows, where the file lives in the user's profile
+// (%AppData%) and modes mean nothing; a failure (a file of another user)
+// is left alone, the file still opens.
+func ownerOnly(path string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+		_ = os.Chmod(path, 0o600)
+	}
 }
 
 // Path is the file the ledger lives in.

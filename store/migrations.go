@@ -23,6 +23,7 @@ var migrations = []migration{
 	{3, "approval forms (admissions)", migrateV3},
 	{4, "profile and operators in the event log", migrateV4},
 	{5, "monthly export: checkpoints, exports, signing key, station", migrateV5},
+	{6, "privacy: PINs, ID numbers shown", migrateV6},
 }
 
 // CurrentSchema is the version a file has after Open.
@@ -160,4 +161,10 @@ func migrateV5(tx *bolt.Tx, now time.Time) error {
 	}
 	_, err = chainEvent(tx, by, now, EvProfile, 0, p)
 	return err
+}
+
+// migrateV6 adds the operators' PINs. Files before it have no PIN and no
+// cert.id_shown event, so nothing else changes.
+func migrateV6(tx *bolt.Tx, _ time.Time) error {
+	return createBuckets(tx, bucketPins)
 }

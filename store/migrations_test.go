@@ -23,6 +23,7 @@ var migrationTests = map[uint64]func(t *testing.T){
 	3: testMigrateV3,
 	4: testMigrateV4,
 	5: testMigrateV5,
+	6: testMigrateV6,
 }
 
 func TestEveryMigrationTested(t *testing.T) {

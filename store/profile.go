@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -32,6 +33,10 @@ type Profile struct {
 	// BackupCopy is a second folder (usually on a USB stick) that gets a
 	// copy of every automatic backup; empty for none.
 	BackupCopy string `json:"backup_copy,omitempty"`
+	// RetentionYears: 设置 lists the certificates and refusals older than
+	// this many years for review (DefaultRetentionYears when 0). Nothing
+	// is deleted.
+	RetentionYears int `json:"retention_years,omitempty"`
 }
 
 // MaxStation is the highest window number.
@@ -82,6 +87,9 @@ func (p *Profile) Validate() error {
 	}
 	if strings.ContainsAny(p.SerialPrefix, " \t") {
 		return &FieldError{"证明编号前缀", "不能含有空格。"}
+	}
+	if p.RetentionYears < 0 || p.RetentionYears > MaxRetentionYears {
+		return &FieldError{"复核年限", fmt.Sprintf("请填 1 到 %d 之间的年数。", MaxRetentionYears)}
 	}
 	p.Station = p.StationNo()
 	if p.Station > MaxStation {

@@ -102,7 +102,7 @@ func (m *Model) startForm(old *store.Certificate) tea.Cmd {
 			Check: func(v string) error { _, err := store.CheckName(v); return plain(err) }},
 		{Key: store.FieldIDNumber, Label: "身份证号", Required: true, CharLimit: 24, Placeholder: "18位，末位 X 大小写均可",
 			Check: func(v string) error { _, err := idcard.Parse(v, now); return err },
-			Hint:  idHint(now)},
+			Hint:  idHint(now), Conceal: idcard.Mask},
 		{Key: store.FieldAddress, Label: "住址", Required: true, CharLimit: 60, Placeholder: "如：潞州区英雄南路12号3单元501室"},
 		{Key: store.FieldPurpose, Label: "用途", Required: true, CharLimit: 60, Placeholder: "如：办理子女入学"},
 		{Key: store.FieldRecipient, Label: "需证明单位", CharLimit: 40, Placeholder: "如：长治市潞州区教育局"},

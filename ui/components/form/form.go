@@ -55,12 +55,18 @@ type Field struct {
 	Check func(value string) error
 	// Hint derives a note shown under a valid value (性别、出生日期 …).
 	Hint func(value string) string
+	// Conceal is how a value preset with SetValue shows (a correction's
+	// ID number, masked) until the worker types in the field: the first
+	// key there starts the field afresh. Left alone, the value is kept.
+	Conceal func(string) string
 
 	input  textinput.Model
 	area   textarea.Model
 	choice int           // selected option, -1 for none
 	index  *search.Index // of the option labels, built on the first query (Match nil)
 	err    string
+
+	concealed bool // the preset value still shows as Conceal has it
 }
 
 // Keys of the form, from the one key table.
@@ -174,6 +180,7 @@ func (m *Model) SetValue(key, v string) {
 	}
 	f.input.SetValue(v)
 	f.input.CursorEnd()
+	f.concealed = f.Conceal != nil && v != ""
 }
 
 // Value of a field: the text typed, or the chosen option's Value.
@@ -371,6 +378,14 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	if f.Kind == Area {
 		return m, m.updateArea(f, km)
 	}
+	if f.concealed {
+		f.concealed = false
+		f.input.SetValue("")
+		m.dirty, f.err = true, ""
+		if km.Type == tea.KeyBackspace || km.Type == tea.KeyDelete {
+			return m, nil
+		}
+	}
 	before := f.input.Value()
 	var cmd tea.Cmd
 	f.input, cmd = f.input.Update(km)
@@ -487,7 +502,7 @@ func (m Model) View() string {
 			for _, l := range common.Wrap(common.Display(f.err), max(m.width-m.labelW-2, 10)) {
 				lines = append(lines, indent+s.Error.Render(l))
 			}
-		case f.Hint != nil && f.Value() != "":
+		case f.Hint != nil && f.Value() != "" && !f.concealed: // a hint may repeat the value
 			if h := f.Hint(f.Value()); h != "" {
 				hl := common.Wrap(common.Display(h), max(m.width-m.labelW-2, 10))
 				if len(hl) > 2 {
@@ -516,6 +531,9 @@ func (m Model) View() string {
 	}
 	return window(lines, focusLine, m.height)
 }
+
+// ConcealedHint follows a concealed value in its focused field.
+const ConcealedHint = "不改请按 Tab；输入则重新填写"
 
 // Discard is the question Esc asks when something was typed.
 const Discard = "放弃已输入的内容吗？按 Y 放弃，按 Esc 继续填写。"
@@ -551,6 +569,14 @@ func (m Model) fieldView(f *Field, focused bool) string {
 			return cur + "  " + m.styles.Dim.Render(hint)
 		}
 		return cur
+	}
+	if f.concealed {
+		v := f.Conceal(f.input.Value())
+		if !focused {
+			return v
+		}
+		hint := common.Truncate(ConcealedHint, max(m.inputWidth()-common.Width(v)-4, 0))
+		return "[" + v + "]  " + m.styles.Dim.Render(hint)
 	}
 	if !focused {
 		v := f.input.Value()
