@@ -35,11 +35,19 @@ type DamagedError struct {
 	// Aggregate: the file is a receiving office's aggregate file, which
 	// can be built again from the bundles.
 	Aggregate bool
+	// Foreign: nothing in the file's head is of a bbolt file, so it may
+	// as well be another file given by mistake (--db 会议记录.docx).
+	Foreign bool
 }
 
 func (e *DamagedError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "数据文件 %s 已损坏：%s。本程序没有改动它，也不会使用它。\n", e.Path, e.Reason)
+	if e.Foreign {
+		fmt.Fprintf(&b, "文件 %s 不是台账数据文件，或者已经损坏：%s。本程序没有改动它，也不会使用它。\n", e.Path, e.Reason)
+		b.WriteString("如果是 --db 指错了文件，请改用正确的台账数据文件。如果它就是台账数据文件：\n")
+	} else {
+		fmt.Fprintf(&b, "数据文件 %s 已损坏：%s。本程序没有改动它，也不会使用它。\n", e.Path, e.Reason)
+	}
 	switch {
 	case e.Backup != "":
 		fmt.Fprintf(&b, "最近一份完好的备份是 %s（%s 备份）。\n", e.Backup, StampText(e.Taken))
@@ -199,10 +207,11 @@ func examineHead(path string) (exists bool, current boltMeta, err error) {
 	}
 	switch {
 	case why0 != "" && why1 != "" && !sawMagic:
+		reason := "开头不是台账数据文件的格式"
 		if size < 1<<14 {
-			return damaged("文件只有 %d 字节，不是完整的台账数据文件", size)
+			reason = fmt.Sprintf("文件只有 %d 字节，不是台账数据文件的格式", size)
 		}
-		return damaged("文件开头不是台账数据文件的格式（可能被其他内容覆盖）")
+		return true, boltMeta{}, &DamagedError{Path: path, Reason: reason, Foreign: true}
 	case why0 != "" && why1 != "":
 		return damaged("文件头的两份记录都已损坏")
 	case why0 != "":

@@ -402,7 +402,11 @@ func TestDamagedErrorMessage(t *testing.T) {
 	if msg := e.Error(); !strings.Contains(msg, "\n  taizhang restore X --db Y\n") || !strings.Contains(msg, e.Backup+"（2026-11-28 08:05 备份）") {
 		t.Errorf("%s", msg)
 	}
-	e.Backup, e.NoBackup = "", true
+	e.Foreign = true
+	if msg := e.Error(); !strings.HasPrefix(msg, "文件 "+e.Path+" 不是台账数据文件，或者已经损坏") || !strings.Contains(msg, "--db 指错了文件") || !strings.Contains(msg, "taizhang restore X --db Y") {
+		t.Errorf("%s", msg)
+	}
+	e.Backup, e.NoBackup, e.Foreign = "", true, false
 	if msg := e.Error(); !strings.Contains(msg, `没有找到可用的备份`) || !strings.Contains(msg, filepath.Join("数据", "备份")) || !strings.Contains(msg, "安装") {
 		t.Errorf("%s", msg)
 	}
