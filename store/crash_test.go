@@ -16,13 +16,6 @@ import (
 // envIssueChild names the ledger the child of TestCrashWhileIssuing works on.
 const envIssueChild = "TAIZHANG_CRASH_ISSUE_DB"
 
-func TestMain(m *testing.M) {
-	if path := os.Getenv(envIssueChild); path != "" {
-		os.Exit(issueLoop(path))
-	}
-	os.Exit(m.Run())
-}
-
 // issueLoop is the child of TestCrashWhileIssuing: it issues certificates
 // one save at a time through the API the 开具 screen uses, voids every
 // fourth, and prints each save once it has returned, until it is killed.

@@ -2,10 +2,8 @@ package store
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -46,14 +44,17 @@ type Options struct {
 }
 
 // Open opens the ledger at path, creating the file and its folder if they do
-// not exist, and brings its schema up to date. An existing file that is empty
-// or not a taizhang ledger is refused and left as it is.
+// not exist, and brings its schema up to date. An existing file that is
+// damaged (DamagedError) or not a taizhang ledger is refused and left as it
+// is. Open reads only the file's head and identity: the program runs Guard
+// first, which proves the rest without risk to the program.
 func Open(path string, opt Options) (*DB, error) {
 	opt.Now = beijingClock(opt.Now)
-	fresh, err := checkFile(path)
+	exists, err := ExamineFile(path)
 	if err != nil {
 		return nil, err
 	}
+	fresh := !exists
 	if fresh {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, &DiskError{Path: path, Fresh: true, Err: err}
@@ -70,15 +71,11 @@ func Open(path string, opt Options) (*DB, error) {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, &LockedError{Path: path}
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
-		return nil, &NotLedgerError{Path: path, Reason: "已损坏或不是台账数据文件"}
+		return nil, &DamagedError{Path: path, Reason: "文件头已损坏"}
 	case DiskFaultOf(err) != DiskOther:
 		return nil, openFailed(path, fresh, err)
 	case err != nil:
 		return nil, fmt.Errorf("无法打开数据文件 %s：%w", path, err)
-	}
-	if !opt.ReadOnly {
-		ownerOnly(path)
-		sweepScratch(opt.Now())
 	}
 	db := &DB{bolt: bdb, path: path, now: opt.Now}
 	if err := db.migrate(opt.ReadOnly && !fresh); err != nil {
@@ -87,6 +84,10 @@ func Open(path string, opt Options) (*DB, error) {
 			return nil, openFailed(path, fresh, err)
 		}
 		return nil, err
+	}
+	if !opt.ReadOnly { // only a file that opened as a ledger (a refused one is left as it is)
+		ownerOnly(path)
+		sweepScratch(opt.Now())
 	}
 	return db, nil
 }
@@ -112,38 +113,6 @@ func openFailed(path string, fresh bool, err error) error {
 		os.Remove(path)
 	}
 	return &DiskError{Path: path, Fresh: fresh, Err: err}
-}
-
-// boltMagic is bbolt's meta-page magic number, stored little-endian at byte
-// 16 of the file on every platform we build for.
-const boltMagic = 0xED0CDAED
-
-// checkFile says whether path is absent (a new ledger), or refuses a file that
-// exists but cannot be a bbolt file. It only reads.
-func checkFile(path string) (fresh bool, err error) {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return true, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("无法读取数据文件 %s：%w", path, err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return false, fmt.Errorf("无法读取数据文件 %s：%w", path, err)
-	}
-	if st.IsDir() {
-		return false, &NotLedgerError{Path: path, Reason: "是一个文件夹"}
-	}
-	if st.Size() == 0 {
-		return false, &NotLedgerError{Path: path, Reason: "是空文件（0 字节）"}
-	}
-	head := make([]byte, 20)
-	if _, err := io.ReadFull(f, head); err != nil || binary.LittleEndian.Uint32(head[16:]) != boltMagic {
-		return false, &NotLedgerError{Path: path, Reason: "不是台账数据文件"}
-	}
-	return false, nil
 }
 
 // Path is the file the ledger lives in.
@@ -196,12 +165,17 @@ func (db *DB) migrate(readOnly bool) error {
 		if v > CurrentSchema() {
 			return 0, &NewerSchemaError{Path: db.path, Have: v, Max: CurrentSchema()}
 		}
+		if why := schemaMismatch(tx, v); why != "" {
+			return 0, &DamagedError{Path: db.path, Reason: why}
+		}
 		return v, nil
 	}
 	var have uint64
-	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
-		have, err = identify(tx)
-		return err
+	err := ReadProtected(db.path, func() error {
+		return db.bolt.View(func(tx *bolt.Tx) (err error) {
+			have, err = identify(tx)
+			return err
+		})
 	})
 	switch {
 	case err != nil:

@@ -40,6 +40,8 @@ type App struct {
 	status   common.Status
 	width    int
 	height   int
+	// dailyBackup: Init takes the day's backup (off in most tests).
+	dailyBackup bool
 	// home is where Esc from a screen leads; office names a receiving
 	// office's program in the header (NewAggregate).
 	home   common.ScreenID
@@ -77,7 +79,7 @@ func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
 	ctx := &common.Context{
 		Store: db, Catalog: cat, Checker: check.New(cat), Styles: common.DefaultStyles(), Keys: common.DefaultKeys(), Now: now,
 	}
-	a := &App{ctx: ctx, width: 80, height: 24, home: common.HomeScreen, lock: lock.New(ctx), timer: tick}
+	a := &App{ctx: ctx, width: 80, height: 24, home: common.HomeScreen, lock: lock.New(ctx), timer: tick, dailyBackup: true}
 	first := a.reload() != nil
 	a.screens = map[common.ScreenID]common.Screen{
 		common.HomeScreen: home.New(ctx, []home.Entry{
@@ -151,7 +153,16 @@ func (a *App) Init() tea.Cmd {
 	if a.locked {
 		guard = a.lock.Lock()
 	}
-	return tea.Batch(a.screens[a.active].Init(), home.CheckLedger(a.ctx.Store), home.DailyBackup(a.ctx.Store, a.ctx.Profile), guard)
+	return tea.Batch(a.screens[a.active].Init(), home.CheckLedger(a.ctx.Store), a.backup(), guard)
+}
+
+// backup is the day's backup, unless tests turned it off (it writes beside
+// the data file while a test may be removing its folder).
+func (a *App) backup() tea.Cmd {
+	if !a.dailyBackup {
+		return nil
+	}
+	return home.DailyBackup(a.ctx.Store, a.ctx.Profile)
 }
 
 // reread takes a changed profile or desk into the context.

@@ -53,7 +53,7 @@ func TestClockBehindAsksBeforeReprintAndIssue(t *testing.T) {
 	}
 	clk.set(fixedNow.Add(-24 * time.Hour))
 
-	tm := start(t, New(db, cat, clk.Now), 80, 24)
+	tm := start(t, noBackup(New(db, cat, clk.Now)), 80, 24)
 	waitFor(t, tm, "按数字键进入")
 	typeText(tm, "2")
 	waitFor(t, tm, "张三")
@@ -135,7 +135,7 @@ func TestLedgerMonthIsBeijingMonth(t *testing.T) {
 	if _, err := db.IssueCertificate(op, in, cat, store.IssueOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	tm := start(t, New(db, cat, utc), 80, 24)
+	tm := start(t, noBackup(New(db, cat, utc)), 80, 24)
 	waitFor(t, tm, "2027年1月1日")
 	typeText(tm, "2")
 	waitFor(t, tm, "2027-0001")

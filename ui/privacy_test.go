@@ -297,7 +297,7 @@ func TestReviewOldRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk.set(fixedNow)
-	m := pressAll(sizedApp(New(db, cat, clk.Now)), "9", "f")
+	m := pressAll(sizedApp(noBackup(New(db, cat, clk.Now))), "9", "f")
 	v := m.View()
 	checkFrame(t, v, 80, 24)
 	if !strings.Contains(v, "早于 2016年11月29日（10 年前）的记录：证明 1 份，拒绝登记 0 条") ||

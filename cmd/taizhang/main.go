@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"taizhang/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -47,6 +49,7 @@ func init() {
 }
 
 func main() {
+	store.RunGuardIfChild()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
