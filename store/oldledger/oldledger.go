@@ -56,6 +56,12 @@ type Report struct {
 	Rejected int            // rows refused
 	ByType   map[string]int // valid rows per certificate type (附件4 item text)
 	ByYear   map[int]int    // valid rows per year of their date
+	// Legacy15 counts the valid rows whose ID number had the old 15 digits
+	// (stored in their 18-digit form, GB 11643).
+	Legacy15 int
+	// Skipped names the sheets of a workbook without a header (a cover,
+	// notes), which were not read.
+	Skipped []string
 	// Rejections are the first MaxListed rejected rows (all of them are in
 	// RejectedFile).
 	Rejections   []Rejection
