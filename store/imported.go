@@ -296,12 +296,23 @@ func (r *ImportRun) Commit() (int, error) {
 	if r.work == nil {
 		return 0, errors.New("导入已经中止")
 	}
+	if r.n == 0 { // nothing to add: the file stays as it is
+		r.Abort()
+		return 0, nil
+	}
 	if r.tx != nil {
 		err := r.tx.Commit()
 		r.tx = nil
 		if err != nil {
 			return 0, r.fail(err)
 		}
+	}
+	// The copy began as tx.WriteTo writes a file: meta pages of one commit
+	// and the one before. A single commit after it may land on the page of
+	// the older, leaving two that are not consecutive, which bbolt takes
+	// but the guard (ExamineFile) refuses; a second commit never does.
+	if err := r.work.bolt.Update(func(*bolt.Tx) error { return nil }); err != nil {
+		return 0, r.fail(err)
 	}
 	if err := r.work.bolt.Sync(); err != nil {
 		return 0, r.fail(err)
