@@ -22,11 +22,11 @@ func TestCertificateType(t *testing.T) {
 		{"经济困难证明", 2}, {"困难证明", 2}, {"死亡证明", 4}, {"社保证明", 5}, {"就业失业登记证明", 6},
 		{"公租房", 7}, {"婚育证明", 8}, {"独生子女证明", 9}, {"计生奖励核实证明", 10}, {"计生扶助证明", 10},
 		{"住所登记证明", 11}, {"入伍政审", 12}, {"寒暑假社会实践证明", 1},
-		{"计生证明", 0},     // items 9 and 10 alike
-		{"无犯罪证明", 0},    // not on the list
-		{"亲属关系证明", 0},   // not on the list
-		{"政审", 0},       // only close to item 12
-		{"创卫检查台账", 0},   // a task, not a certificate
+		{"计生证明", 0},   // items 9 and 10 alike
+		{"无犯罪证明", 0},  // not on the list
+		{"亲属关系证明", 0}, // not on the list
+		{"政审", 0},     // only close to item 12
+		{"创卫检查台账", 0}, // a task, not a certificate
 	} {
 		item, _ := c.CertificateType(tc.text)
 		got := 0

@@ -2,9 +2,9 @@ package oldledger
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
