@@ -51,11 +51,7 @@ func Open(path string, opt Options) (*DB, error) {
 			return nil, fmt.Errorf("无法创建数据文件夹 %s：%w", filepath.Dir(path), err)
 		}
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      LockTimeout,
-		FreelistType: bolt.FreelistMapType,
-		ReadOnly:     opt.ReadOnly && !fresh,
-	})
+	bdb, err := bolt.Open(path, 0o600, boltOptions(opt.ReadOnly && !fresh))
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, &LockedError{Path: path}
@@ -64,12 +60,40 @@ func Open(path string, opt Options) (*DB, error) {
 	case err != nil:
 		return nil, fmt.Errorf("无法打开数据文件 %s：%w", path, err)
 	}
+	if wasReplaced(bdb) { // compacted by another window while this one waited
+		bdb.Close()
+		return Open(path, opt)
+	}
+	bdb.AllocSize = growStep
 	db := &DB{bolt: bdb, path: path, now: opt.Now}
 	if err := db.migrate(opt.ReadOnly && !fresh); err != nil {
 		bdb.Close()
 		return nil, err
 	}
+	if !opt.ReadOnly || fresh {
+		// A failed compaction leaves the file as it was, still marked.
+		if err := db.compactIfAsked(); err != nil && db.bolt == nil {
+			return nil, err
+		}
+	}
 	return db, nil
+}
+
+func boltOptions(readOnly bool) *bolt.Options {
+	return &bolt.Options{Timeout: LockTimeout, FreelistType: bolt.FreelistMapType, ReadOnly: readOnly}
+}
+
+// wasReplaced says whether the file was renamed away by a compaction
+// (meta/"replaced", written into the old file after the swap).
+func wasReplaced(b *bolt.DB) bool {
+	replaced := false
+	_ = b.View(func(tx *bolt.Tx) error {
+		if m := tx.Bucket(bucketMeta); m != nil {
+			replaced = m.Get(keyReplaced) != nil
+		}
+		return nil
+	})
+	return replaced
 }
 
 // boltMagic is bbolt's meta-page magic number, stored little-endian at byte

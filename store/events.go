@@ -66,11 +66,20 @@ type voidData struct {
 
 // digest computes the event's hash from its fields and Prev.
 func (e Event) digest() (string, error) {
-	e.Hash = ""
-	body, err := json.Marshal(e)
+	body, err := e.body()
 	if err != nil {
 		return "", err
 	}
+	return e.digestOf(body)
+}
+
+// body is the JSON of the event with Hash empty: what its hash is over.
+func (e Event) body() ([]byte, error) {
+	e.Hash = ""
+	return json.Marshal(e)
+}
+
+func (e Event) digestOf(body []byte) (string, error) {
 	prev, err := hex.DecodeString(e.Prev)
 	if err != nil || len(prev) != sha256.Size {
 		return "", fmt.Errorf("事件 %d 的前序哈希无效", e.Seq)
@@ -79,6 +88,15 @@ func (e Event) digest() (string, error) {
 	h.Write(prev)
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// withHash is the event's canonical JSON: its body with "hash" as the last
+// member (what json.Marshal writes with Hash set, and what verifyStored
+// expects).
+func (e Event) withHash(body []byte) []byte {
+	out := make([]byte, 0, len(body)+len(`,"hash":""`)+len(e.Hash))
+	out = append(out, body[:len(body)-1]...)
+	return append(append(append(out, `,"hash":"`...), e.Hash...), `"}`...)
 }
 
 // appendEvent checks the clock (see checkClock) and chains a new event onto
@@ -98,24 +116,27 @@ func chainEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject ui
 	if err != nil {
 		return Event{}, err
 	}
-	bk := appendOnly(tx, bucketEvents)
+	bk := tx.Bucket(bucketEvents)
+	bk.FillPercent = 1 // never rewritten: pages are written once, full
 	prev := genesisDigest
 	if k, v := bk.Cursor().Last(); k != nil {
-		var last Event
-		if err := json.Unmarshal(v, &last); err != nil {
+		if prev, err = storedHash(v); err != nil {
 			return Event{}, err
 		}
-		prev = last.Hash
 	}
 	seq, err := bk.NextSequence()
 	if err != nil {
 		return Event{}, err
 	}
 	ev := Event{Seq: seq, Time: now, OperatorID: op.ID, Operator: op.Name, Kind: kind, Subject: subject, Data: raw, Prev: prev}
-	if ev.Hash, err = ev.digest(); err != nil {
+	body, err := ev.body()
+	if err != nil {
 		return Event{}, err
 	}
-	if err := putJSON(bk, u64(seq), ev); err != nil {
+	if ev.Hash, err = ev.digestOf(body); err != nil {
+		return Event{}, err
+	}
+	if err := bk.Put(u64(seq), storedForm(tx, ev.withHash(body), prev)); err != nil {
 		return Event{}, err
 	}
 	if err := indexEvent(tx, ev); err != nil {
@@ -169,6 +190,7 @@ func (db *DB) VerifyChain() (n uint64, head string, err error) {
 type chainWalker struct {
 	n    uint64
 	head string
+	buf  []byte // reused for unpacking
 }
 
 func (w *chainWalker) headHash() string {
@@ -179,14 +201,14 @@ func (w *chainWalker) headHash() string {
 }
 
 func (w *chainWalker) next(k, v []byte) (Event, error) {
-	var ev Event
-	if err := json.Unmarshal(v, &ev); err != nil {
+	ev, raw, err := readEvent(&w.buf, v, w.headHash())
+	if err != nil {
 		return ev, &ChainError{fromU64(k), "内容无法解析"}
 	}
-	return ev, w.follow(k, v, ev)
+	return ev, w.follow(k, raw, ev)
 }
 
-// follow checks that ev, stored under key k as the bytes v, comes next in
+// follow checks that ev, stored under key k as the canonical JSON v, comes next in
 // the chain (sequence, link, its own hash) and moves the head to it.
 func (w *chainWalker) follow(k, v []byte, ev Event) error {
 	w.n++
@@ -238,13 +260,7 @@ func (ev Event) storedDigest(stored []byte) (string, error) {
 // Events calls fn for every event in order.
 func (db *DB) Events(fn func(Event) error) error {
 	return db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketEvents).ForEach(func(_, v []byte) error {
-			var ev Event
-			if err := json.Unmarshal(v, &ev); err != nil {
-				return err
-			}
-			return fn(ev)
-		})
+		return forEachEvent(tx, func(ev Event, _ []byte) error { return fn(ev) })
 	})
 }
 
@@ -274,10 +290,9 @@ func (db *DB) History(kind string, id uint64) ([]Event, error) {
 	prefix := append([]byte{subjectGroup(kind)}, u64(id)...)
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketSubjects).Cursor()
-		events := tx.Bucket(bucketEvents)
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			var ev Event
-			if err := json.Unmarshal(events.Get(k[len(prefix):]), &ev); err != nil {
+			ev, err := eventAt(tx, fromU64(k[len(prefix):]), nil)
+			if err != nil {
 				return err
 			}
 			out = append(out, ev)
