@@ -144,7 +144,7 @@ func (db *DB) SaveAdmissionDraft(op Operator, a Admission) (Admission, error) {
 		return a, &FieldError{FieldAdmUnit, "草稿是空的，请至少填写一项再保存。"}
 	}
 	now := db.now()
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		if a.ID == 0 {
 			id, err := tx.Bucket(bucketAdmissions).NextSequence()
 			if err != nil {

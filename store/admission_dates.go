@@ -72,3 +72,25 @@ func NormalizeDate(s string) (string, bool) {
 	}
 	return t.Format(time.DateOnly), true
 }
+
+// dateMsg says why typed text is not a date: a day the month does not have
+// (2026年2月30日), a month that does not exist, or a form not understood.
+func dateMsg(s string) string {
+	s = fold.Width(strings.TrimSpace(s))
+	m := dateRE.FindStringSubmatch(s)
+	if m == nil {
+		m = dateRE8.FindStringSubmatch(s)
+	}
+	if m == nil {
+		return msgDate
+	}
+	y, mo, d := atoi(m[1]), atoi(m[2]), atoi(m[3])
+	switch {
+	case y < 2000 || y > 2099:
+		return "年份“" + m[1] + "”不对，请填写 2000 年到 2099 年之间的日期，例如 2026-03-05。"
+	case mo < 1 || mo > 12:
+		return "没有" + strconv.Itoa(mo) + "月，请核对月份。"
+	}
+	days := time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	return strconv.Itoa(y) + "年" + strconv.Itoa(mo) + "月只有 " + strconv.Itoa(days) + " 天，没有" + strconv.Itoa(d) + "日，请核对日期。"
+}

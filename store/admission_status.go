@@ -224,7 +224,7 @@ func (db *DB) transition(op Operator, id uint64, decide func(a Admission, now ti
 	}
 	now := db.now()
 	var out Admission
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		a, err := getAdmission(tx, id)
 		if err != nil {
 			return err
@@ -253,6 +253,9 @@ func (db *DB) SubmitAdmission(op Operator, id uint64) (Admission, error) {
 			return admissionStatusData{}, &IllegalTransitionError{From: a.Effective(now), Action: ActSubmit, UnitLevel: a.UnitLevel}
 		}
 		if err := ValidateAdmission(a); err != nil {
+			return admissionStatusData{}, err
+		}
+		if err := notFuture(FieldAdmAppliedOn, a.AppliedOn, now); err != nil {
 			return admissionStatusData{}, err
 		}
 		return admissionStatusData{To: AdmSubmitted}, nil

@@ -33,7 +33,7 @@ func fullAdmission(t testing.TB) Admission {
 		Item:            "高龄津贴申领生存状况证明",
 		Kind:            KindCertificate,
 		Basis:           "《山西省老年人权益保障条例》",
-		AppliedOn:       "2026-11-20",
+		AppliedOn:       "2026-08-10",
 		Term:            TermTemporary,
 		From:            "2026-11",
 		To:              "2026-12",
@@ -388,7 +388,7 @@ func TestOpinionAndDecisionChecks(t *testing.T) {
 		{LevelCounty, "", "2026-11-25", FieldCountyOpinion},
 		{LevelCounty, "同意", "", FieldCountyOpinionDate},
 		{LevelCounty, "同意", "2026-11-31", FieldCountyOpinionDate},
-		{LevelCounty, "同意", "2026-11-19", FieldCountyOpinionDate}, // before AppliedOn
+		{LevelCounty, "同意", "2026-08-09", FieldCountyOpinionDate}, // before AppliedOn
 		{LevelCounty, "同意", "2026-12-01", FieldCountyOpinionDate}, // after today
 	}
 	for _, b := range bad {

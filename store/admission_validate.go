@@ -139,7 +139,7 @@ func cleanAdmission(in Admission, complete bool) (Admission, error) {
 			}
 			if complete {
 				if _, ok := parseDate(v); f.kind == 'd' && !ok {
-					return a, &FieldError{f.label, msgDate}
+					return a, &FieldError{f.label, dateMsg(v)}
 				}
 				if _, ok := parseMonth(v); f.kind == 'm' && !ok {
 					return a, &FieldError{f.label, msgMonth}
@@ -229,15 +229,25 @@ func checkOpinion(textLabel, dateLabel, text, date string, required bool, notBef
 	}
 	d, ok := parseDate(date)
 	if !ok {
-		return nil, &FieldError{dateLabel, msgDate}
+		return nil, &FieldError{dateLabel, dateMsg(date)}
 	}
 	date = d.Format(time.DateOnly)
-	if today := now.Format(time.DateOnly); date > today {
-		return nil, &FieldError{dateLabel, fmt.Sprintf("%s晚于今天（%s），请核对；如电脑日期不对，请先校正电脑时间。", ChineseDate(d), ChineseDate(now))}
+	if err := notFuture(dateLabel, date, now); err != nil {
+		return nil, err
 	}
 	if notBefore != "" && date < notBefore {
 		nb, _ := parseDate(notBefore)
 		return nil, &FieldError{dateLabel, fmt.Sprintf("%s早于%s（%s），请核对。", ChineseDate(d), notBeforeWhat, ChineseDate(nb))}
 	}
 	return &Opinion{Text: text, Date: date}, nil
+}
+
+// notFuture refuses a stored date (2006-01-02) after today; text that is
+// not such a date passes (the caller checks the form).
+func notFuture(label, date string, now time.Time) error {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil || date <= now.Format(time.DateOnly) {
+		return nil
+	}
+	return &FieldError{label, fmt.Sprintf("%s晚于今天（%s），请核对；如电脑日期不对，请先校正电脑时间。", ChineseDate(d), ChineseDate(now))}
 }

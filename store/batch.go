@@ -17,7 +17,7 @@ type Batch struct {
 
 // Batch runs fn in one write transaction.
 func (db *DB) Batch(fn func(*Batch) error) error {
-	return db.bolt.Update(func(tx *bolt.Tx) error { return fn(&Batch{db, tx}) })
+	return db.update(func(tx *bolt.Tx) error { return fn(&Batch{db, tx}) })
 }
 
 // IssueCertificate is DB.IssueCertificate inside the batch.

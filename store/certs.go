@@ -35,7 +35,7 @@ type PersonNameError struct {
 
 func (e *PersonNameError) Error() string {
 	return fmt.Sprintf("身份证号 %s 在台账中登记的姓名是「%s」（编号 %s），这次填的是「%s」。同一身份证号只能是同一人：请核对姓名和身份证号是否有错字。确认无误再保存。",
-		e.Earlier.IDNumber, e.Earlier.Name, e.Earlier.Serial, e.Name)
+		idcard.Mask(e.Earlier.IDNumber), e.Earlier.Name, e.Earlier.Serial, e.Name)
 }
 
 // IssueOptions are the confirmations a user gave after a warning.
@@ -71,20 +71,13 @@ const (
 	FieldCopies    = "份数"
 )
 
-// CheckName validates a resident's name: rare characters (also outside the
-// BMP) and the middle dot of transcribed names are kept; control and
-// invisible characters are refused.
+// CheckName validates a resident's name (see text.go): 1–30 characters in
+// NFC; rare characters (also outside the BMP) and the middle dot of
+// transcribed names are kept; invisible characters, digits, signs and emoji
+// are refused.
 func CheckName(s string) (string, error) {
 	s = CleanText(s)
-	if err := checkText(FieldName, s, 1, 30, true); err != nil {
-		return s, err
-	}
-	for _, r := range s {
-		if r < 0x80 && !(r == ' ' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '.' || r == '-') {
-			return s, &FieldError{FieldName, fmt.Sprintf("不能含有“%c”。", r)}
-		}
-	}
-	return s, nil
+	return s, checkName(FieldName, s, 30, false)
 }
 
 // Validate checks the input and returns the certificate it makes (without
@@ -169,7 +162,7 @@ func (db *DB) CorrectCertificate(op Operator, old uint64, in CertInput, cat *ass
 }
 
 func (db *DB) issue(op Operator, in CertInput, cat *assets.Catalog, opt IssueOptions, replaces uint64) (c Certificate, err error) {
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		c, err = db.issueTx(tx, op, in, cat, opt, replaces)
 		return err
 	})
@@ -258,7 +251,7 @@ func SerialText(year, station, no int) string {
 // VoidCertificate marks a certificate 作废 with a reason. It stays listed.
 func (db *DB) VoidCertificate(op Operator, id uint64, reason string) (Certificate, error) {
 	var c Certificate
-	err := db.bolt.Update(func(tx *bolt.Tx) (err error) {
+	err := db.update(func(tx *bolt.Tx) (err error) {
 		c, err = db.voidTx(tx, op, id, reason)
 		return err
 	})
@@ -286,7 +279,7 @@ func (db *DB) voidTx(tx *bolt.Tx, op Operator, id uint64, reason string) (Certif
 // RecordPrint counts a printout (first print or reprint) of copies copies.
 func (db *DB) RecordPrint(op Operator, id uint64, copies int) (Certificate, error) {
 	var c Certificate
-	err := db.bolt.Update(func(tx *bolt.Tx) (err error) {
+	err := db.update(func(tx *bolt.Tx) (err error) {
 		c, err = db.printTx(tx, op, id, copies)
 		return err
 	})
@@ -358,7 +351,8 @@ func findDuplicate(tx *bolt.Tx, c Certificate, now time.Time, except uint64) (Ce
 // and once a new name was confirmed, the next certificate under it is quiet.
 func findOtherName(tx *bolt.Tx, c Certificate, except uint64) (Certificate, bool) {
 	last, ok := lastPersonCert(tx, c.IDNumber, except, func(Certificate) bool { return true })
-	return last, ok && last.Name != c.Name
+	// A name saved before names were kept in NFC may be decomposed.
+	return last, ok && CleanText(last.Name) != c.Name
 }
 
 // lastPersonCert is the newest valid certificate for the ID number, other
@@ -430,6 +424,8 @@ func applyEvent(tx *bolt.Tx, ev Event) error {
 			return putCertRow(tx, c)
 		}
 		return putCert(tx, c)
+	case EvIDShown:
+		return certExists(tx, ev.Subject)
 	case EvCertPrint, EvCertVoid:
 		return applyCertChange(tx, ev)
 	case EvRefusal:
@@ -461,6 +457,8 @@ func applyOther(tx *bolt.Tx, ev Event) error {
 		}
 		r.Seq, r.Time, r.Operator = ev.Seq, ev.Time, ev.Operator
 		return putJSON(appendOnly(tx, bucketExports), u64(ev.Seq), r)
+	case EvOperatorPIN: // the record it commits to is proved by check (pin.go)
+		return nil
 	case EvOperatorAdd, EvOperatorSet:
 		var o Operator
 		if err := json.Unmarshal(ev.Data, &o); err != nil {

@@ -83,6 +83,14 @@ func certRecords(tx *bolt.Tx) *bolt.Bucket {
 	return tx.Bucket(bucketCerts)
 }
 
+// certExists says whether certificate id is on record (ErrNotFound if not).
+func certExists(tx *bolt.Tx, id uint64) error {
+	if certRecords(tx).Get(u64(id)) == nil {
+		return ErrNotFound
+	}
+	return nil
+}
+
 func getCertState(states *bolt.Bucket, id uint64) (certState, error) {
 	v := states.Get(u64(id))
 	if v == nil {

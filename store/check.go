@@ -96,11 +96,13 @@ func (e *CheckError) Error() string {
 	if e.Seq != 0 {
 		at = fmt.Sprintf("（最后一条相关事件：第 %d 条）", e.Seq)
 	}
-	return fmt.Sprintf("%s：%s%s%s。数据文件在本程序之外被改动过，请保留该文件，并从备份恢复或联系上级核查。", e.Register, e.Record, what, at)
+	return fmt.Sprintf("%s：%s%s%s。数据文件在本程序之外被改动过，请保留该文件，并从备份恢复或联系上级核查。", e.Register, maskIDs(e.Record), what, at)
 }
 
+// clip shortens a stored value for the message, its ID numbers masked
+// first (so that a cut never leaves most of a number showing).
 func clip(s string) string {
-	r := []rune(s)
+	r := []rune(maskIDs(s))
 	if len(r) > 40 {
 		return string(r[:40]) + "..."
 	}
@@ -123,7 +125,13 @@ func (db *DB) Check() (CheckReport, error) {
 	if isSegment {
 		return checkLedger(db.bolt, seg.sources(), segmentBuckets)
 	}
-	return checkLedger(db.bolt, []replaySource{{bucket: bucketEvents, chain: &chainWalker{}}}, derivedBuckets)
+	pins := pinProof{}
+	rep, err := checkLedger(db.bolt, []replaySource{{bucket: bucketEvents, chain: &chainWalker{}, onEvent: pins.note}}, derivedBuckets)
+	if err != nil {
+		return rep, err
+	}
+	// The PINs are not in a bundle's segment, so only the ledger proves them.
+	return rep, db.bolt.View(pins.prove)
 }
 
 // replaySource is a bucket of events to replay, in key order. With a chain

@@ -81,7 +81,9 @@ func (db *DB) compact() error {
 // reopen opens the file at the ledger's path again after compact closed
 // it; on failure db.bolt is nil.
 func (db *DB) reopen() error {
-	b, err := bolt.Open(db.path, 0o600, boltOptions(false))
+	opts := *db.opts
+	opts.ReadOnly = false
+	b, err := bolt.Open(db.path, 0o600, &opts)
 	db.bolt = nil
 	if err != nil {
 		return fmt.Errorf("无法重新打开数据文件 %s：%w", db.path, err)

@@ -26,7 +26,7 @@ func compactMark(t *testing.T, path string) bool {
 // A compaction that cannot write its copy leaves the migrated file as it
 // is, still marked, and the next Open compacts it.
 func TestCompactionRetriesAfterAFailure(t *testing.T) {
-	path := fileAtV5(t)
+	path := fileAtV6(t)
 	blocker := compactName(path)
 	os.MkdirAll(filepath.Join(blocker, "x"), 0o700) // the copy cannot be made there
 	db, err := Open(path, Options{})
@@ -58,7 +58,7 @@ func TestCompactionRetriesAfterAFailure(t *testing.T) {
 
 // A stale copy from a compaction that stopped half way is replaced.
 func TestCompactionReplacesAStaleCopy(t *testing.T) {
-	path := fileAtV5(t)
+	path := fileAtV6(t)
 	os.WriteFile(compactName(path), []byte("half a file"), 0o600)
 	db, err := Open(path, Options{})
 	if err != nil {
@@ -76,7 +76,7 @@ func TestCompactionReplacesAStaleCopy(t *testing.T) {
 // After the swap the old file is marked, so that a window that opened it
 // meanwhile (and waited for the lock) goes to the new one.
 func TestCompactionMarksTheOldFile(t *testing.T) {
-	path := fileAtV5(t)
+	path := fileAtV6(t)
 	old := path + ".old"
 	if err := os.Link(path, old); err != nil {
 		t.Skip("no hard links here:", err)
@@ -103,9 +103,9 @@ func TestCompactionMarksTheOldFile(t *testing.T) {
 
 // A read-only open neither migrates nor compacts.
 func TestReadOnlyOpenDoesNotCompact(t *testing.T) {
-	path := fileAtV5(t)
+	path := fileAtV6(t)
 	if _, err := Open(path, Options{ReadOnly: true}); err == nil {
-		t.Fatal("a read-only open of a schema 5 file succeeded")
+		t.Fatal("a read-only open of a schema 6 file succeeded")
 	}
 	if _, err := os.Stat(compactName(path)); err == nil {
 		t.Error("a copy was made")

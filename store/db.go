@@ -2,12 +2,11 @@ package store
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -21,6 +20,7 @@ const LockTimeout = time.Second
 // DB is an open ledger file.
 type DB struct {
 	bolt *bolt.DB
+	opts *bolt.Options // as opened (compact opens the file again)
 	path string
 	now  func() time.Time
 	// clockAccepted waives the clock check for one confirmed save (see
@@ -35,28 +35,47 @@ type Options struct {
 	Now func() time.Time
 	// ReadOnly opens without a write lock (for listing and verifying).
 	ReadOnly bool
+
+	// The filesystem seam, for fault tests. OpenFile opens the data file
+	// (os.OpenFile when nil): a test fails it as a read-only folder or file
+	// does. MaxSize stops the file growing past so many bytes, as a full
+	// disk would (0: no limit).
+	OpenFile func(name string, flag int, perm os.FileMode) (*os.File, error)
+	MaxSize  int
 }
 
 // Open opens the ledger at path, creating the file and its folder if they do
-// not exist, and brings its schema up to date. An existing file that is empty
-// or not a taizhang ledger is refused and left as it is.
+// not exist, and brings its schema up to date. An existing file that is
+// damaged (DamagedError) or not a taizhang ledger is refused and left as it
+// is. Open reads only the file's head and identity: the program runs Guard
+// first, which proves the rest without risk to the program.
 func Open(path string, opt Options) (*DB, error) {
 	opt.Now = beijingClock(opt.Now)
-	fresh, err := checkFile(path)
+	exists, err := ExamineFile(path)
 	if err != nil {
 		return nil, err
 	}
+	fresh := !exists
 	if fresh {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-			return nil, fmt.Errorf("无法创建数据文件夹 %s：%w", filepath.Dir(path), err)
+			return nil, &DiskError{Path: path, Fresh: true, Err: err}
 		}
 	}
-	bdb, err := bolt.Open(path, 0o600, boltOptions(opt.ReadOnly && !fresh))
+	bopts := &bolt.Options{
+		Timeout:      LockTimeout,
+		FreelistType: bolt.FreelistMapType,
+		ReadOnly:     opt.ReadOnly && !fresh,
+		OpenFile:     opt.OpenFile,
+		MaxSize:      opt.MaxSize,
+	}
+	bdb, err := bolt.Open(path, 0o600, bopts)
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, &LockedError{Path: path}
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
-		return nil, &NotLedgerError{Path: path, Reason: "已损坏或不是台账数据文件"}
+		return nil, &DamagedError{Path: path, Reason: "文件头已损坏"}
+	case DiskFaultOf(err) != DiskOther:
+		return nil, openFailed(path, fresh, err)
 	case err != nil:
 		return nil, fmt.Errorf("无法打开数据文件 %s：%w", path, err)
 	}
@@ -65,22 +84,23 @@ func Open(path string, opt Options) (*DB, error) {
 		return Open(path, opt)
 	}
 	bdb.AllocSize = growStep
-	db := &DB{bolt: bdb, path: path, now: opt.Now}
+	db := &DB{bolt: bdb, opts: bopts, path: path, now: opt.Now}
 	if err := db.migrate(opt.ReadOnly && !fresh); err != nil {
 		bdb.Close()
+		if DiskFaultOf(err) != DiskOther {
+			return nil, openFailed(path, fresh, err)
+		}
 		return nil, err
 	}
-	if !opt.ReadOnly || fresh {
+	if !opt.ReadOnly { // only a file that opened as a ledger (a refused one is left as it is)
 		// A failed compaction leaves the file as it was, still marked.
 		if err := db.compactIfAsked(); err != nil && db.bolt == nil {
 			return nil, err
 		}
+		ownerOnly(path)
+		sweepScratch(opt.Now())
 	}
 	return db, nil
-}
-
-func boltOptions(readOnly bool) *bolt.Options {
-	return &bolt.Options{Timeout: LockTimeout, FreelistType: bolt.FreelistMapType, ReadOnly: readOnly}
 }
 
 // wasReplaced says whether the file was renamed away by a compaction
@@ -96,36 +116,27 @@ func wasReplaced(b *bolt.DB) bool {
 	return replaced
 }
 
-// boltMagic is bbolt's meta-page magic number, stored little-endian at byte
-// 16 of the file on every platform we build for.
-const boltMagic = 0xED0CDAED
+// ownerOnly narrows a data file that others could read (copied in, or
+// made by an older version under a loose umask) to 0600, as a new one is
+// made. Not on Windows, where the file lives in the user's profile
+// (%AppData%) and modes mean nothing; a failure (a file of another user)
+// is left alone, the file still opens.
+func ownerOnly(path string) {
+	if runtime.GOOS == "windows" {
+		return
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode().Perm()&0o077 != 0 {
+		_ = os.Chmod(path, 0o600)
+	}
+}
 
-// checkFile says whether path is absent (a new ledger), or refuses a file that
-// exists but cannot be a bbolt file. It only reads.
-func checkFile(path string) (fresh bool, err error) {
-	f, err := os.Open(path)
-	if errors.Is(err, os.ErrNotExist) {
-		return true, nil
+// openFailed is the DiskError of an open that the disk refused. A file this
+// open created is removed, so the next start does not find half a ledger.
+func openFailed(path string, fresh bool, err error) error {
+	if fresh {
+		os.Remove(path)
 	}
-	if err != nil {
-		return false, fmt.Errorf("无法读取数据文件 %s：%w", path, err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return false, fmt.Errorf("无法读取数据文件 %s：%w", path, err)
-	}
-	if st.IsDir() {
-		return false, &NotLedgerError{Path: path, Reason: "是一个文件夹"}
-	}
-	if st.Size() == 0 {
-		return false, &NotLedgerError{Path: path, Reason: "是空文件（0 字节）"}
-	}
-	head := make([]byte, 20)
-	if _, err := io.ReadFull(f, head); err != nil || binary.LittleEndian.Uint32(head[16:]) != boltMagic {
-		return false, &NotLedgerError{Path: path, Reason: "不是台账数据文件"}
-	}
-	return false, nil
+	return &DiskError{Path: path, Fresh: fresh, Err: err}
 }
 
 // Path is the file the ledger lives in.
@@ -178,12 +189,17 @@ func (db *DB) migrate(readOnly bool) error {
 		if v > CurrentSchema() {
 			return 0, &NewerSchemaError{Path: db.path, Have: v, Max: CurrentSchema()}
 		}
+		if why := schemaMismatch(tx, v); why != "" {
+			return 0, &DamagedError{Path: db.path, Reason: why}
+		}
 		return v, nil
 	}
 	var have uint64
-	err := db.bolt.View(func(tx *bolt.Tx) (err error) {
-		have, err = identify(tx)
-		return err
+	err := ReadProtected(db.path, func() error {
+		return db.bolt.View(func(tx *bolt.Tx) (err error) {
+			have, err = identify(tx)
+			return err
+		})
 	})
 	switch {
 	case err != nil:

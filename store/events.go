@@ -24,6 +24,13 @@ const (
 	EvOperatorAdd = "operator.add" // Data: the new Operator; subject its id
 	EvOperatorSet = "operator.set" // Data: the Operator after a rename, retirement or return
 	EvExport      = "export.done"  // Data: the ExportRecord (month, n, bundle, manifest hash, segment); subject 0
+	// EvIDShown: the worker at the desk showed a certificate's whole ID
+	// number (h on its detail); subject the certificate. Data: {}. It
+	// changes no register: the event is the record of who looked and when.
+	EvIDShown = "cert.id_shown"
+	// EvOperatorPIN: an operator's PIN set, changed or cleared; subject the
+	// operator. Data: pinData (a commitment to the hash, never the hash).
+	EvOperatorPIN = "operator.pin"
 	genesisDigest = "0000000000000000000000000000000000000000000000000000000000000000"
 )
 
@@ -38,7 +45,7 @@ const (
 // Event is one entry of the append-only log.
 //
 // Encoding: the value under key Seq (uint64 BE) in bucket "events" is the
-// JSON of Event. Hash is hex SHA-256 over Prev's 32 bytes followed by the
+// JSON of Event (a ledger packs it: see eventvalue.go). Hash is hex SHA-256 over Prev's 32 bytes followed by the
 // JSON of the event with Hash empty (Go's encoding/json writes struct
 // fields in declaration order, so the bytes are canonical). The first
 // event's Prev is 64 zeros. Changing, removing or reordering any event
@@ -337,6 +344,18 @@ func (e Event) Describe() string {
 		return "作废：" + voidReasonText(d.Reason)
 	case EvRefusal:
 		return "拒绝出具登记"
+	case EvIDShown:
+		return "查看完整身份证号"
+	case EvOperatorPIN:
+		var d pinData
+		_ = json.Unmarshal(e.Data, &d)
+		switch {
+		case d.Set:
+			return "设置 PIN"
+		case d.Reset:
+			return "在本机用命令重置 PIN"
+		}
+		return "取消 PIN"
 	case EvExport:
 		var r ExportRecord
 		_ = json.Unmarshal(e.Data, &r)

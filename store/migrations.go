@@ -24,7 +24,8 @@ var migrations = []migration{
 	{3, "approval forms (admissions)", migrateV3},
 	{4, "profile and operators in the event log", migrateV4},
 	{5, "monthly export: checkpoints, exports, signing key, station", migrateV5},
-	{6, "packed events and certificate states (a third of the space)", migrateV6},
+	{6, "privacy: PINs, ID numbers shown", migrateV6},
+	{7, "packed events and certificate states (a third of the space)", migrateV7},
 }
 
 // CurrentSchema is the version a file has after Open.
@@ -152,14 +153,20 @@ func migrateV5(tx *bolt.Tx, now time.Time) error {
 	return err
 }
 
-// migrateV6 packs every event (pack.go) and replaces the whole
+// migrateV6 adds the operators' PINs. Files before it have no PIN and no
+// cert.id_shown event, so nothing else changes.
+func migrateV6(tx *bolt.Tx, _ time.Time) error {
+	return createBuckets(tx, bucketPins)
+}
+
+// migrateV7 packs every event (pack.go) and replaces the whole
 // certificates in certs with their states in cert_state (certstate.go),
 // made from the events. Before certs goes, every certificate put together
 // from its events must equal the stored one, as check would prove: a file
 // changed behind the program's back is not upgraded. The file is then
 // marked for compaction, which Open does once the migration is committed
 // (bbolt never gives freed pages back to the disk by itself).
-func migrateV6(tx *bolt.Tx, _ time.Time) error {
+func migrateV7(tx *bolt.Tx, _ time.Time) error {
 	states, err := tx.CreateBucket(bucketCertState)
 	if err != nil {
 		return err
@@ -172,13 +179,12 @@ func migrateV6(tx *bolt.Tx, _ time.Time) error {
 			if json.Unmarshal(ev.Data, &c) == nil {
 				byID[ev.Subject] = &certState{Issue: ev.Seq, Month: MonthKey(c.IssueDate)}
 			}
-		case subjectGroup(ev.Kind) == 'c' && byID[ev.Subject] != nil:
-			st := byID[ev.Subject]
-			if ev.Kind == EvCertPrint {
-				st.Prints++
-			} else {
-				st.Later = append(st.Later, ev.Seq)
-			}
+		case ev.Kind == EvCertPrint && byID[ev.Subject] != nil:
+			byID[ev.Subject].Prints++
+		case ev.Kind == EvCertVoid && byID[ev.Subject] != nil:
+			// The one kind before schema 7 that changes a certificate
+			// besides prints (cert.id_shown changes none).
+			byID[ev.Subject].Later = append(byID[ev.Subject].Later, ev.Seq)
 		}
 	})
 	if err != nil {

@@ -26,6 +26,7 @@ var migrationTests = map[uint64]func(t *testing.T){
 	4: testMigrateV4,
 	5: testMigrateV5,
 	6: testMigrateV6,
+	7: testMigrateV7,
 }
 
 func TestEveryMigrationTested(t *testing.T) {
@@ -283,23 +284,23 @@ func testMigrateV5(t *testing.T) {
 	}
 }
 
-// fileAtV5 is a busy ledger (busyLedger's records) written by the schema 5
+// fileAtV6 is a busy ledger (busyLedger's records) written by the schema 6
 // code paths: plain JSON events and whole certificates in certs. Its clock
 // has nanoseconds, as a PC's has.
-func fileAtV5(t *testing.T) string {
+func fileAtV6(t *testing.T) string {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "v5.db")
+	path := filepath.Join(t.TempDir(), "v6.db")
 	b, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = b.Update(func(tx *bolt.Tx) error {
-		for _, m := range migrations[:5] {
+		for _, m := range migrations[:6] {
 			if err := m.apply(tx, testNow); err != nil {
 				return err
 			}
 		}
-		return tx.Bucket(bucketMeta).Put(keySchema, u64(5))
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(6))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -315,9 +316,9 @@ func fileAtV5(t *testing.T) string {
 	return path
 }
 
-// v5Contents reads what a schema 5 file holds: its events' bytes and its
+// v6Contents reads what a schema 6 file holds: its events' bytes and its
 // certificates' records.
-func v5Contents(t *testing.T, path string) (events, certs map[uint64]string) {
+func v6Contents(t *testing.T, path string) (events, certs map[uint64]string) {
 	t.Helper()
 	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
 	if err != nil {
@@ -333,9 +334,9 @@ func v5Contents(t *testing.T, path string) (events, certs map[uint64]string) {
 	return events, certs
 }
 
-func testMigrateV6(t *testing.T) {
-	path := fileAtV5(t)
-	events, certs := v5Contents(t, path)
+func testMigrateV7(t *testing.T) {
+	path := fileAtV6(t)
+	events, certs := v6Contents(t, path)
 	if len(certs) != 3 || events[1][0] != '{' {
 		t.Fatalf("fixture: %d certificates, first event %.20q", len(certs), events[1])
 	}
@@ -398,10 +399,10 @@ func testMigrateV6(t *testing.T) {
 	}
 }
 
-// A schema 5 file whose certificate record was changed behind the
+// A schema 6 file whose certificate record was changed behind the
 // program's back is not upgraded: Open says which and leaves the file.
-func TestMigrateV6RefusesAnEditedCertificate(t *testing.T) {
-	path := fileAtV5(t)
+func TestMigrateV7RefusesAnEditedCertificate(t *testing.T) {
+	path := fileAtV6(t)
 	b, _ := bolt.Open(path, 0o600, nil)
 	b.Update(func(tx *bolt.Tx) error { return editJSON(tx.Bucket(bucketCerts), u64(1), "name", "赵六") })
 	b.Close()

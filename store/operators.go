@@ -54,14 +54,14 @@ func getOperator(tx *bolt.Tx, id uint64) (Operator, error) {
 
 func validOperatorName(name string) (string, error) {
 	name = CleanText(name)
-	return name, checkText("经办人姓名", name, 1, 20, true)
+	return name, checkName("经办人姓名", name, 20, true)
 }
 
 // AddOperator adds an operator; names must be unique among active operators.
 // by is the operator at the desk who makes the change (zero at first run).
 func (db *DB) AddOperator(by Operator, name string) (Operator, error) {
 	var o Operator
-	err := db.bolt.Update(func(tx *bolt.Tx) (err error) {
+	err := db.update(func(tx *bolt.Tx) (err error) {
 		o, err = db.addOperatorTx(tx, by, name)
 		return err
 	})
@@ -111,7 +111,7 @@ func (db *DB) SetOperatorRetired(by Operator, id uint64, retired bool) (Operator
 
 func (db *DB) updateOperator(by Operator, id uint64, change func(*bolt.Bucket, *Operator) error) (Operator, error) {
 	var o Operator
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		var err error
 		if o, err = getOperator(tx, id); err != nil {
 			return err
@@ -131,7 +131,7 @@ func uniqueOperator(bk *bolt.Bucket, self uint64, name string) error {
 		if json.Unmarshal(v, &o) != nil || o.ID == self || o.Retired {
 			return nil
 		}
-		if o.Name == name {
+		if CleanText(o.Name) == name {
 			return &FieldError{"经办人姓名", "已有同名经办人“" + name + "”，请加以区分（例如 张敏2）。"}
 		}
 		return nil
@@ -155,7 +155,7 @@ func (db *DB) SetLastOperator(id uint64) error {
 	if db.LastOperator() == id {
 		return nil
 	}
-	return db.bolt.Update(func(tx *bolt.Tx) error {
+	return db.update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketMeta).Put(keyLastOperator, u64(id))
 	})
 }

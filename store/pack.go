@@ -110,6 +110,8 @@ var packedStrings = [...]string{
 	"享受计生奖励、扶助、优惠政策的家庭基本情况核实证明",
 	"申请住所（经营场所）登记证明",
 	"出具应征入伍政审鉴定意见",
+	// privacy (schema 6)
+	EvIDShown, EvOperatorPIN, "set", "commit", "reset", "retention_years",
 }
 
 var packedCode = func() map[string]byte {

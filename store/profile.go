@@ -2,12 +2,16 @@ package store
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"taizhang/assets"
+	"taizhang/store/fold"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -32,6 +36,10 @@ type Profile struct {
 	// BackupCopy is a second folder (usually on a USB stick) that gets a
 	// copy of every automatic backup; empty for none.
 	BackupCopy string `json:"backup_copy,omitempty"`
+	// RetentionYears: 设置 lists the certificates and refusals older than
+	// this many years for review (DefaultRetentionYears when 0). Nothing
+	// is deleted.
+	RetentionYears int `json:"retention_years,omitempty"`
 }
 
 // MaxStation is the highest window number.
@@ -48,13 +56,13 @@ func (p Profile) CommitteeName() string {
 	return p.Community + "居民委员会"
 }
 
-// Normalize trims every field.
+// Normalize trims every field and folds full-width digits in the phone.
 func (p Profile) Normalize() Profile {
 	p.Community = CleanText(p.Community)
 	p.Street = CleanText(p.Street)
 	p.CountyCode = strings.TrimSpace(p.CountyCode)
 	p.SerialPrefix = CleanText(p.SerialPrefix)
-	p.Phone = strings.ReplaceAll(CleanText(p.Phone), " ", "")
+	p.Phone = strings.ReplaceAll(fold.Width(CleanText(p.Phone)), " ", "")
 	p.Station = p.StationNo()
 	return p
 }
@@ -83,6 +91,9 @@ func (p *Profile) Validate() error {
 	if strings.ContainsAny(p.SerialPrefix, " \t") {
 		return &FieldError{"证明编号前缀", "不能含有空格。"}
 	}
+	if p.RetentionYears < 0 || p.RetentionYears > MaxRetentionYears {
+		return &FieldError{"复核年限", fmt.Sprintf("请填 1 到 %d 之间的年数。", MaxRetentionYears)}
+	}
 	p.Station = p.StationNo()
 	if p.Station > MaxStation {
 		return &FieldError{"窗口号", "请填 1 到 99 之间的数字；只有一台电脑的社区填 1。"}
@@ -105,11 +116,12 @@ func (p *Profile) Validate() error {
 	return nil
 }
 
-// CleanText trims white space (including the ideographic space U+3000),
-// folds inner runs of white space to one space, and leaves every other
-// character as typed.
+// CleanText brings text to Unicode NFC (the same text typed in composed or
+// decomposed form is stored alike), trims white space (including the
+// ideographic space U+3000), folds inner runs of white space to one space,
+// and leaves every other character as typed.
 func CleanText(s string) string {
-	s = strings.TrimFunc(s, unicode.IsSpace)
+	s = strings.TrimFunc(norm.NFC.String(s), unicode.IsSpace)
 	if !strings.ContainsFunc(s, unicode.IsSpace) {
 		return s
 	}
@@ -148,7 +160,7 @@ func CleanLines(s string) string {
 }
 
 // checkText refuses empty required text, lengths out of range and control or
-// invisible characters.
+// invisible characters (see text.go).
 func checkText(field, s string, min, max int, required bool) error {
 	n := utf8.RuneCountInString(s)
 	if n == 0 {
@@ -157,19 +169,14 @@ func checkText(field, s string, min, max int, required bool) error {
 		}
 		return nil
 	}
-	if !utf8.ValidString(s) {
-		return &FieldError{field, "含有无法识别的字符，请重新输入。"}
-	}
-	for _, r := range s {
-		if Invisible(r) {
-			return &FieldError{field, "含有看不见的控制字符，请删除后重新输入。"}
-		}
+	if msg := textProblem(s); msg != "" {
+		return &FieldError{field, msg}
 	}
 	if n < min {
-		return &FieldError{field, "太短，请填写完整。"}
+		return &FieldError{field, "太短，请填写完整（至少 " + strconv.Itoa(min) + " 个字）。"}
 	}
 	if n > max {
-		return &FieldError{field, "太长，请不超过 " + strconv.Itoa(max) + " 个字。"}
+		return &FieldError{field, TooLong(n, max)}
 	}
 	return nil
 }
@@ -207,7 +214,7 @@ func (db *DB) SaveProfile(op Operator, p Profile, overwrite bool) (Profile, erro
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		return db.saveProfileTx(tx, op, p, overwrite)
 	})
 	return p, err

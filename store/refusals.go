@@ -28,7 +28,7 @@ const (
 
 // AddRefusal records a refused request, stamped with the operator and today.
 func (db *DB) AddRefusal(op Operator, in RefusalInput) (r Refusal, err error) {
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		r, err = db.refuseTx(tx, op, in)
 		return err
 	})

@@ -56,7 +56,18 @@
 // and Profile.Station (窗口号, 1 unless the office has several PCs; serials
 // of station 2 and up read 2026-2-0001).
 //
-// Version 6 stores the same in about a third of the space:
+// Version 6 is for privacy (个人信息保护法):
+//
+//	pins/         uint64 BE operator id -> JSON pinRecord (argon2id hash,
+//	              salt and parameters of the operator's PIN; never
+//	              exported; check proves it against the commitment in the
+//	              operator's newest operator.pin event, see pin.go)
+//
+// with two event kinds that change no other bucket: cert.id_shown (a
+// worker showed a certificate's whole ID number) and operator.pin; and
+// Profile.RetentionYears (旧记录复核的年限).
+//
+// Version 7 stores the same in about a third of the space:
 //
 //	events/       uint64 BE seq -> 0x01 + the event's canonical JSON packed
 //	              (pack.go), which unpacks to exactly the bytes its hash is
@@ -120,6 +131,7 @@ var (
 	bucketCheckpoints = []byte("checkpoints")
 	bucketExports     = []byte("exports")
 	bucketBaseEvents  = []byte("base_events")
+	bucketPins        = []byte("pins")
 
 	keyProfile      = []byte("current")
 	keyNewest       = []byte("newest")

@@ -456,7 +456,7 @@ func CheckSegmentFile(path string) (CheckReport, Segment, error) {
 // chain proves this one was made).
 func (db *DB) RecordExport(op Operator, s Segment, bundle, manifestHash string) (ExportRecord, error) {
 	r := ExportRecord{Month: s.Month, N: s.N, Bundle: bundle, ManifestHash: manifestHash, First: s.First, Last: s.Last, Head: s.Head}
-	err := db.bolt.Update(func(tx *bolt.Tx) error {
+	err := db.update(func(tx *bolt.Tx) error {
 		ev, err := db.appendEvent(tx, op, db.now(), EvExport, 0, r)
 		r.Seq, r.Time, r.Operator = ev.Seq, ev.Time, ev.Operator
 		return err

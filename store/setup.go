@@ -20,7 +20,7 @@ func (db *DB) Setup(p Profile, operator string, force bool) (Profile, Operator, 
 		return p, Operator{}, err
 	}
 	var o Operator
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
+	err = db.update(func(tx *bolt.Tx) error {
 		if cur := tx.Bucket(bucketProfile).Get(keyProfile); cur != nil && !force {
 			var old Profile
 			_ = json.Unmarshal(cur, &old)

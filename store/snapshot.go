@@ -21,15 +21,16 @@ func (db *DB) WriteSnapshot(w io.Writer) (int64, error) {
 	return n, err
 }
 
-// CheckNotInUse returns a *LockedError when another program holds the
-// ledger at path open. It writes nothing: a file that is absent, empty or
-// not a bbolt file is not in use by taizhang (Open would refuse it), so it
-// is not opened at all.
+// CheckNotInUse returns a *LockedError when a taizhang window holds the
+// ledger at path open. It writes nothing: a file that is absent, damaged
+// or not a bbolt file is not in use by taizhang (Open would refuse it), so
+// it is not opened at all, and another is opened read-only (which waits
+// for a window's write lock and, unlike a writable open, can never write).
 func CheckNotInUse(path string) error {
-	if fresh, err := checkFile(path); fresh || err != nil {
+	if exists, err := ExamineFile(path); !exists || err != nil {
 		return nil
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockTimeout, FreelistType: bolt.FreelistMapType})
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: LockTimeout, ReadOnly: true})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return &LockedError{Path: path}
 	}

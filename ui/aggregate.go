@@ -7,6 +7,7 @@ import (
 	"taizhang/store"
 	"taizhang/store/aggregate"
 	"taizhang/ui/common"
+	"taizhang/ui/lock"
 	"taizhang/ui/receiving"
 )
 
@@ -20,7 +21,7 @@ func NewAggregate(db *aggregate.DB, cat *assets.Catalog, now func() time.Time) *
 	clock := now
 	ctx := &common.Context{Catalog: cat, Styles: common.DefaultStyles(), Keys: common.DefaultKeys(),
 		Now: func() time.Time { return clock().In(store.Beijing) }}
-	a := &App{ctx: ctx, width: 80, height: 24, home: receiving.HomeScreen, office: db.Office().Name}
+	a := &App{ctx: ctx, width: 80, height: 24, home: receiving.HomeScreen, office: db.Office().Name, lock: lock.New(ctx), timer: tick}
 	a.screens = map[common.ScreenID]common.Screen{
 		receiving.HomeScreen:    receiving.NewHome(ctx, db),
 		receiving.SourcesScreen: receiving.NewSources(ctx, db),

@@ -20,6 +20,7 @@ import (
 	"taizhang/ui/export"
 	"taizhang/ui/home"
 	"taizhang/ui/lists"
+	"taizhang/ui/lock"
 	"taizhang/ui/refusals"
 	"taizhang/ui/settings"
 	"taizhang/ui/setup"
@@ -39,10 +40,32 @@ type App struct {
 	status   common.Status
 	width    int
 	height   int
+	// dailyBackup: Init takes the day's backup (off in most tests).
+	dailyBackup bool
 	// home is where Esc from a screen leads; office names a receiving
 	// office's program in the header (NewAggregate).
 	home   common.ScreenID
 	office string
+	// The lock (package lock) covers every screen while locked: at start,
+	// on Ctrl+L and after IdleLock without a key, when the operator at the
+	// desk has a PIN (pin). One timer at a time watches the idle desk.
+	lock       *lock.Model
+	locked     bool
+	pin        bool
+	lastActive time.Time
+	idleArmed  bool
+	timer      func(time.Duration, tea.Msg) tea.Cmd
+}
+
+// IdleLock is how long the desk may be left alone before the program
+// locks, when the operator at the desk has a PIN.
+const IdleLock = 10 * time.Minute
+
+// idleTick is the idle timer's message.
+type idleTick struct{}
+
+func tick(d time.Duration, msg tea.Msg) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 }
 
 // New wires the screens. now may be nil (the ledger's clock); either way
@@ -56,7 +79,7 @@ func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
 	ctx := &common.Context{
 		Store: db, Catalog: cat, Checker: check.New(cat), Styles: common.DefaultStyles(), Keys: common.DefaultKeys(), Now: now,
 	}
-	a := &App{ctx: ctx, width: 80, height: 24, home: common.HomeScreen}
+	a := &App{ctx: ctx, width: 80, height: 24, home: common.HomeScreen, lock: lock.New(ctx), timer: tick, dailyBackup: true}
 	first := a.reload() != nil
 	a.screens = map[common.ScreenID]common.Screen{
 		common.HomeScreen: home.New(ctx, []home.Entry{
@@ -85,6 +108,8 @@ func New(db *store.DB, cat *assets.Catalog, now func() time.Time) *App {
 	case a.activeOperators() > 1:
 		a.screens[common.PickerScreen] = settings.NewPicker(ctx)
 		a.active = common.PickerScreen
+	case a.pin:
+		a.locked = true
 	}
 	return a
 }
@@ -113,6 +138,7 @@ func (a *App) reload() error {
 			a.ctx.Operator = o
 		}
 	}
+	a.pin = a.ctx.Operator.ID != 0 && a.ctx.Store.HasPIN(a.ctx.Operator.ID)
 	return nil
 }
 
@@ -122,7 +148,73 @@ func (a *App) Init() tea.Cmd {
 	if a.ctx.Store == nil { // a receiving office's program
 		return a.screens[a.active].Init()
 	}
-	return tea.Batch(a.screens[a.active].Init(), home.CheckLedger(a.ctx.Store), home.DailyBackup(a.ctx.Store, a.ctx.Profile))
+	a.lastActive = a.ctx.Now()
+	guard := a.armIdle()
+	if a.locked {
+		guard = a.lock.Lock()
+	}
+	return tea.Batch(a.screens[a.active].Init(), home.CheckLedger(a.ctx.Store), a.backup(), guard)
+}
+
+// backup is the day's backup, unless tests turned it off (it writes beside
+// the data file while a test may be removing its folder).
+func (a *App) backup() tea.Cmd {
+	if !a.dailyBackup {
+		return nil
+	}
+	return home.DailyBackup(a.ctx.Store, a.ctx.Profile)
+}
+
+// reread takes a changed profile or desk into the context.
+func (a *App) reread() {
+	if err := a.reload(); err != nil {
+		a.status = common.Status{Text: err.Error(), Err: true}
+	}
+	if a.active == common.SetupScreen {
+		a.active = common.HomeScreen
+	}
+	delete(a.screens, common.SetupScreen)
+}
+
+// lockNow covers the screens until the desk operator's PIN is given.
+func (a *App) lockNow() tea.Cmd {
+	a.locked, a.showHelp = true, false
+	a.lock.SetSize(a.bodySize())
+	return a.lock.Lock()
+}
+
+// unlocked: the right PIN was given; the idle timer starts again.
+func (a *App) unlocked() tea.Cmd {
+	a.locked = false
+	a.lastActive = a.ctx.Now()
+	return a.armIdle()
+}
+
+// armIdle starts the idle timer, unless one runs or nothing would lock: it
+// fires when IdleLock has passed since the last key, as far as is known now.
+func (a *App) armIdle() tea.Cmd {
+	if !a.pin || a.locked || a.idleArmed {
+		return nil
+	}
+	a.idleArmed = true
+	left := IdleLock - a.ctx.Now().Sub(a.lastActive)
+	if left <= 0 || left > IdleLock { // the PC clock moved
+		left = IdleLock
+	}
+	return a.timer(left, idleTick{})
+}
+
+// idle: the timer fired. The desk locks if no key came for IdleLock;
+// otherwise the timer runs again for what is left.
+func (a *App) idle() tea.Cmd {
+	a.idleArmed = false
+	if !a.pin || a.locked {
+		return nil
+	}
+	if a.ctx.Now().Sub(a.lastActive) >= IdleLock {
+		return a.lockNow()
+	}
+	return a.armIdle()
 }
 
 // Update handles a message; when the status line grows or shrinks (a
@@ -145,6 +237,7 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		for _, s := range a.screens {
 			s.SetSize(a.bodySize())
 		}
+		a.lock.SetSize(a.bodySize())
 		return nil
 	case common.ForScreen:
 		return a.deliver(msg.To, msg.Msg)
@@ -171,15 +264,27 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 		a.status = msg
 		return nil
 	case common.ProfileChanged:
-		if err := a.reload(); err != nil {
-			a.status = common.Status{Text: err.Error(), Err: true}
+		a.reread()
+		return a.armIdle()
+	case common.OperatorChosen:
+		desk := a.ctx.Operator.ID
+		a.reread()
+		if a.pin && (msg.AtStart || desk != a.ctx.Operator.ID) { // who sits down gives their PIN
+			return a.lockNow()
 		}
-		if a.active == common.SetupScreen {
-			a.active = common.HomeScreen
+		return a.armIdle()
+	case lock.Checked:
+		_, cmd := a.lock.Update(msg)
+		if a.locked && a.lock.Unlocked() {
+			return tea.Batch(cmd, a.unlocked())
 		}
-		delete(a.screens, common.SetupScreen)
-		return nil
+		return cmd
+	case idleTick:
+		return a.idle()
 	case tea.KeyMsg:
+		if a.ctx.Store != nil {
+			a.lastActive = a.ctx.Now()
+		}
 		return a.handleKey(msg)
 	}
 	return a.forward(msg)
@@ -192,6 +297,16 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := a.ctx.Keys
 	if key.Matches(msg, k.ForceQuit) {
 		return tea.Quit
+	}
+	if a.locked {
+		return a.lockKey(msg)
+	}
+	if key.Matches(msg, k.Lock) && a.ctx.Store != nil {
+		if !a.pin {
+			a.status = common.Status{Text: "当前经办人没有设置 PIN，不能锁屏。请到“设置”中按 d 设置 PIN。", Err: true}
+			return nil
+		}
+		return a.lockNow()
 	}
 	if a.ask != nil {
 		return a.answerClock(msg)
@@ -233,6 +348,21 @@ func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return a.forward(msg)
+}
+
+// lockKey: while locked every key goes to the lock screen (F1 opens its
+// help).
+func (a *App) lockKey(msg tea.KeyMsg) tea.Cmd {
+	if a.showHelp {
+		a.showHelp = false
+		return nil
+	}
+	if msg.Type == tea.KeyF1 {
+		a.showHelp = true
+		return nil
+	}
+	_, cmd := a.lock.Update(msg)
+	return cmd
 }
 
 // answerClock takes the answer to a clock warning: only Y saves, Esc gives
@@ -303,7 +433,7 @@ const maxStatusRows = 3
 func (a *App) statusRows() int { return max(len(a.statusText()), 1) }
 
 func (a *App) statusText() []string {
-	if a.status.Text == "" {
+	if a.status.Text == "" || a.locked { // a message may name a record
 		return nil
 	}
 	lines := common.Wrap(common.Display(a.status.Text), max(a.width-1, 10))
@@ -316,6 +446,9 @@ func (a *App) statusText() []string {
 
 func (a *App) View() string {
 	scr := a.screens[a.active]
+	if a.locked {
+		scr = a.lock
+	}
 	w, h := a.bodySize()
 	var body string
 	if a.showHelp {
@@ -323,7 +456,7 @@ func (a *App) View() string {
 	} else {
 		body = scr.View()
 	}
-	if a.ask != nil {
+	if a.ask != nil && !a.locked {
 		ask := a.clockLines()
 		body = fit(body, w, max(h-len(ask)-1, 0)) + "\n\n" + strings.Join(ask, "\n")
 	}
@@ -333,7 +466,7 @@ func (a *App) View() string {
 func (a *App) header(scr common.Screen) string {
 	s := a.ctx.Styles
 	left := " 台账"
-	if c := a.ctx.Profile.Community; c != "" || a.office != "" {
+	if c := a.ctx.Profile.Community; (c != "" || a.office != "") && !a.locked {
 		left += " | " + common.Display(c+a.office)
 	}
 	left += " | " + scr.Title()
@@ -364,7 +497,7 @@ func (a *App) statusLine() string {
 func (a *App) helpLine(scr common.Screen) string {
 	k := a.ctx.Keys
 	keys := scr.ShortHelp()
-	if a.ask != nil {
+	if a.ask != nil && !a.locked {
 		keys = []key.Binding{k.Yes, k.Back}
 	}
 	help := a.helpKey(scr)
@@ -408,6 +541,9 @@ func (a *App) fullHelp(scr common.Screen) string {
 	global := []key.Binding{a.helpKey(scr), k.ForceQuit}
 	if !scr.Capturing() {
 		global = []key.Binding{a.helpKey(scr), k.Quit, k.ForceQuit}
+	}
+	if a.pin && !a.locked {
+		global = append(global, k.Lock)
 	}
 	groups := append(scr.FullHelp(), global)
 	w, h := a.bodySize()

@@ -47,7 +47,15 @@ func newApp(t *testing.T, db *store.DB) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return New(db, cat, clock)
+	return noBackup(New(db, cat, clock))
+}
+
+// noBackup turns off the day's backup, which would write beside the data
+// file while the test removes its folder (TestStartTakesTheDaysBackup
+// turns it on).
+func noBackup(a *App) *App {
+	a.dailyBackup = false
+	return a
 }
 
 func start(t *testing.T, a *App, w, h int) *teatest.TestModel {

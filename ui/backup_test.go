@@ -15,7 +15,9 @@ import (
 // screen says when; 设置 names the folder and the newest backup.
 func TestStartTakesTheDaysBackup(t *testing.T) {
 	db := newDB(t, true)
-	tm := start(t, newApp(t, db), 80, 24)
+	a := newApp(t, db)
+	a.dailyBackup = true
+	tm := start(t, a, 80, 24)
 	waitFor(t, tm, "自动备份：2026年11月29日")
 	list, err := backup.List(db.Path())
 	if err != nil || len(list) != 1 || list[0].Kind != backup.Daily {

@@ -37,7 +37,7 @@ func BenchmarkStartup(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		var m tea.Model = New(db, cat, clock)
+		var m tea.Model = noBackup(New(db, cat, clock))
 		m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
 		if m.View() == "" {
 			b.Fatal("empty first frame")
@@ -57,7 +57,7 @@ func BenchmarkListsKeystroke(b *testing.B) {
 	p := store.Profile{Community: "英雄南路社区", Street: "英雄南路街道办事处", CountyCode: "140403"}
 	db.Setup(p, "王丽", false)
 	cat, _ := assets.LoadCatalog()
-	var m tea.Model = New(db, cat, clock)
+	var m tea.Model = noBackup(New(db, cat, clock))
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
 	for _, k := range []string{"1", "/"} {
 		m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
@@ -121,7 +121,7 @@ func ledgerApp(b *testing.B) tea.Model {
 	}
 	b.Cleanup(func() { db.Close() })
 	cat, _ := assets.LoadCatalog()
-	var m tea.Model = New(db, cat, clock)
+	var m tea.Model = noBackup(New(db, cat, clock))
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 25})
 	m = runCmds(m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyEnter} }) // past the operator picker
 	m = runCmds(m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("2")} })

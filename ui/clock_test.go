@@ -23,21 +23,28 @@ type movableClock struct {
 func (c *movableClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
 func (c *movableClock) set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 
-// With the PC clock a day behind the newest record, a reprint asks first
-// (neither Enter nor n is an answer), Esc saves nothing, Y saves; the
-// issue that follows asks again.
-func TestClockBehindAsksBeforeReprintAndIssue(t *testing.T) {
-	clk := &movableClock{now: fixedNow}
+// clockedLedger is a ledger on clk, set up with 王丽 at the desk.
+func clockedLedger(t *testing.T, clk *movableClock) (*store.DB, store.Operator) {
+	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "c.db"), store.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	p := store.Profile{Community: "英雄南路社区", Street: "英雄南路街道办事处", CountyCode: "140403"}
 	_, op, err := db.Setup(p, "王丽", false)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, op
+}
+
+// With the PC clock a day behind the newest record, a reprint asks first
+// (neither Enter nor n is an answer), Esc saves nothing, Y saves; the
+// issue that follows asks again.
+func TestClockBehindAsksBeforeReprintAndIssue(t *testing.T) {
+	clk := &movableClock{now: fixedNow}
+	db, op := clockedLedger(t, clk)
 	cat, _ := assets.LoadCatalog()
 	in := store.CertInput{TypeNo: 3, Name: "张三", IDNumber: validID("14040319900101123"), Address: "潞州区英雄南路12号", Purpose: "办理入学", Copies: 1}
 	c, err := db.IssueCertificate(op, in, cat, store.IssueOptions{})
@@ -46,7 +53,7 @@ func TestClockBehindAsksBeforeReprintAndIssue(t *testing.T) {
 	}
 	clk.set(fixedNow.Add(-24 * time.Hour))
 
-	tm := start(t, New(db, cat, clk.Now), 80, 24)
+	tm := start(t, noBackup(New(db, cat, clk.Now)), 80, 24)
 	waitFor(t, tm, "按数字键进入")
 	typeText(tm, "2")
 	waitFor(t, tm, "张三")
@@ -128,7 +135,7 @@ func TestLedgerMonthIsBeijingMonth(t *testing.T) {
 	if _, err := db.IssueCertificate(op, in, cat, store.IssueOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	tm := start(t, New(db, cat, utc), 80, 24)
+	tm := start(t, noBackup(New(db, cat, utc)), 80, 24)
 	waitFor(t, tm, "2027年1月1日")
 	typeText(tm, "2")
 	waitFor(t, tm, "2027-0001")

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -49,22 +50,87 @@ func settle(t *testing.T, m tea.Model, cmd tea.Cmd) tea.Model {
 // Idle at any screen the program wakes for nothing: no tick, no blink. The
 // date in the header and on the home screen is read when the screen is
 // drawn, so it is right again on the next key (see TestDateOnNextKey).
+//
+// The one exception is the idle lock: when the operator at the desk has a
+// PIN, one timer (App.timer, noted here instead of started) runs while the
+// desk is unlocked, started when it is unlocked and never again by a key
+// while it runs; TestIdleLocks shows what it does when it fires.
 func TestIdleSchedulesNothing(t *testing.T) {
+	for _, pin := range []bool{false, true} {
+		db := newDB(t, true)
+		if pin {
+			op, _ := db.Operator(db.LastOperator())
+			if err := db.SetPIN(op, op.ID, "", "2468"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, screen := range []string{"", "1", "2", "3", "4", "5", "9"} {
+			t.Run(fmt.Sprintf("pin=%v/key%s", pin, screen), func(t *testing.T) {
+				a := newApp(t, db)
+				var timers []time.Duration
+				a.timer = func(d time.Duration, _ tea.Msg) tea.Cmd { timers = append(timers, d); return nil }
+				var m tea.Model = a
+				m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 80, Height: 24} })
+				m = settle(t, m, a.Init())
+				if len(timers) != 0 {
+					t.Fatalf("timers at start %v: locked or without a PIN nothing runs", timers)
+				}
+				want := []time.Duration(nil)
+				if pin {
+					m = settle(t, m, a.unlocked())
+					want = []time.Duration{IdleLock}
+				}
+				if screen != "" {
+					m = settle(t, m, func() tea.Msg { return keyMsg(screen) })
+				}
+				m = settle(t, m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyDown} })
+				if screen != "" && strings.Contains(m.View(), "按数字键进入") {
+					t.Errorf("key %s did not leave the home screen", screen)
+				}
+				if fmt.Sprint(timers) != fmt.Sprint(want) {
+					t.Errorf("timers %v, want %v", timers, want)
+				}
+			})
+		}
+	}
+}
+
+// The idle timer, when it fires, locks the desk if no key came for
+// IdleLock, else starts again for what is left; a key while it runs
+// starts nothing; locked, it starts nothing.
+func TestIdleLocks(t *testing.T) {
 	db := newDB(t, true)
-	for _, screen := range []string{"", "1", "2", "3", "4", "5", "9"} {
-		t.Run("key"+screen, func(t *testing.T) {
-			a := newApp(t, db)
-			var m tea.Model = a
-			m = settle(t, m, func() tea.Msg { return tea.WindowSizeMsg{Width: 80, Height: 24} })
-			m = settle(t, m, a.Init())
-			if screen != "" {
-				m = settle(t, m, func() tea.Msg { return keyMsg(screen) })
-			}
-			m = settle(t, m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyDown} })
-			if screen != "" && strings.Contains(m.View(), "按数字键进入") {
-				t.Errorf("key %s did not leave the home screen", screen)
-			}
-		})
+	op, _ := db.Operator(db.LastOperator())
+	if err := db.SetPIN(op, op.ID, "", "2468"); err != nil {
+		t.Fatal(err)
+	}
+	clk := &movableClock{now: fixedNow}
+	a := New(db, newApp(t, db).ctx.Catalog, clk.Now)
+	var timers []time.Duration
+	a.timer = func(d time.Duration, _ tea.Msg) tea.Cmd { timers = append(timers, d); return nil }
+	var m tea.Model = a
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m = drain(m, a.Init())
+	m = drain(m, a.unlocked())
+	clk.set(fixedNow.Add(3 * time.Minute))
+	m = pressAll(m, "2")
+	clk.set(fixedNow.Add(IdleLock))
+	m = drain(m, func() tea.Msg { return idleTick{} })
+	if a.locked || fmt.Sprint(timers) != fmt.Sprint([]time.Duration{IdleLock, 3 * time.Minute}) {
+		t.Fatalf("after 7 idle minutes: locked %v, timers %v", a.locked, timers)
+	}
+	clk.set(fixedNow.Add(IdleLock + 3*time.Minute))
+	m = drain(m, func() tea.Msg { return idleTick{} })
+	if v := m.View(); !a.locked || !strings.Contains(v, "台账已锁定") || strings.Contains(v, "证明台账") {
+		t.Fatalf("after 10 idle minutes:\n%s", v)
+	}
+	m = drain(m, func() tea.Msg { return idleTick{} })
+	if len(timers) != 2 {
+		t.Errorf("timers while locked: %v", timers)
+	}
+	m = pressAll(m, "2468", "enter")
+	if a.locked || len(timers) != 3 || timers[2] != IdleLock || !strings.Contains(m.View(), "证明台账") {
+		t.Errorf("unlocked: locked %v, timers %v, view:\n%s", a.locked, timers, m.View())
 	}
 }
 

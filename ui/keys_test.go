@@ -149,7 +149,7 @@ func TestReadmeKeyTable(t *testing.T) {
 	var formKeys []key.Binding
 	formKeys = append(formKeys, form.New(&common.Styles{}).Keymap()...)
 	shared := map[string][]key.Binding{
-		"全部界面": {k.Help, k.Quit, k.ForceQuit, k.Back},
+		"全部界面": {k.Help, k.Quit, k.ForceQuit, k.Back, k.Lock},
 		"列表":   append(listview.DefaultKeys().FullHelp(), k.Open, k.Search),
 		"表单":   formKeys,
 		"询问":   {k.Yes, k.Confirm, k.Back},

@@ -38,9 +38,12 @@ func runCheck(args []string, out, _ io.Writer) error {
 }
 
 // openReadOnly opens an existing ledger for reading only; a missing file is
-// refused, never created.
+// refused, never created, and a damaged one too (guard).
 func openReadOnly(path string) (*store.DB, error) {
 	if err := mustExist(path); err != nil {
+		return nil, err
+	}
+	if err := guard(path, false); err != nil {
 		return nil, err
 	}
 	return store.Open(path, store.Options{ReadOnly: true})

@@ -36,6 +36,9 @@ func runDemo(args []string, out, errOut io.Writer) error {
 		return usageError{"--months 请填 1 到 120 之间的数字。"}
 	}
 
+	if err := guard(*db, false); err != nil {
+		return err
+	}
 	sum, err := demo.Fill(*db, demo.Options{Records: *records, Months: *months, Seed: *seed}, progressPrinter(errOut, *records, store.Clock))
 	if err != nil {
 		return err

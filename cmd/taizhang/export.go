@@ -39,6 +39,9 @@ func runExport(args []string, out, _ io.Writer) error {
 	if err := mustExist(*db); err != nil {
 		return err
 	}
+	if err := guard(*db, false); err != nil {
+		return err
+	}
 	d, err := store.Open(*db, store.Options{})
 	if err != nil {
 		return err

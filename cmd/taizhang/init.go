@@ -60,6 +60,9 @@ func runInit(args []string, out, _ io.Writer) error {
 	if err := check.Validate(); err != nil {
 		return err
 	}
+	if err := guard(*db, false); err != nil {
+		return err
+	}
 	d, err := store.Open(*db, store.Options{})
 	if err != nil {
 		return err

@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"taizhang/store"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -39,6 +41,7 @@ func init() {
 		{"report", "--db 汇总文件 --month 2026-11[..2026-12] --out 报表.xlsx", "接收单位：把一个月、一季度或一年的汇总写成 Excel 报表", runReport},
 		{"backup", "[--db 数据文件] --out 备份文件", "把台账做一个完整备份（带 .sha256 校验文件）；程序每天首次启动和每次导出前也会自动备份到数据文件旁的“备份”文件夹", runBackup},
 		{"restore", "备份文件 [--db 数据文件]", "用备份恢复台账：先核对备份，原数据文件改名保留，不会删除（请先关闭所有台账窗口）", runRestore},
+		{"operator", "--reset-pin 经办人姓名 [--db 数据文件]", "经办人忘记 PIN 时在本机清除它（记入台账），再到“设置”中重新设置", runOperator},
 		{"demo", "--db 文件 [--records N] [--months M]", "生成演示数据（仅用于新文件或演示文件）", runDemo},
 		{"version", "", "显示版本", func(_ []string, out, _ io.Writer) error { fmt.Fprintln(out, versionLine()); return nil }},
 		{"help", "", "显示本帮助", func(_ []string, out, _ io.Writer) error { usage(out); return nil }},
@@ -46,6 +49,7 @@ func init() {
 }
 
 func main() {
+	store.RunGuardIfChild()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

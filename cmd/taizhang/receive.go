@@ -42,6 +42,9 @@ func runReceive(args []string, out, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := guard(*db, true); err != nil {
+		return err
+	}
 	a, err := aggregate.Open(*db, aggregate.Options{})
 	if err != nil {
 		return err
@@ -189,6 +192,9 @@ func runReport(args []string, out, _ io.Writer) error {
 	p, err := aggregate.ParsePeriod(*month)
 	if err != nil {
 		return usageError{err.Error()}
+	}
+	if err := guard(*db, true); err != nil {
+		return err
 	}
 	a, err := aggregate.Open(*db, aggregate.Options{ReadOnly: true})
 	if err != nil {

@@ -8,10 +8,12 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"taizhang/store"
 	"taizhang/store/aggregate/aggtest"
 )
 
 func TestMain(m *testing.M) {
+	store.RunGuardIfChild()
 	code := m.Run()
 	aggtest.Cleanup()
 	os.Exit(code)

@@ -28,6 +28,9 @@ func runTUI(path string) error {
 		return err
 	}
 	var app *ui.App
+	if err := guard(path, false); err != nil {
+		return err
+	}
 	db, err := store.Open(path, store.Options{})
 	switch {
 	case errors.As(err, new(*store.AggregateFileError)):

@@ -2,9 +2,7 @@ package aggregate_test
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"testing"
@@ -15,6 +13,7 @@ import (
 	"taizhang/store/aggregate"
 	"taizhang/store/aggregate/aggtest"
 	"taizhang/store/bundle"
+	"taizhang/store/storetest"
 )
 
 // The child process of TestCrashDuringApply: it takes the stick into the
@@ -25,7 +24,8 @@ const (
 	envChildKey   = "TAIZHANG_AGG_CHILD_KEY"
 )
 
-// runChild is the child's work (see TestMain).
+// runChild is the child's work (see TestMain): it prints the manifest hash
+// of each bundle taken in, once its transaction has returned.
 func runChild() int {
 	id, err := age.ParseX25519Identity(os.Getenv(envChildKey))
 	if err != nil {
@@ -40,7 +40,12 @@ func runChild() int {
 	defer db.Close()
 	dirs, _, err := aggregate.FindBundles([]string{os.Getenv(envChildStick)})
 	if err == nil {
-		_, err = db.Receive(dirs, aggregate.ReceiveOptions{Identity: []age.Identity{id}, Apply: true})
+		report := func(o aggregate.Outcome) {
+			if o.Status == aggregate.Added {
+				fmt.Println(o.Hash)
+			}
+		}
+		_, err = db.Receive(dirs, aggregate.ReceiveOptions{Identity: []age.Identity{id}, Apply: true, Report: report})
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -49,45 +54,40 @@ func runChild() int {
 	return 0
 }
 
-// A receiving PC that dies (killed with SIGKILL, at random moments) while
-// it takes a stick in leaves the aggregate file with whole bundles only:
-// it checks, it holds exactly what receiving those bundles gives, and
-// receiving the stick again completes it.
+// A receiving PC that dies (killed with SIGKILL, at random moments: while
+// it starts, and while it takes in each bundle) while it takes a stick in
+// leaves the aggregate file with whole bundles only: it opens, checks, holds
+// exactly what receiving those bundles gives, and receiving the stick
+// again completes it. The default run kills a few times; the full one is
+//
+//	TAIZHANG_CRASH_KILLS=250 go test -count=1 -run TestCrashDuringApply ./store/aggregate/
 func TestCrashDuringApply(t *testing.T) {
+	kills := storetest.CrashKills(t, 5, 1)
+	rng := storetest.CrashRand(t)
 	f := aggtest.Build(t)
-	rounds := 6
-	if testing.Short() {
-		rounds = 2
-	}
 	full, _ := aggtest.NewAggregate(t)
 	receive(t, full, f.Options(true), f.Stick)
 	want := snapshot(t, full)
 
 	byHash := bundlesByHash(t, f.Stick)
-	took := time.Duration(0)
-	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
-	for round := 0; round < rounds; round++ {
+	var phases []time.Duration // of the first run, which runs through
+	start := time.Now()
+	for round := 0; round <= kills; round++ {
 		path := filepath.Join(t.TempDir(), "汇总.db")
 		db, err := aggregate.Create(path, aggregate.Office{Name: "潞州区民政局"}, aggregate.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		db.Close()
-		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), envChildDB+"="+path, envChildStick+"="+f.Stick, envChildKey+"="+f.Identity.String())
-		start := time.Now()
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		if round == 0 { // the first runs through, to time a whole run
-			if err := cmd.Wait(); err != nil {
-				t.Fatalf("child: %v", err)
+		child := storetest.StartChild(t, envChildDB+"="+path, envChildStick+"="+f.Stick, envChildKey+"="+f.Identity.String())
+		var added []string // what the child said it took in
+		if round == 0 {
+			added, phases = child.Timed(-1)
+			if _, err := child.Wait(); err != nil {
+				t.Fatal(err)
 			}
-			took = time.Since(start)
 		} else {
-			time.Sleep(time.Duration(rng.Int64N(int64(took))))
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
+			added = child.KillIn(t, rng, phases)
 		}
 
 		db, err = aggregate.Open(path, aggregate.Options{})
@@ -96,10 +96,17 @@ func TestCrashDuringApply(t *testing.T) {
 		}
 		// What it holds is what receiving the bundles it recorded gives.
 		var dirs []string
+		recorded := map[string]bool{}
 		srcs, _ := db.Sources()
 		for _, s := range srcs {
 			for _, r := range s.Received {
 				dirs = append(dirs, byHash[r.Hash])
+				recorded[r.Hash] = true
+			}
+		}
+		for _, h := range added {
+			if !recorded[h] {
+				t.Fatalf("round %d: the bundle with manifest %s was taken in and is lost", round, h)
 			}
 		}
 		ref, _ := aggtest.NewAggregate(t)
@@ -116,6 +123,7 @@ func TestCrashDuringApply(t *testing.T) {
 		db.Close()
 		t.Logf("round %d: %d of 12 bundles taken in when the child stopped", round, len(dirs))
 	}
+	t.Logf("%d kills in %v; phases %v", kills, time.Since(start).Round(time.Millisecond), phases)
 }
 
 // state is what a file holds, for comparing two files.

@@ -75,6 +75,9 @@ type Options struct {
 	Now func() time.Time
 	// ReadOnly opens without a write lock (report, check).
 	ReadOnly bool
+	// OpenFile opens the file (os.OpenFile when nil): the filesystem seam
+	// for fault tests, as store.Options.OpenFile.
+	OpenFile func(name string, flag int, perm os.FileMode) (*os.File, error)
 }
 
 // Office is the receiving office the file belongs to.
@@ -249,47 +252,58 @@ func (e *NotAggregateError) Error() string {
 	return fmt.Sprintf("文件 %s 不是接收单位的汇总文件，本程序不会改动它。请用 --db 指定用 taizhang init --receiving-office 建立的汇总文件。", e.Path)
 }
 
-// Open opens an existing aggregate file.
+// Open opens an existing aggregate file. A damaged one is refused with a
+// *store.DamagedError and left as it is (the program runs store.Guard
+// first, which proves every page).
 func Open(path string, opt Options) (*DB, error) {
-	st, err := os.Stat(path)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return nil, fmt.Errorf("找不到汇总文件 %s。新建请运行 taizhang init --receiving-office --office 单位名称 --db %s。", path, path)
-	case err != nil:
-		return nil, fmt.Errorf("无法读取汇总文件 %s：%w", path, err)
-	case st.IsDir() || st.Size() == 0:
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
 		return nil, &NotAggregateError{Path: path}
 	}
-	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: store.LockTimeout, FreelistType: bolt.FreelistMapType, ReadOnly: opt.ReadOnly})
+	exists, err := store.ExamineFile(path)
+	switch {
+	case err != nil:
+		return nil, err
+	case !exists:
+		return nil, fmt.Errorf("找不到汇总文件 %s。新建请运行 taizhang init --receiving-office --office 单位名称 --db %s。", path, path)
+	}
+	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: store.LockTimeout, FreelistType: bolt.FreelistMapType, ReadOnly: opt.ReadOnly,
+		OpenFile: opt.OpenFile})
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, &store.LockedError{Path: path}
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum), errors.Is(err, berrors.ErrVersionMismatch):
+		return nil, &store.DamagedError{Path: path, Reason: "文件头已损坏"}
+	case store.DiskFaultOf(err) != store.DiskOther:
+		return nil, &store.DiskError{Path: path, Err: err}
 	case err != nil:
-		return nil, &NotAggregateError{Path: path}
+		return nil, fmt.Errorf("无法打开汇总文件 %s：%w", path, err)
 	}
 	db := &DB{bolt: b, path: path, now: clock(opt.Now)}
-	err = b.View(func(tx *bolt.Tx) error {
-		meta := tx.Bucket(bucketMeta)
-		switch {
-		case meta == nil || !bytes.Equal(meta.Get(keyApp), appMarker):
-			return &NotAggregateError{Path: path}
-		case string(meta.Get(keyKind)) != store.KindAggregate:
-			return &NotAggregateError{Path: path, Ledger: meta.Get(keyKind) == nil}
-		case fromU64(meta.Get(keySchema)) > Schema:
-			return &store.NewerSchemaError{Path: path, Have: fromU64(meta.Get(keySchema)), Max: Schema}
-		}
-		for _, name := range allBuckets {
-			if tx.Bucket(name) == nil {
-				return &CheckError{fmt.Sprintf("缺少“%s”部分", name)}
-			}
-		}
-		return json.Unmarshal(meta.Get(keyOffice), &db.office)
-	})
+	err = store.ReadProtected(path, func() error { return b.View(db.identify) })
 	if err != nil {
 		b.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// identify reads the file's marker, kind, version and office.
+func (db *DB) identify(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	switch {
+	case meta == nil || !bytes.Equal(meta.Get(keyApp), appMarker):
+		return &NotAggregateError{Path: db.path}
+	case string(meta.Get(keyKind)) != store.KindAggregate:
+		return &NotAggregateError{Path: db.path, Ledger: meta.Get(keyKind) == nil}
+	case fromU64(meta.Get(keySchema)) > Schema:
+		return &store.NewerSchemaError{Path: db.path, Have: fromU64(meta.Get(keySchema)), Max: Schema}
+	}
+	for _, name := range allBuckets {
+		if tx.Bucket(name) == nil {
+			return &CheckError{fmt.Sprintf("缺少“%s”部分", name)}
+		}
+	}
+	return json.Unmarshal(meta.Get(keyOffice), &db.office)
 }
 
 // clock reads now (the PC's clock when nil) in Beijing time.

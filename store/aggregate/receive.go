@@ -312,7 +312,8 @@ func (db *DB) take(in incoming, opt ReceiveOptions, dry *dryRun) (Outcome, error
 	if o.Status == Added {
 		db.changed()
 	}
-	return refusal(o, err)
+	o, err = refusal(o, err)
+	return o, store.SaveError(db.path, err)
 }
 
 // fileError is a failure of the aggregate file itself (not of a bundle):

@@ -17,6 +17,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	store.RunGuardIfChild()
 	if os.Getenv(envChildDB) != "" {
 		os.Exit(runChild())
 	}

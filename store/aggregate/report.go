@@ -106,7 +106,14 @@ func saveFile(f *excelize.File, path string) error {
 	return nil
 }
 
-type sheetStyles struct{ title, head, cell, total int }
+// sheetStyles of the report; inertOf maps a style to its inert variant
+// (printout.InertStyle), for text a spreadsheet would take for a formula.
+type sheetStyles struct {
+	title, head, cell, total int
+	inertOf                  map[int]int
+}
+
+func (s sheetStyles) inert(style int) int { return s.inertOf[style] }
 
 func reportStyles(f *excelize.File) (sheetStyles, error) {
 	var s sheetStyles
@@ -123,12 +130,16 @@ func reportStyles(f *excelize.File) (sheetStyles, error) {
 		{&s.cell, excelize.Style{Border: border}},
 		{&s.total, excelize.Style{Font: &excelize.Font{Bold: true}, Border: border}},
 	}
+	s.inertOf = map[int]int{}
 	for _, sp := range specs {
 		id, err := f.NewStyle(&sp.style)
 		if err != nil {
 			return s, err
 		}
 		*sp.dst = id
+		if s.inertOf[id], err = printout.InertStyle(f, id); err != nil {
+			return s, err
+		}
 	}
 	return s, nil
 }
@@ -151,7 +162,11 @@ func (t table) write(f *excelize.File, st sheetStyles) error {
 	if err := f.SetCellValue(sh, "A1", t.title); err != nil {
 		return err
 	}
-	if err := f.SetCellStyle(sh, "A1", "A1", st.title); err != nil {
+	title := st.title
+	if store.FormulaLike(t.title) {
+		title = st.inert(title)
+	}
+	if err := f.SetCellStyle(sh, "A1", "A1", title); err != nil {
 		return err
 	}
 	if err := f.MergeCell(sh, "A1", last+"1"); err != nil {
@@ -169,7 +184,20 @@ func (t table) write(f *excelize.File, st sheetStyles) error {
 			return err
 		}
 		end, _ := excelize.CoordinatesToCellName(len(t.head), row)
-		return f.SetCellStyle(sh, cell, end, style)
+		if err := f.SetCellStyle(sh, cell, end, style); err != nil {
+			return err
+		}
+		// Names and items come from the communities' bundles: keep text a
+		// spreadsheet would take for a formula as text.
+		for i, v := range vals {
+			if s, ok := v.(string); ok && store.FormulaLike(s) {
+				c, _ := excelize.CoordinatesToCellName(i+1, row)
+				if err := f.SetCellStyle(sh, c, c, st.inert(style)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}
 	heads := make([]any, len(t.head))
 	for i, h := range t.head {

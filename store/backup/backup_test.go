@@ -292,3 +292,26 @@ func TestRestoreRefusesADamagedBackup(t *testing.T) {
 		t.Errorf("left %v", left)
 	}
 }
+
+func TestMain(m *testing.M) {
+	store.RunGuardIfChild()
+	os.Exit(m.Run())
+}
+
+// A backup damaged so that reading it would crash the program (a page
+// that is its own child) and without its .sha256 is refused by Guard's
+// child process, and the data file stays as it was.
+func TestRestoreRefusesABackupThatWouldCrash(t *testing.T) {
+	db, clk := ledger(t)
+	res := mustTake(t, db, Daily, Options{})
+	db.Close()
+	bad := storetest.DamagedCopy(t, res.Path, "带回的备份.db", storetest.RootLoop)
+	current, _ := os.ReadFile(db.Path())
+	_, err := Restore(bad, db.Path(), clk.t)
+	if err == nil || !strings.Contains(err.Error(), "备份文件已损坏") {
+		t.Fatalf("restore of a backup that would crash: %v", err)
+	}
+	if after, _ := os.ReadFile(db.Path()); !bytes.Equal(after, current) {
+		t.Error("a refused restore changed the data file")
+	}
+}

@@ -88,9 +88,17 @@ func usable(src string) error {
 	return nil
 }
 
-// checkCopy opens the copy as a ledger (bringing an older backup's schema
-// up to date, as opening it would) and proves it with store.Check.
+// checkCopy proves every page of the copy (store.Guard, so that a damaged
+// backup cannot crash the program), opens it as a ledger (bringing an older
+// backup's schema up to date, as opening it would) and proves it with
+// store.Check.
 func checkCopy(path string) (rep store.CheckReport, err error) {
+	var de *store.DamagedError
+	if err := store.Guard(path); errors.As(err, &de) {
+		return rep, fmt.Errorf("备份文件已损坏（%s）", de.Reason)
+	} else if err != nil {
+		return rep, err
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("备份文件已损坏（读取时出错：%v）", r)

@@ -4,7 +4,8 @@ import (
 	"bufio"
 	"encoding/csv"
 	"io"
-	"strings"
+
+	"taizhang/store"
 )
 
 // bom starts every CSV file so that Excel reads it as UTF-8.
@@ -48,7 +49,7 @@ func writeCSV(w io.Writer, r register) error {
 // as a formula (CSV injection). A resident can type such text into a
 // free-text field.
 func Neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if store.FormulaLike(s) {
 		return "'" + s
 	}
 	return s

@@ -20,5 +20,6 @@
 //
 // Write makes the folder (safe on a USB stick: see Write), Verify checks
 // one, Export is the whole export from a ledger (segment, write, read back,
-// record the export event), and Keygen makes a receiving office's key pair.
+// record the export event, then name MANIFEST.json, so that only a recorded
+// export verifies), and Keygen makes a receiving office's key pair.
 package bundle

@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"syscall"
+
+	"taizhang/store"
 )
 
 // WriteError: the bundle could not be written. Nothing was marked
-// exported and what was written was removed as far as the disk allowed;
-// the message says what happened and what to do.
+// exported and what was written was removed as far as the disk allowed,
+// unless Recorded is set; the message says what happened and what to do.
 type WriteError struct {
 	Step string // what was being done: 写入 台账.xlsx, 创建文件夹 …
 	Dir  string // the destination folder
@@ -17,9 +18,17 @@ type WriteError struct {
 	// Left is a folder that could not be removed (the stick was pulled);
 	// it is incomplete and does not verify.
 	Left string
+	// Recorded is the bundle folder when only its manifest's last step
+	// failed, after the ledger recorded the export: exporting the month
+	// again to the same stick completes it.
+	Recorded string
 }
 
 func (e *WriteError) Error() string {
+	if e.Recorded != "" {
+		return fmt.Sprintf("这个月的导出已记入台账，但U盘上的导出包 %s 没有写完（%s时出错：%s），请先不要交出这个U盘。请插好U盘，再导出一次这个月：程序会把它补完整（换了U盘则会重新导出一份）。",
+			e.Recorded, e.Step, cause(e.Err))
+	}
 	left := ""
 	if e.Left != "" {
 		left = fmt.Sprintf("未能删除写了一半的文件夹 %s，它不完整、不能通过核验，插回U盘后可以删掉它。", e.Left)
@@ -32,12 +41,15 @@ func (e *WriteError) Unwrap() error { return e.Err }
 
 // Kinds of disk failure a worker can act on.
 const (
-	failOther = iota
-	failFull
-	failReadOnly
-	failGone
-	failNameTooLong
+	failOther       = store.DiskOther
+	failFull        = store.DiskFull
+	failReadOnly    = store.DiskReadOnly
+	failGone        = store.DiskGone
+	failNameTooLong = store.DiskNameTooLong
 )
+
+// failKind sorts an error from the disk.
+func failKind(err error) store.DiskFault { return store.DiskFaultOf(err) }
 
 // cause says in words what went wrong.
 func cause(err error) string {
@@ -71,21 +83,4 @@ func advice(err error) string {
 		return "请导出到路径较短的位置（例如U盘的根目录），然后重新导出。"
 	}
 	return "请检查U盘或目标文件夹后重新导出；如仍不成功，请换一个U盘。"
-}
-
-// failKind sorts an error from the disk. The Windows error numbers are
-// matched in failKindOS.
-func failKind(err error) int {
-	switch {
-	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EFBIG):
-		return failFull
-	case errors.Is(err, syscall.EROFS), errors.Is(err, fs.ErrPermission):
-		return failReadOnly
-	case errors.Is(err, syscall.EIO), errors.Is(err, syscall.ENODEV), errors.Is(err, syscall.ENXIO),
-		errors.Is(err, syscall.ENOENT):
-		return failGone
-	case errors.Is(err, syscall.ENAMETOOLONG):
-		return failNameTooLong
-	}
-	return failKindOS(err)
 }

@@ -82,8 +82,8 @@ func checkFault(t *testing.T, err error, out, step string, pulled bool, advice s
 func TestFailedExportChangesNothing(t *testing.T) {
 	db, op, _ := ledger(t)
 	before := readFile(t, db.Path())
-	const steps = 42 // see TestFaultAtEachStep's log
-	for i, at := range []int{2, 9, 16, 35, 41, steps} {
+	const steps = 41 // Write's, before the export is recorded (see TestFaultAtEachStep's log)
+	for i, at := range []int{2, 9, 16, 35, 40, steps} {
 		e, pulled := faults[i%len(faults)], i%2 == 1 && at != steps
 		out := t.TempDir()
 		_, err := Export(db, op, "2026-11", out, ExportOptions{FS: &FaultFS{At: at, Err: e.err, Pulled: pulled}})
@@ -107,6 +107,41 @@ func TestFailedExportChangesNothing(t *testing.T) {
 			db = reopen(t, db.Path())
 			before = readFile(t, db.Path())
 		}
+	}
+}
+
+// A stick that fails after the export was recorded, as MANIFEST.json gets
+// its name, leaves no bundle that verifies and an error that says the
+// export is recorded; exporting again to the stick completes that bundle
+// (the same n, the same record) instead of making another.
+func TestFaultAfterTheRecordIsFinished(t *testing.T) {
+	db, op, _ := ledger(t)
+	out := t.TempDir()
+	const rename = 42 // the step after the 41 of Write
+	_, err := Export(db, op, "2026-11", out, ExportOptions{FS: &FaultFS{At: rename, Err: syscall.EIO, Pulled: true}})
+	var we *WriteError
+	if !errors.As(err, &we) || we.Recorded == "" || !strings.Contains(err.Error(), "已记入台账") || strings.Contains(err.Error(), "没有改动") {
+		t.Fatalf("fault naming the manifest: %v", err)
+	}
+	if name := anyVerifies(t, out); name != "" {
+		t.Fatalf("%s verifies before its manifest has its name", name)
+	}
+	exports, _ := db.Exports()
+	if len(exports) != 1 {
+		t.Fatalf("%d exports recorded, want 1", len(exports))
+	}
+	res, err := Export(db, op, "2026-11", out, ExportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Path != we.Recorded || res.Manifest.N != 1 || res.Record != exports[0] || res.ManifestHash != exports[0].ManifestHash {
+		t.Errorf("exporting again made %s (n %d, record %+v), want %s completed", res.Path, res.Manifest.N, res.Record, we.Recorded)
+	}
+	if _, err := Verify(res.Path, VerifyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := db.Exports(); len(again) != 1 {
+		t.Errorf("%d exports recorded, want 1", len(again))
 	}
 }
 

@@ -229,6 +229,9 @@ func workbookCells(t testing.TB, path string) map[string]string {
 }
 
 func TestMain(m *testing.M) {
+	if os.Getenv(envExportChild) != "" {
+		os.Exit(exportChild())
+	}
 	code := m.Run()
 	for _, p := range []string{templatePath, bigPath} {
 		if p != "" {

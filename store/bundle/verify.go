@@ -30,6 +30,9 @@ type VerifyOptions struct {
 	// ExpectKey is the office key's fingerprint as the office gave it (by
 	// phone); when set, a bundle signed by another key is refused.
 	ExpectKey string
+	// manifest is where MANIFEST.json is read from when it is not (yet) in
+	// the folder: an export not published.
+	manifest string
 }
 
 // Report is what Verify proved about a bundle.
@@ -152,7 +155,11 @@ func verify(dir string, opt VerifyOptions, contents contentsCheck, decryptAll bo
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return rep, &VerifyError{Problem: NotBundle, File: dir, Detail: "找不到这个文件夹", Err: err}
 	}
-	file, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	manifest := opt.manifest
+	if manifest == "" {
+		manifest = filepath.Join(dir, ManifestFile)
+	}
+	file, err := os.ReadFile(manifest)
 	if errors.Is(err, fs.ErrNotExist) {
 		return rep, &VerifyError{Problem: MissingFile, File: ManifestFile, Err: err}
 	}

@@ -44,6 +44,10 @@ type Options struct {
 	// Progress, if set, is called after each file with the files done and
 	// the files in all, on the goroutine that runs Write.
 	Progress func(done, total int64)
+	// Unpublished leaves MANIFEST.json, written and synced, under its
+	// temporary name, so the bundle does not verify until publish names
+	// it: Export does that only once the ledger has recorded the export.
+	Unpublished bool
 }
 
 // Result is a bundle written.
@@ -203,6 +207,7 @@ func Write(fsys FS, dir string, seg store.Segment, opt Options) (res Result, err
 		return res, err
 	}
 	w.rcpt = nil // the manifest is never encrypted
+	w.hold = opt.Unpublished
 	if err := w.file(ManifestFile, func(out io.Writer) error { _, err := out.Write(body); return err }); err != nil {
 		return res, err
 	}
@@ -221,12 +226,13 @@ type writer struct {
 	rcpt     age.Recipient
 	files    []FileEntry
 	progress func(done, total int64)
+	hold     bool // the next file keeps its temporary name
 }
 
 // file writes one file: produce writes the content, encrypted on the way
 // when the bundle is, into a temporary name that is synced, closed and
-// renamed, and then the folder is synced. The entry records the bytes on
-// the disk.
+// renamed (unless w.hold), and then the folder is synced. The entry
+// records the bytes on the disk.
 func (w *writer) file(name string, produce func(io.Writer) error) (err error) {
 	if w.rcpt != nil {
 		name += AgeSuffix
@@ -270,8 +276,10 @@ func (w *writer) file(name string, produce func(io.Writer) error) (err error) {
 	if err := f.Close(); err != nil {
 		return w.wrap("保存 "+name, err)
 	}
-	if err := w.fsys.Rename(tmp, filepath.Join(w.dir, name)); err != nil {
-		return w.wrap("给 "+name+" 改名", err)
+	if !w.hold {
+		if err := w.fsys.Rename(tmp, filepath.Join(w.dir, name)); err != nil {
+			return w.wrap("给 "+name+" 改名", err)
+		}
 	}
 	if err := w.fsys.SyncDir(w.dir); err != nil {
 		return w.wrap("保存 "+name, err)

@@ -52,7 +52,9 @@ func writeWorkbook(w io.Writer, m Manifest, regs []register, created time.Time) 
 	return f.Write(w)
 }
 
-type styles struct{ head, text, id int }
+// styles of the workbook; inert is text's for a cell store.FormulaLike
+// reports (see printout.InertStyle).
+type styles struct{ head, text, id, inert int }
 
 func newStyles(f *excelize.File) (styles, error) {
 	var s styles
@@ -72,7 +74,10 @@ func newStyles(f *excelize.File) (styles, error) {
 	}
 	// Number format 49 is "@" (text): the cell stays text when edited, so
 	// Excel never turns an ID number into 1.40403E+17.
-	s.id, err = f.NewStyle(&excelize.Style{Border: border, NumFmt: 49})
+	if s.id, err = f.NewStyle(&excelize.Style{Border: border, NumFmt: 49}); err != nil {
+		return s, err
+	}
+	s.inert, err = printout.InertStyle(f, s.text)
 	return s, err
 }
 
@@ -115,8 +120,11 @@ func writeSheet(f *excelize.File, r register, st styles, m Manifest, header bool
 		cells = cells[:len(vals)]
 		for i, v := range vals {
 			style := st.text
-			if r.cols[i].id {
+			switch t, _ := v.(string); {
+			case r.cols[i].id:
 				style = st.id
+			case store.FormulaLike(t):
+				style = st.inert
 			}
 			cells[i] = excelize.Cell{StyleID: style, Value: v}
 		}

@@ -322,17 +322,6 @@ func TestForceNotYet(t *testing.T) {
 	}
 }
 
-// A check takes at most 50 µs (issue 9), timed over the labelled set.
-func TestCheckSpeed(t *testing.T) {
-	if testing.Short() || raceEnabled {
-		t.Skip("timing is meaningless under -short or -race")
-	}
-	r := testing.Benchmark(BenchmarkCheck)
-	if per := time.Duration(r.NsPerOp()); per > 50*time.Microsecond {
-		t.Errorf("%v a check, want at most 50µs", per)
-	}
-}
-
 // A word against an item keeps it a candidate and is named: 4.4 is death
 // at home, not in hospital.
 func TestAgainst(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"taizhang/store"
 )
 
 // The one XLSX page writer behind every printout (certificates, approval
@@ -144,8 +146,12 @@ func lineCount(s string, width float64) int {
 }
 
 // put writes s into the block c1:r1..c2:r2, merged when it is more than one
-// cell, and styles every cell of it.
+// cell, and styles every cell of it; text a spreadsheet would take for a
+// formula gets the inert variant of the style.
 func (w *sheetWriter) put(c1, r1, c2, r2 int, s string, style int) {
+	if store.FormulaLike(s) {
+		style = w.inert(style)
+	}
 	a, b := cell(c1, r1), cell(c2, r2)
 	if a != b {
 		w.set(func() error { return w.f.MergeCell(w.sheet, a, b) })
@@ -154,6 +160,23 @@ func (w *sheetWriter) put(c1, r1, c2, r2 int, s string, style int) {
 	if s != "" {
 		w.set(func() error { return w.f.SetCellStr(w.sheet, a, s) })
 	}
+}
+
+// inertKey keys the inert variant of a style in sheetWriter.styles.
+type inertKey struct{ base int }
+
+func (w *sheetWriter) inert(style int) int {
+	k := inertKey{style}
+	if id, ok := w.styles[k]; ok {
+		return id
+	}
+	id, err := InertStyle(w.f, style)
+	if err != nil {
+		w.set(func() error { return err })
+		return style
+	}
+	w.styles[k] = id
+	return id
 }
 
 func (w *sheetWriter) height(row int, h float64) {
@@ -185,6 +208,13 @@ type SaveError struct {
 }
 
 func (e *SaveError) Error() string {
+	const kept = "台账中的记录不受影响。"
+	switch store.DiskFaultOf(e.Err) {
+	case store.DiskFull:
+		return "磁盘已满，无法在“" + e.Dir + "”中保存打印文件。请清理磁盘（删除不需要的文件、清空回收站）后再打印；" + kept
+	case store.DiskReadOnly:
+		return "文件夹“" + e.Dir + "”是只读的或没有写入权限，无法保存打印文件。请管理员给这个文件夹写入权限后再打印；" + kept
+	}
 	return "无法在“" + e.Dir + "”中保存打印文件：" + e.Err.Error() + "。请检查该文件夹是否可写、磁盘是否已满。"
 }
 

@@ -1,5 +1,5 @@
-// Package storetest helps tests of other packages damage a ledger file the
-// way a person editing it outside the program would.
+// Package storetest helps tests damage a ledger file the way a person
+// editing it outside the program would, or a failing disk does.
 package storetest
 
 import (

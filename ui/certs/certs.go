@@ -86,7 +86,8 @@ type Model struct {
 	pager     pager.Model       // its place in the detail
 	history   []store.Event
 	linked    string
-	reveal    bool
+	reveal    bool   // the whole ID number shows (after its event was saved)
+	revealing bool   // that event is being saved: h waits
 	lastPrint string // path of the newest printout
 	printing  bool   // a printout is being written: p waits
 	voidBusy  bool   // the void is being saved: keys wait
@@ -186,6 +187,16 @@ type (
 	voided struct {
 		cert store.Certificate
 		err  error
+	}
+	// idShown: the event that the worker showed certificate id's whole ID
+	// number was saved (or not); historyRead brings its history again.
+	idShown struct {
+		id  uint64
+		err error
+	}
+	historyRead struct {
+		id      uint64
+		history []store.Event
 	}
 )
 
@@ -342,6 +353,13 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.afterPrint(msg)
 	case voided:
 		return m, m.afterVoid(msg)
+	case idShown:
+		return m, m.afterIDShown(msg)
+	case historyRead:
+		if msg.id == m.cert.ID && msg.history != nil {
+			m.history = msg.history
+		}
+		return m, nil
 	case saved:
 		return m, m.afterSave(msg)
 	case tea.KeyMsg:
@@ -446,6 +464,9 @@ func (m *Model) showCert(msg certLoaded) {
 	if msg.cert.ID != m.cert.ID || m.mode != detail && m.mode != voiding {
 		m.pager.Top()
 	}
+	if msg.cert.ID != m.cert.ID {
+		m.reveal = false // each certificate's number is shown, and recorded, on its own
+	}
 	m.cert, m.history, m.linked = msg.cert, msg.history, msg.linked
 }
 
@@ -511,7 +532,7 @@ func (m *Model) detailKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.Back):
 		return m.back()
 	case key.Matches(km, k.Reveal):
-		m.reveal = !m.reveal
+		return m.toggleReveal()
 	case key.Matches(km, k.Print):
 		return m.printCert(c)
 	case key.Matches(km, k.OpenFile):
@@ -531,6 +552,41 @@ func (m *Model) detailKey(km tea.KeyMsg) tea.Cmd {
 		m.pager.Update(km)
 	}
 	return nil
+}
+
+// toggleReveal hides the whole ID number, or shows it once the event that
+// records who showed it, and when, is saved: the number is on screen only
+// if the ledger says so.
+func (m *Model) toggleReveal() tea.Cmd {
+	if m.reveal {
+		m.reveal = false
+		return nil
+	}
+	if m.revealing {
+		return nil
+	}
+	m.revealing = true
+	db, op, id := m.ctx.Store, m.ctx.Operator, m.cert.ID
+	return common.Save(common.CertsScreen, db, func(db *store.DB) (tea.Msg, error) {
+		err := db.RecordIDShown(op, id)
+		return idShown{id, err}, err
+	})
+}
+
+func (m *Model) afterIDShown(msg idShown) tea.Cmd {
+	m.revealing = false
+	if msg.err != nil {
+		return common.Fail(msg.err)
+	}
+	if m.mode != detail && m.mode != voiding || m.cert.ID != msg.id {
+		return nil // the worker has moved on: nothing to show
+	}
+	m.reveal = true
+	db, id := m.ctx.Store, msg.id
+	return tea.Batch(common.Info("已显示完整身份证号，并记入本证明的经过。再按 h 隐去。"), bg(func() tea.Msg {
+		h, _ := db.History(store.EvCertIssue, id) // on an error the history shown stays
+		return historyRead{id, h}
+	}))
 }
 
 func (m *Model) voidKey(km tea.KeyMsg) tea.Cmd {

@@ -12,6 +12,7 @@ import (
 
 	"taizhang/assets"
 	"taizhang/store"
+	"taizhang/store/fold"
 	"taizhang/store/idcard"
 	"taizhang/store/search"
 	"taizhang/ui/common"
@@ -102,14 +103,14 @@ func (m *Model) startForm(old *store.Certificate) tea.Cmd {
 			Check: func(v string) error { _, err := store.CheckName(v); return plain(err) }},
 		{Key: store.FieldIDNumber, Label: "身份证号", Required: true, CharLimit: 24, Placeholder: "18位，末位 X 大小写均可",
 			Check: func(v string) error { _, err := idcard.Parse(v, now); return err },
-			Hint:  idHint(now)},
+			Hint:  idHint(now), Conceal: idcard.Mask},
 		{Key: store.FieldAddress, Label: "住址", Required: true, CharLimit: 60, Placeholder: "如：潞州区英雄南路12号3单元501室"},
 		{Key: store.FieldPurpose, Label: "用途", Required: true, CharLimit: 60, Placeholder: "如：办理子女入学"},
 		{Key: store.FieldRecipient, Label: "需证明单位", CharLimit: 40, Placeholder: "如：长治市潞州区教育局"},
 		{Key: store.FieldVerified, Label: "核实情况", CharLimit: 200, Placeholder: "怎样核实的、核实了什么（如：经查验户口簿，…）"},
 		{Key: store.FieldCopies, Label: "份数", Required: true, CharLimit: 1, Placeholder: "1–9",
 			Check: func(v string) error {
-				if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil || n < 1 || n > 9 {
+				if n, err := copiesOf(v); err != nil || n < 1 || n > 9 {
 					return errors.New("请填 1 到 9 之间的数字。")
 				}
 				return nil
@@ -212,12 +213,15 @@ func (f *issueForm) input() store.CertInput {
 	if a, ok := strings.CutPrefix(v[store.FieldCertType], "a"); ok {
 		adm, _ = strconv.ParseUint(a, 10, 64)
 	}
-	copies, _ := strconv.Atoi(strings.TrimSpace(v[store.FieldCopies]))
+	copies, _ := copiesOf(v[store.FieldCopies])
 	return store.CertInput{
 		TypeNo: typ, AdmissionID: adm, Name: v[store.FieldName], IDNumber: v[store.FieldIDNumber], Address: v[store.FieldAddress],
 		Purpose: v[store.FieldPurpose], Recipient: v[store.FieldRecipient], Verified: v[store.FieldVerified], Copies: copies,
 	}
 }
+
+// copiesOf reads 份数, typed with a full-width digit too (２).
+func copiesOf(v string) (int, error) { return strconv.Atoi(fold.Width(strings.TrimSpace(v))) }
 
 // update handles a message while the form is open.
 func (f *issueForm) update(msg tea.Msg) tea.Cmd {

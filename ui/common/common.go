@@ -134,6 +134,12 @@ type Status struct {
 // desk changed and should be read again.
 type ProfileChanged struct{}
 
+// OperatorChosen tells the root that who sits at the desk was chosen (at
+// start, AtStart, or under 设置): it reads the context again and, when
+// that operator has a PIN, asks it: always at start, else only when the
+// operator changed.
+type OperatorChosen struct{ AtStart bool }
+
 // Cmd helpers.
 
 func NavigateTo(id ScreenID) tea.Cmd { return func() tea.Msg { return Navigate{To: id} } }

@@ -16,8 +16,9 @@ import (
 // Bindings without keys (Select, Months, ...) only label a group of keys
 // on the bottom line.
 type Keys struct {
-	// Everywhere (letters only while no text field has focus).
-	Quit, ForceQuit, Help, Back key.Binding
+	// Everywhere (letters only while no text field has focus). Lock asks
+	// the PIN of the operator at the desk before anything shows again.
+	Quit, ForceQuit, Help, Back, Lock key.Binding
 
 	// Moving in a list or scrolling a page (the pager takes the same keys).
 	Up, Down, UpArrow, DownArrow, PageUp, PageDown, Home, End key.Binding
@@ -37,6 +38,8 @@ type Keys struct {
 	New, Edit, Print, OpenFile, Void, Correct, ShowID, Linked key.Binding
 	Submit, Opinion, Approve, Reject, Withdraw                key.Binding
 	Rename, Retire, Choose                                    key.Binding
+	// 设置: the desk operator's PIN, and the records old enough to review.
+	PIN, Review key.Binding
 
 	// The tabs of 清单.
 	NextTab, PrevTab, Tabs, TabKeys key.Binding // TabKeys labels 左/右
@@ -61,6 +64,7 @@ func DefaultKeys() Keys {
 		ForceQuit: Bind("Ctrl+C", "立即退出", "ctrl+c"),
 		Help:      Bind("?", "全部按键", "?", "f1"),
 		Back:      Bind("Esc", "返回", "esc"),
+		Lock:      Bind("Ctrl+L", "锁屏", "ctrl+l"),
 
 		Up:        Bind("上/k", "上移", "up", "k"),
 		Down:      Bind("下/j", "下移", "down", "j"),
@@ -103,6 +107,8 @@ func DefaultKeys() Keys {
 		Rename:   Bind("r", "改名", "r"),
 		Retire:   Bind("x", "停用/恢复", "x"),
 		Choose:   Bind("Enter", "设为当前经办人", "enter"),
+		PIN:      Bind("d", "设置 PIN", "d"),
+		Review:   Bind("f", "旧记录复核", "f"),
 
 		NextTab: Bind("右/Tab", "下一个清单", "right", "tab"),
 		PrevTab: Bind("左", "上一个清单", "left", "shift+tab"),

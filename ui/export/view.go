@@ -269,7 +269,7 @@ func (m *Model) summaryView(add func(...string)) {
 	row("文件", files)
 	row("位置", o.Path)
 	if o.Backup != "" {
-		row("导出前备份", o.Backup)
+		row("备份", "导出前已备份到"+o.Backup)
 	}
 	add("")
 	add(m.wrap("可以拔下U盘了（Windows 上请先点右下角的“安全删除硬件”）。把整个文件夹交给接收单位；不要改动里面的文件，改动后就不能通过核验。", " ", s.Dim.Render)...)

@@ -37,9 +37,6 @@ func readBackups(dbPath string) backups {
 // backupLines say where backups go, the newest one, and the second location.
 func (m *Model) backupLines(line func(string)) {
 	s := m.ctx.Styles
-	line(s.Title.Render("备份") + s.Dim.Render("（按 u 设置第二备份位置）"))
-	line("  自动备份到：" + common.InDataFolder(m.path, backup.Dir(m.path)) +
-		s.Dim.Render(fmt.Sprintf("（每天首次启动和每次导出前；保留最近 %d 天、%d 个月）", backup.KeepDays, backup.KeepMonths)))
 	b := m.backups
 	newest := "还没有备份"
 	switch {
@@ -50,11 +47,14 @@ func (m *Model) backupLines(line func(string)) {
 	case b.count > 0:
 		newest = "备份文件与校验值都不相符，请尽快用 taizhang backup 另做一份"
 	}
+	line(s.Title.Render("备份") + "  最新备份：" + newest)
 	second := "未设置"
 	if c := m.ctx.Profile.BackupCopy; c != "" {
 		second = c
 	}
-	line("  最新备份：" + newest + "    第二位置：" + second)
+	line("  自动备份到：" + common.InDataFolder(m.path, backup.Dir(m.path)) +
+		s.Dim.Render(fmt.Sprintf("（每天启动时、导出前；留 %d 天和 %d 个月）", backup.KeepDays, backup.KeepMonths)))
+	line("  第二备份位置（U盘）：" + second + s.Dim.Render("（按 u 设置）"))
 }
 
 // editBackupCopy opens the second location for editing.

@@ -226,10 +226,7 @@ func (m *Model) afterKeySet(msg saved, profileChanged tea.Cmd) tea.Cmd {
 func (m *Model) exportLines(line func(string)) {
 	s := m.ctx.Styles
 	line(s.Title.Render("月度导出") + s.Dim.Render("（按 g 设置接收单位公钥）"))
-	line("  本单位签名指纹：" + s.Label.Render(m.fingerprint))
-	for _, l := range common.Wrap("接收单位收到导出包后，会打电话与本社区核对这串字符；一致，才说明包确是本社区做的、没有被调换。", m.width-4) {
-		line("  " + s.Dim.Render(l))
-	}
+	line("  本单位签名指纹：" + s.Label.Render(m.fingerprint) + s.Dim.Render("（接收单位来电核对这串字符，一致才说明导出包确是本社区做的）"))
 	if k := m.ctx.Profile.ReceiverKey; k != "" {
 		line("  接收单位公钥：" + shortKey(k) + s.Dim.Render("（导出时加密，只有接收单位能打开）"))
 	} else {

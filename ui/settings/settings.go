@@ -27,12 +27,14 @@ const (
 	renaming
 	receiver   // the receiving office's key: pasted, or read from a .txt file
 	backupCopy // the second backup location
+	pinEntry   // the desk operator's PIN (pin.go)
+	years      // the review's number of years (review.go)
 )
 
 // keyMap is the screen's keys, taken from the one table in ui/common.
 type keyMap struct {
 	Profile, Add, Rename, Retire, Choose, Back, Confirm, Cancel, Select key.Binding
-	Receiver, BackupCopy, NextField, PrevField                          key.Binding
+	Receiver, BackupCopy, NextField, PrevField, PIN, Review             key.Binding
 	Move                                                                listview.Keys
 }
 
@@ -52,6 +54,13 @@ type Model struct {
 	// (fileIn); keyFocus is the one typed into.
 	keyIn, fileIn textinput.Model
 	keyFocus      int
+	pins          map[uint64]bool   // operators who have a PIN
+	pinIn         []textinput.Model // 当前 PIN (when set), 新 PIN, 再输一次
+	pinFocus      int
+	reviewing     bool // 旧记录复核 shows instead (review.go)
+	old           oldRead
+	oldList       listview.Model
+	yearsIn       textinput.Model
 	fingerprint   string // of the office's signing key, read by Init
 	copyIn        textinput.Model
 	backups       backups // the 备份 folder, read by Init
@@ -70,12 +79,12 @@ func New(ctx *common.Context) *Model { return newModel(ctx, false) }
 func NewPicker(ctx *common.Context) *Model { return newModel(ctx, true) }
 
 func newModel(ctx *common.Context, picker bool) *Model {
-	m := &Model{ctx: ctx, picker: picker, list: listview.New(8)}
+	m := &Model{ctx: ctx, picker: picker, list: listview.New(8), oldList: listview.New(8)}
 	k := ctx.Keys
 	m.keys = keyMap{
 		Profile: k.Edit, Add: k.New, Rename: k.Rename, Retire: k.Retire, Choose: k.Choose, Back: k.Back,
 		Confirm: k.Confirm, Cancel: k.Cancel, Select: k.Select, Move: listview.DefaultKeys(),
-		Receiver: k.Receiver, BackupCopy: k.BackupCopy, NextField: k.NextField, PrevField: k.PrevField,
+		Receiver: k.Receiver, BackupCopy: k.BackupCopy, NextField: k.NextField, PrevField: k.PrevField, PIN: k.PIN, Review: k.Review,
 	}
 	m.input = common.NewInput(ctx.Styles, nameHint)
 	m.input.CharLimit = 20
@@ -85,6 +94,8 @@ func newModel(ctx *common.Context, picker bool) *Model {
 	m.fileIn.CharLimit = 300
 	m.copyIn = common.NewInput(ctx.Styles, copyHint)
 	m.copyIn.CharLimit = 300
+	m.yearsIn = common.NewInput(ctx.Styles, yearsHint)
+	m.yearsIn.CharLimit = 3
 	m.path = ctx.Store.Path()
 	// The picker is the first screen: its list is there before the first key
 	// (and it is not read again, so an arrow key is never undone by a load).
@@ -96,12 +107,17 @@ func newModel(ctx *common.Context, picker bool) *Model {
 type operators struct {
 	ops  []store.Operator
 	last uint64
+	pins map[uint64]bool
 	err  error
 }
 
 func readOperators(db *store.DB) operators {
 	ops, err := db.Operators()
-	return operators{ops, db.LastOperator(), err}
+	pins, perr := db.PINs()
+	if err == nil {
+		err = perr
+	}
+	return operators{ops, db.LastOperator(), pins, err}
 }
 
 // apply shows the operators read, the cursor on the last one chosen; the
@@ -111,6 +127,7 @@ func (m *Model) apply(r operators) {
 		m.err = r.err.Error()
 		return
 	}
+	m.pins = r.pins
 	m.ops = m.ops[:0]
 	for _, o := range r.ops {
 		if !m.picker || !o.Retired {
@@ -177,14 +194,13 @@ func (m *Model) Capturing() bool { return m.edit != none }
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.list.SetHeight(max(h-20, 2))
+	m.oldList.SetHeight(max(h-6, 2))
+	common.SizeInput(&m.yearsIn, 5, yearsHint)
 	common.SizeInput(&m.input, w-20, nameHint)
 	common.SizeInput(&m.keyIn, w-18, keyHint)
 	common.SizeInput(&m.fileIn, w-18, fileHint)
 	common.SizeInput(&m.copyIn, w-16, copyHint)
 }
-
-// Chosen is sent when the operator at the desk changed.
-type Chosen struct{}
 
 // change is what a save did; saved carries its result back.
 type change int
@@ -194,8 +210,10 @@ const (
 	renamed
 	retired
 	chosen
-	keySet  // the receiving office's key set or cleared
-	copySet // the second backup location set or cleared
+	keySet   // the receiving office's key set or cleared
+	copySet  // the second backup location set or cleared
+	pinSet   // the desk operator's PIN set, changed or cleared
+	yearsSet // the review's number of years
 )
 
 type saved struct {
@@ -204,6 +222,7 @@ type saved struct {
 	list     operators // read again after the change
 	receiver string    // the receiving office's key as saved ("" cleared)
 	copyDir  string    // the second backup location as saved ("" cleared)
+	years    int       // the review's years as saved
 	err      error
 }
 
@@ -236,6 +255,12 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	case saved:
 		m.busy = false
 		return m, m.afterSave(msg)
+	case oldRead:
+		if m.reviewing && msg.years == m.old.years {
+			m.old = msg
+			m.oldList.SetLen(len(msg.rows))
+		}
+		return m, nil
 	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || m.busy {
@@ -245,6 +270,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.editKey(km)
 	}
 	m.err = ""
+	if m.reviewing {
+		return m, m.reviewKey(km)
+	}
 	k := m.keys
 	switch {
 	case key.Matches(km, k.Back):
@@ -271,6 +299,10 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.editReceiver()
 	case key.Matches(km, k.BackupCopy) && !m.picker:
 		return m, m.editBackupCopy()
+	case key.Matches(km, k.PIN) && !m.picker:
+		return m, m.editPIN()
+	case key.Matches(km, k.Review) && !m.picker:
+		return m, m.openReview(m.ctx.Profile.RetentionYearsOr())
 	default:
 		m.list.Update(km)
 	}
@@ -305,11 +337,11 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 	o, err := msg.o, msg.err
 	var fe *store.FieldError
 	switch {
+	case err != nil && (msg.change == keySet || msg.change == copySet || msg.change == pinSet || msg.change == yearsSet):
+		m.err = err.Error()
+		return nil
 	case errors.As(err, &fe):
 		m.err = fe.Msg
-		return nil
-	case err != nil && (msg.change == keySet || msg.change == copySet):
-		m.err = err.Error()
 		return nil
 	case err != nil && msg.change == retired:
 		m.err = err.Error()
@@ -323,11 +355,16 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 		return m.afterKeySet(msg, profileChanged)
 	case copySet:
 		return m.afterCopySet(msg, profileChanged)
+	case yearsSet:
+		return m.afterYears(msg, profileChanged)
 	}
 	m.apply(msg.list)
 	switch msg.change {
+	case pinSet:
+		return m.afterPIN(o, profileChanged)
 	case chosen:
-		return tea.Batch(profileChanged, common.Info("当前经办人："+o.Name), common.GoBack)
+		picked := func() tea.Msg { return common.OperatorChosen{AtStart: m.picker} }
+		return tea.Batch(picked, common.Info("当前经办人："+o.Name), common.GoBack)
 	case retired:
 		m.selectID(o.ID)
 		if o.Retired {
@@ -347,6 +384,10 @@ func (m *Model) editKey(km tea.KeyMsg) tea.Cmd {
 		return m.receiverKey(km)
 	case backupCopy:
 		return m.copyKey(km)
+	case pinEntry:
+		return m.pinKey(km)
+	case years:
+		return m.yearsKey(km)
 	}
 	switch {
 	case key.Matches(km, m.keys.Cancel):
@@ -368,9 +409,16 @@ func (m *Model) editKey(km tea.KeyMsg) tea.Cmd {
 }
 
 func (m *Model) View() string {
+	if m.reviewing {
+		return m.reviewView()
+	}
 	s := m.ctx.Styles
 	var b strings.Builder
 	line := func(str string) { b.WriteString(common.Truncate(common.Display(str), m.width) + "\n") }
+	if m.edit == pinEntry {
+		m.pinLines(line)
+		return b.String()
+	}
 	if m.picker {
 		line(s.Title.Render("请选择坐在窗口的经办人（本次开具的证明、登记都记在其名下）："))
 	} else {
@@ -382,6 +430,7 @@ func (m *Model) View() string {
 		line("  数据文件：" + m.path)
 		line("")
 		m.exportLines(line)
+		m.privacyLine(line)
 		line("")
 		switch m.edit {
 		case receiver:
@@ -401,6 +450,9 @@ func (m *Model) View() string {
 		state := "在岗"
 		if o.Retired {
 			state = "已停用"
+		}
+		if m.pins[o.ID] {
+			state += "  已设 PIN"
 		}
 		cur := ""
 		if o.ID == m.ctx.Operator.ID {
@@ -424,6 +476,16 @@ func (m *Model) View() string {
 	return b.String()
 }
 
+// privacyLine is the desk operator's PIN and the review, on one line.
+func (m *Model) privacyLine(line func(string)) {
+	s := m.ctx.Styles
+	pin := "未设置（按 d 设置）"
+	if m.hasPIN() {
+		pin = "已设置（按 d 修改）"
+	}
+	line(s.Title.Render("隐私") + "  PIN：" + pin + fmt.Sprintf("  早于 %d 年的记录：按 f 复核", m.ctx.Profile.RetentionYearsOr()))
+}
+
 func orNone(s string) string {
 	if s == "" {
 		return "（无）"
@@ -433,8 +495,11 @@ func orNone(s string) string {
 
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.keys
-	if m.edit == receiver {
+	switch {
+	case m.edit == receiver, m.edit == pinEntry:
 		return []key.Binding{k.NextField, k.Confirm, k.Cancel}
+	case m.reviewing && m.edit == none:
+		return []key.Binding{k.Select, k.Profile, k.Back}
 	}
 	if m.edit != none {
 		return []key.Binding{k.Confirm, k.Cancel}
@@ -448,14 +513,16 @@ func (m *Model) ShortHelp() []key.Binding {
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.keys
 	switch {
-	case m.edit == receiver:
+	case m.edit == receiver, m.edit == pinEntry:
 		return [][]key.Binding{{k.NextField, k.PrevField, k.Confirm, k.Cancel}}
 	case m.edit != none:
 		return [][]key.Binding{{k.Confirm, k.Cancel}}
 	case m.picker:
 		return [][]key.Binding{{k.Choose, k.Add}, k.Move.FullHelp()}
+	case m.reviewing:
+		return [][]key.Binding{{k.Profile, k.Back}, k.Move.FullHelp()}
 	}
-	return [][]key.Binding{{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Receiver, k.BackupCopy, k.Back}, k.Move.FullHelp()}
+	return [][]key.Binding{{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Receiver, k.BackupCopy, k.PIN, k.Review, k.Back}, k.Move.FullHelp()}
 }
 
 // Keymap is every key the screen acts on, in any mode.

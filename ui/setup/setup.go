@@ -174,6 +174,7 @@ func (m *Model) save() tea.Cmd {
 	p := store.Profile{
 		Community: v[fCommunity], Street: v[fStreet], CountyCode: v[fCounty],
 		SerialPrefix: v[fPrefix], Phone: v[fPhone], ReceiverKey: m.ctx.Profile.ReceiverKey,
+		RetentionYears: m.ctx.Profile.RetentionYears, // set under 设置 (旧记录复核), not in this form
 	}
 	p.Station, _ = strconv.Atoi(strings.TrimSpace(v[fStation])) // checked by the form; empty is 1
 	first, by := m.first, m.ctx.Operator

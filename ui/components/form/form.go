@@ -10,6 +10,7 @@ package form
 import (
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
@@ -55,12 +56,18 @@ type Field struct {
 	Check func(value string) error
 	// Hint derives a note shown under a valid value (性别、出生日期 …).
 	Hint func(value string) string
+	// Conceal is how a value preset with SetValue shows (a correction's
+	// ID number, masked) until the worker types in the field: the first
+	// key there starts the field afresh. Left alone, the value is kept.
+	Conceal func(string) string
 
 	input  textinput.Model
 	area   textarea.Model
 	choice int           // selected option, -1 for none
 	index  *search.Index // of the option labels, built on the first query (Match nil)
 	err    string
+
+	concealed bool // the preset value still shows as Conceal has it
 }
 
 // Keys of the form, from the one key table.
@@ -107,6 +114,18 @@ type Model struct {
 // has 划拨给社区的工作经费及相关保障) stands on its own line above the field.
 const maxLabelW = 18
 
+// pasteLimit is what a field with a CharLimit holds at most: well above
+// every CharLimit, so that text pasted too long stays whole in the field
+// and the check says how long it is, instead of being cut off unseen.
+const pasteLimit = 5000
+
+func holdLimit(charLimit int) int {
+	if charLimit <= 0 {
+		return 0
+	}
+	return max(charLimit, pasteLimit)
+}
+
 // New builds a form from its fields; values may be preset with SetValue.
 func New(styles *common.Styles, fields ...*Field) Model {
 	m := Model{Keys: defaultKeys(), fields: fields, styles: styles}
@@ -114,7 +133,7 @@ func New(styles *common.Styles, fields ...*Field) Model {
 		f.input = textinput.New()
 		f.input.Prompt = ""
 		f.input.Placeholder = common.Display(f.Placeholder)
-		f.input.CharLimit = f.CharLimit
+		f.input.CharLimit = holdLimit(f.CharLimit)
 		f.input.PlaceholderStyle = styles.Dim
 		f.input.SetCursorMode(textinput.CursorStatic)
 		f.choice = -1
@@ -174,6 +193,7 @@ func (m *Model) SetValue(key, v string) {
 	}
 	f.input.SetValue(v)
 	f.input.CursorEnd()
+	f.concealed = f.Conceal != nil && v != ""
 }
 
 // Value of a field: the text typed, or the chosen option's Value.
@@ -280,6 +300,8 @@ func (f *Field) check(allowEmpty bool) bool {
 		} else {
 			f.err = "必须填写。"
 		}
+	case f.CharLimit > 0 && textLen(v) > f.CharLimit:
+		f.err = store.TooLong(textLen(v), f.CharLimit)
 	case v != "" && f.Check != nil:
 		if err := f.Check(f.Value()); err != nil {
 			f.err = err.Error()
@@ -287,6 +309,9 @@ func (f *Field) check(allowEmpty bool) bool {
 	}
 	return f.err == ""
 }
+
+// textLen counts characters as the store does: line breaks are not counted.
+func textLen(s string) int { return utf8.RuneCountInString(s) - strings.Count(s, "\n") }
 
 // Validate checks every field, focuses the first wrong one and reports
 // whether all are valid.
@@ -370,6 +395,14 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	}
 	if f.Kind == Area {
 		return m, m.updateArea(f, km)
+	}
+	if f.concealed {
+		f.concealed = false
+		f.input.SetValue("")
+		m.dirty, f.err = true, ""
+		if km.Type == tea.KeyBackspace || km.Type == tea.KeyDelete {
+			return m, nil
+		}
 	}
 	before := f.input.Value()
 	var cmd tea.Cmd
@@ -487,7 +520,7 @@ func (m Model) View() string {
 			for _, l := range common.Wrap(common.Display(f.err), max(m.width-m.labelW-2, 10)) {
 				lines = append(lines, indent+s.Error.Render(l))
 			}
-		case f.Hint != nil && f.Value() != "":
+		case f.Hint != nil && f.Value() != "" && !f.concealed: // a hint may repeat the value
 			if h := f.Hint(f.Value()); h != "" {
 				hl := common.Wrap(common.Display(h), max(m.width-m.labelW-2, 10))
 				if len(hl) > 2 {
@@ -516,6 +549,9 @@ func (m Model) View() string {
 	}
 	return window(lines, focusLine, m.height)
 }
+
+// ConcealedHint follows a concealed value in its focused field.
+const ConcealedHint = "不改请按 Tab；输入则重新填写"
 
 // Discard is the question Esc asks when something was typed.
 const Discard = "放弃已输入的内容吗？按 Y 放弃，按 Esc 继续填写。"
@@ -551,6 +587,14 @@ func (m Model) fieldView(f *Field, focused bool) string {
 			return cur + "  " + m.styles.Dim.Render(hint)
 		}
 		return cur
+	}
+	if f.concealed {
+		v := f.Conceal(f.input.Value())
+		if !focused {
+			return v
+		}
+		hint := common.Truncate(ConcealedHint, max(m.inputWidth()-common.Width(v)-4, 0))
+		return "[" + v + "]  " + m.styles.Dim.Render(hint)
 	}
 	if !focused {
 		v := f.input.Value()
@@ -592,7 +636,7 @@ func newArea(f *Field, styles *common.Styles) textarea.Model {
 	a.ShowLineNumbers = false
 	a.Prompt = "| "
 	a.SetHeight(4)
-	a.CharLimit = f.CharLimit
+	a.CharLimit = holdLimit(f.CharLimit)
 	a.EndOfBufferCharacter = ' '
 	a.FocusedStyle.CursorLine = lipgloss.NewStyle()
 	a.FocusedStyle.Placeholder = styles.Dim

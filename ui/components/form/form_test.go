@@ -205,3 +205,42 @@ func TestSavingIgnoresKeys(t *testing.T) {
 		t.Errorf("keys still ignored after the save ended: %q", m.Values()["name"])
 	}
 }
+
+// A concealed preset value shows masked, focused or not, and no hint
+// repeats it; left alone it is kept; the first key typed in the field
+// starts it afresh (Backspace leaves it empty).
+func TestConcealedValue(t *testing.T) {
+	const id = "140403199001011231"
+	mask := func(v string) string { return v[:6] + "********" + v[14:] }
+	newIDForm := func() Model {
+		st := common.DefaultStyles()
+		m := New(&st,
+			&Field{Key: "name", Label: "姓名"},
+			&Field{Key: "id", Label: "身份证号", Conceal: mask, Hint: func(v string) string { return "号码 " + v }},
+		)
+		m.SetSize(80, 20)
+		m.SetValue("id", id)
+		return m
+	}
+	// (a form's fields are shared by its copies: each case starts anew)
+	for _, mm := range []Model{newIDForm(), keys(newIDForm(), tab)} {
+		v := mm.View()
+		if strings.Contains(v, id) || !strings.Contains(v, "140403********1231") {
+			t.Errorf("concealed value shows:\n%s", v)
+		}
+	}
+	if got := keys(newIDForm(), tab, tab, save).Values()["id"]; got != id {
+		t.Errorf("kept value %q", got)
+	}
+	if got := keys(newIDForm(), append([]tea.KeyMsg{tab}, typed("1404")...)...).Values()["id"]; got != "1404" {
+		t.Errorf("typed over: %q", got)
+	}
+	m := keys(newIDForm(), tab, tea.KeyMsg{Type: tea.KeyBackspace})
+	if got := m.Values()["id"]; got != "" {
+		t.Errorf("backspace: %q", got)
+	}
+	m = keys(m, typed(id)...)
+	if v := m.View(); !strings.Contains(v, "号码 "+id) {
+		t.Errorf("a value typed afresh shows as typed, with its hint:\n%s", v)
+	}
+}

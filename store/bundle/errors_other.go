@@ -1,5 +1,0 @@
-//go:build !windows
-
-package bundle
-
-func failKindOS(error) int { return failOther }

@@ -1,5 +1,0 @@
-//go:build race
-
-package deskcheck
-
-const raceEnabled = true
