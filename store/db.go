@@ -207,7 +207,7 @@ func (db *DB) migrate(readOnly bool) error {
 	case have == CurrentSchema():
 		return nil // nothing to do: opening writes nothing
 	case readOnly:
-		return fmt.Errorf("数据文件 %s 需要先升级格式，请不带只读方式打开一次", db.path)
+		return fmt.Errorf("数据文件 %s 是旧版本的格式，这个命令只读不写，不能替它升级。请先运行 taizhang --db %s 打开一次（自动升级，原有记录不变），再运行这个命令。", db.path, db.path)
 	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		v, err := identify(tx)
