@@ -42,7 +42,15 @@ type SegmentVisit struct {
 // and `taizhang verify` does it again on demand), so it returns no
 // CheckReport. The segment it returns has the range, hashes, profile and
 // Counts, but no records.
-func ReadSegmentFile(path string, visit SegmentVisit) (Segment, error) {
+func ReadSegmentFile(path string, visit SegmentVisit) (seg Segment, err error) {
+	err = catchDamage(path, func() error {
+		seg, err = readSegmentFile(path, visit)
+		return err
+	})
+	return seg, err
+}
+
+func readSegmentFile(path string, visit SegmentVisit) (Segment, error) {
 	var seg Segment
 	if _, err := os.Stat(path); err != nil {
 		return seg, fmt.Errorf("找不到 %s：%w", path, err)

@@ -250,5 +250,8 @@ func TestMain(m *testing.M) {
 			os.RemoveAll(filepath.Dir(p))
 		}
 	}
+	if gold != nil {
+		os.RemoveAll(gold.dir)
+	}
 	os.Exit(code)
 }
