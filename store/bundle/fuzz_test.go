@@ -314,7 +314,8 @@ func resign(t *testing.T, m Manifest, s store.Signer) []byte {
 	return b
 }
 
-// checkRefusal: err is a VerifyError whose message is a Chinese sentence.
+// checkRefusal: err is a VerifyError whose message is a Chinese sentence,
+// in UTF-8 and without control characters, whatever the files hold.
 func checkRefusal(t *testing.T, what string, err error) {
 	t.Helper()
 	var ve *VerifyError
@@ -322,7 +323,8 @@ func checkRefusal(t *testing.T, what string, err error) {
 		t.Fatalf("%s: %T %v, want a *VerifyError", what, err, err)
 	}
 	msg := err.Error()
-	if !utf8.ValidString(msg) || !strings.HasPrefix(msg, "核验未通过：") || !hasHan(strings.TrimPrefix(msg, "核验未通过：")) {
+	if !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) ||
+		!strings.HasPrefix(msg, "核验未通过：") || !hasHan(strings.TrimPrefix(msg, "核验未通过：")) {
 		t.Fatalf("%s: message %q", what, msg)
 	}
 }
