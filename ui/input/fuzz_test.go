@@ -36,6 +36,7 @@ func (s *script) Read(p []byte) (int, error) {
 		s.chunk++
 		s.left = size
 		if size == 0 {
+			s.ends[s.at] = s.ends[s.at] || s.slowAfter()
 			return 0, nil
 		}
 	}
@@ -44,7 +45,7 @@ func (s *script) Read(p []byte) (int, error) {
 	s.left -= n
 	var err error
 	if s.left == 0 {
-		s.ends[s.at] = s.slowAfter()
+		s.ends[s.at] = s.ends[s.at] || s.slowAfter()
 		if s.eofWithData && s.at == len(s.data) {
 			err = io.EOF
 		}
