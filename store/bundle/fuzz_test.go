@@ -324,18 +324,9 @@ func checkRefusal(t *testing.T, what string, err error) {
 	}
 	msg := err.Error()
 	if !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) ||
-		!strings.HasPrefix(msg, "核验未通过：") || !hasHan(strings.TrimPrefix(msg, "核验未通过：")) {
+		!strings.HasPrefix(msg, "核验未通过：") || !strings.ContainsFunc(strings.TrimPrefix(msg, "核验未通过："), isHan) {
 		t.Fatalf("%s: message %q", what, msg)
 	}
-}
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
 }
 
 // takeIn verifies dir and reads it as the receiving office does.
@@ -548,3 +539,5 @@ func sameSeg(a, b store.Segment) bool {
 	return a.Month == b.Month && a.First == b.First && a.Last == b.Last && a.Prev == b.Prev && a.Head == b.Head &&
 		a.Late == b.Late && sameCounts(a.Counts(), b.Counts()) && reflect.DeepEqual(a.Profile, b.Profile)
 }
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }

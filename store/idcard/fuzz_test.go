@@ -151,18 +151,9 @@ func checkErr(t *testing.T, s string, err error) {
 	if !errors.As(err, &e) || e.Code < ErrEmpty || e.Code > ErrCheckDigit {
 		t.Fatalf("Parse(%q): bad error %#v", s, err)
 	}
-	if !utf8.ValidString(e.Msg) || !hasHan(e.Msg) {
+	if !utf8.ValidString(e.Msg) || !strings.ContainsFunc(e.Msg, isHan) {
 		t.Fatalf("Parse(%q): message %q is not a Chinese sentence", s, e.Msg)
 	}
-}
-
-func hasHan(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) {
-			return true
-		}
-	}
-	return false
 }
 
 // checkValid checks an accepted number against the input n (normalised)
@@ -350,3 +341,5 @@ func build(b []byte) (string, ID) {
 	}
 	return num, ID{Number: num, Area: num[:6], Birth: birth, Sex: sex, Kind: kind}
 }
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
