@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
@@ -52,12 +51,9 @@ func ReadSegmentFile(path string, visit SegmentVisit) (seg Segment, err error) {
 
 func readSegmentFile(path string, visit SegmentVisit) (Segment, error) {
 	var seg Segment
-	if _, err := os.Stat(path); err != nil {
-		return seg, fmt.Errorf("找不到 %s：%w", path, err)
-	}
-	b, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: LockTimeout})
+	b, err := openSegment(path)
 	if err != nil {
-		return seg, &NotLedgerError{Path: path, Reason: "已损坏或不是台账导出文件"}
+		return seg, err
 	}
 	defer b.Close()
 	m, ok, err := readSegmentMeta(b)

@@ -424,12 +424,9 @@ func CheckSegmentFile(path string) (rep CheckReport, seg Segment, err error) {
 
 func checkSegmentFile(path string) (CheckReport, Segment, error) {
 	var seg Segment
-	if _, err := os.Stat(path); err != nil {
-		return CheckReport{}, seg, fmt.Errorf("找不到 %s：%w", path, err)
-	}
-	b, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: LockTimeout})
+	b, err := openSegment(path)
 	if err != nil {
-		return CheckReport{}, seg, &NotLedgerError{Path: path, Reason: "已损坏或不是台账导出文件"}
+		return CheckReport{}, seg, err
 	}
 	defer b.Close()
 	m, ok, err := readSegmentMeta(b)
