@@ -245,6 +245,15 @@ func readEvents(bk *bolt.Bucket, src replaySource) (<-chan readResult, func()) {
 	go func() {
 		defer close(finished)
 		defer close(out)
+		defer faultsPanic()()
+		defer func() {
+			if recover() != nil {
+				select {
+				case out <- readResult{err: errDamagedPage}:
+				case <-done:
+				}
+			}
+		}()
 		c := bk.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			ev, err := src.next(k, v)

@@ -98,7 +98,7 @@ func Open(path string, opt Options) (*DB, error) {
 			return nil, err
 		}
 		ownerOnly(path)
-		sweepScratch(opt.Now())
+		sweepScratch()
 	}
 	return db, nil
 }

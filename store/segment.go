@@ -213,6 +213,12 @@ func decodeAll[T any](raw [][]byte) ([]T, error) {
 	half := len(raw) / 2
 	errs := make(chan error, 1)
 	go func() {
+		defer faultsPanic()()
+		defer func() {
+			if recover() != nil {
+				errs <- errDamagedPage
+			}
+		}()
 		for i := half; i < len(raw); i++ {
 			if err := json.Unmarshal(raw[i], &out[i]); err != nil {
 				errs <- err
@@ -422,14 +428,19 @@ func (s Segment) Close() error {
 // CheckSegmentFile checks a bundle's ledger.db on its own, read-only: the
 // chain from the hash before its first event, and every record against a
 // replay. The segment it returns has the month, range, hashes and profile.
-func CheckSegmentFile(path string) (CheckReport, Segment, error) {
+func CheckSegmentFile(path string) (rep CheckReport, seg Segment, err error) {
+	err = catchDamage(path, func() error {
+		rep, seg, err = checkSegmentFile(path)
+		return err
+	})
+	return rep, seg, err
+}
+
+func checkSegmentFile(path string) (CheckReport, Segment, error) {
 	var seg Segment
-	if _, err := os.Stat(path); err != nil {
-		return CheckReport{}, seg, fmt.Errorf("找不到 %s：%w", path, err)
-	}
-	b, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: LockTimeout})
+	b, err := openSegment(path)
 	if err != nil {
-		return CheckReport{}, seg, &NotLedgerError{Path: path, Reason: "已损坏或不是台账导出文件"}
+		return CheckReport{}, seg, err
 	}
 	defer b.Close()
 	m, ok, err := readSegmentMeta(b)
