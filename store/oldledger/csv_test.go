@@ -299,7 +299,7 @@ func TestImportAllOrNothing(t *testing.T) {
 		opt  store.Options
 		fail func() func()
 	}{
-		{"disk full", store.Options{MaxSize: 4 << 20}, nil},
+		{"disk full", store.Options{MaxSize: 1 << 20}, nil},
 		{"failing write", store.Options{}, func() func() {
 			failAfter = 3000
 			return func() { failAfter = 0 }
