@@ -396,37 +396,12 @@ func MonthKey(date string) string {
 // only code that writes them, so replaying the log rebuilds them.
 func applyEvent(tx *bolt.Tx, ev Event) error {
 	switch ev.Kind {
-	case EvCertIssue, EvCertImport: // an import takes no number: its No is 0
+	case EvCertIssue, EvCertImport:
 		var c Certificate
 		if err := json.Unmarshal(ev.Data, &c); err != nil {
 			return err
 		}
-		serials := tx.Bucket(bucketSerials)
-		year := []byte(strconv.Itoa(c.Year))
-		if uint64(c.No) > fromU64(serials.Get(year)) {
-			if err := serials.Put(year, u64(uint64(c.No))); err != nil {
-				return err
-			}
-		}
-		if err := putSerial(tx, c); err != nil {
-			return err
-		}
-		// Keys come in any order: full pages would split into a full and
-		// a nearly empty one, so this bucket keeps bbolt's half-full pages.
-		if err := tx.Bucket(bucketCertPerson).Put(append([]byte(c.IDNumber), u64(c.ID)...), nil); err != nil {
-			return err
-		}
-		if err := raiseSequence(certRecords(tx), c.ID); err != nil {
-			return err
-		}
-		if states := tx.Bucket(bucketCertState); states != nil {
-			st := certState{Issue: ev.Seq, Month: MonthKey(c.IssueDate)}
-			if err := putCertState(states, c.ID, st); err != nil {
-				return err
-			}
-			return putCertRow(tx, c)
-		}
-		return putCert(tx, c)
+		return applyCert(tx, ev, c)
 	case EvIDShown:
 		return certExists(tx, ev.Subject)
 	case EvCertPrint, EvCertVoid:
@@ -443,6 +418,37 @@ func applyEvent(tx *bolt.Tx, ev Event) error {
 		return putJSON(bk, monthKey(r.Date, r.ID), r)
 	}
 	return applyOther(tx, ev)
+}
+
+// applyCert files a certificate issued or imported (ev its event): an
+// import takes no number (its No is 0), so serials/ is left as it was.
+func applyCert(tx *bolt.Tx, ev Event, c Certificate) error {
+	serials := tx.Bucket(bucketSerials)
+	year := []byte(strconv.Itoa(c.Year))
+	if uint64(c.No) > fromU64(serials.Get(year)) {
+		if err := serials.Put(year, u64(uint64(c.No))); err != nil {
+			return err
+		}
+	}
+	if err := putSerial(tx, c); err != nil {
+		return err
+	}
+	// Keys come in any order: full pages would split into a full and
+	// a nearly empty one, so this bucket keeps bbolt's half-full pages.
+	if err := tx.Bucket(bucketCertPerson).Put(append([]byte(c.IDNumber), u64(c.ID)...), nil); err != nil {
+		return err
+	}
+	if err := raiseSequence(certRecords(tx), c.ID); err != nil {
+		return err
+	}
+	if states := tx.Bucket(bucketCertState); states != nil {
+		st := certState{Issue: ev.Seq, Month: MonthKey(c.IssueDate)}
+		if err := putCertState(states, c.ID, st); err != nil {
+			return err
+		}
+		return putCertRow(tx, c)
+	}
+	return putCert(tx, c)
 }
 
 // applyOther applies the events of the records other than certificates

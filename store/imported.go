@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -168,6 +169,8 @@ type ImportRun struct {
 	op         Operator
 	now        time.Time
 	head       []byte // the live ledger's last event when the run began
+	firstID    uint64 // the id of the first certificate added
+	prepared   uint64 // certificates prepared (Prepare's own count)
 	inTx       int    // certificates in the open transaction
 	batch      int    // certificates per transaction
 	n          int
@@ -224,6 +227,14 @@ func (db *DB) BeginImport(op Operator) (*ImportRun, error) {
 	b.AllocSize = growStep
 	now := r.now
 	r.work = &DB{bolt: b, opts: &opts, path: tmp, now: func() time.Time { return now }}
+	err = b.View(func(tx *bolt.Tx) error {
+		r.firstID = certRecords(tx).Sequence() + 1
+		return nil
+	})
+	if err != nil {
+		r.Abort()
+		return nil, SaveError(db.path, err)
+	}
 	return r, nil
 }
 
@@ -244,9 +255,40 @@ func writeCopy(tx *bolt.Tx, path string) error {
 	return err
 }
 
-// Add appends one imported certificate (as ImportInput.Validate made it)
-// and returns it with its id.
-func (r *ImportRun) Add(c Certificate) (Certificate, error) {
+// Prepared is a certificate ready to be added: its id given and its JSON
+// made.
+type Prepared struct {
+	c   Certificate
+	raw []byte
+}
+
+// MarshalJSON is the JSON Prepare made, for chainEvent.
+func (p Prepared) MarshalJSON() ([]byte, error) { return p.raw, nil }
+
+// Prepare gives an imported certificate (as ImportInput.Validate made it)
+// the next id and encodes it. It may run on another goroutine than Add
+// (while Add stores one, the next is prepared), but the certificates must
+// reach Add in the order Prepare saw them.
+func (r *ImportRun) Prepare(c Certificate) (Prepared, error) {
+	c.ID, c.Imported, c.Status = r.firstID+r.prepared, true, Valid
+	raw, err := json.Marshal(c)
+	if err != nil {
+		return Prepared{}, err
+	}
+	r.prepared++
+	return Prepared{c, raw}, nil
+}
+
+// Add appends one prepared certificate as a cert.import event and returns
+// it with its id.
+func (r *ImportRun) Add(p Prepared) (Certificate, error) {
+	c := p.c
+	if r.work == nil {
+		return c, errors.New("导入已经中止")
+	}
+	if want := r.firstID + uint64(r.n); c.ID != want {
+		return c, r.fail(fmt.Errorf("导入的第 %d 份证明没有按准备的次序添加", r.n+1))
+	}
 	if r.tx == nil {
 		tx, err := r.work.bolt.Begin(true)
 		if err != nil {
@@ -254,12 +296,7 @@ func (r *ImportRun) Add(c Certificate) (Certificate, error) {
 		}
 		r.tx = tx
 	}
-	id, err := nextCertID(r.tx)
-	if err != nil {
-		return c, r.fail(err)
-	}
-	c.ID, c.Imported, c.Status = id, true, Valid
-	if _, err := chainEvent(r.tx, r.op, r.now, EvCertImport, id, c); err != nil {
+	if _, err := chainEvent(r.tx, r.op, r.now, EvCertImport, c.ID, p); err != nil {
 		return c, r.fail(err)
 	}
 	r.n++

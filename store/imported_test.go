@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -70,7 +71,11 @@ func importRows(t *testing.T, db *DB, op Operator, ins ...ImportInput) (*ImportR
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c, err = run.Add(c); err != nil {
+		p, err := run.Prepare(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = run.Add(p); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, c)
@@ -138,5 +143,64 @@ func TestImportRunLeavesTheLedgerUntilCommit(t *testing.T) {
 	}
 	if _, err := db.BeginImport(Operator{}); err == nil {
 		t.Error("an import without an operator began")
+	}
+}
+
+// A checkpoint is written as json.Marshal writes it (files before keep
+// theirs, and check compares bytes) and read back from both.
+func TestCheckpointEncoding(t *testing.T) {
+	for _, cp := range []checkpoint{
+		{}, {First: 1, Last: 1, Head: genesisDigest, Events: 1},
+		{First: 18446744073709551615, Last: 7, Head: strings.Repeat("ab", 32), Events: 1 << 40},
+	} {
+		want, err := json.Marshal(cp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := cp.encode(); string(got) != string(want) {
+			t.Errorf("encode: %s, json.Marshal: %s", got, want)
+		}
+		var back checkpoint
+		if err := back.decode(want); err != nil || back != cp {
+			t.Errorf("decode(%s) = %+v, %v", want, back, err)
+		}
+	}
+	var cp checkpoint
+	if err := cp.decode([]byte(`{"events":2,"first":3,"head":"x","last":4}`)); err != nil || cp != (checkpoint{First: 3, Last: 4, Head: "x", Events: 2}) {
+		t.Errorf("other JSON: %+v %v", cp, err)
+	}
+	if err := cp.decode([]byte(`{"first":01,"last":2,"head":"","events":1}`)); err == nil {
+		t.Error("a number with a leading zero is not JSON")
+	}
+}
+
+// The envelope chainEvent writes by hand is what json.Marshal writes, for
+// any operator name, kind, time and data (the hash is over these bytes).
+func TestNewEventBody(t *testing.T) {
+	times := []time.Time{testNow, {}, time.Date(2026, 1, 2, 3, 4, 5, 600, time.UTC), time.Date(1999, 12, 31, 23, 59, 59, 999999999, Beijing)}
+	names := []string{"王丽", "", `a"b\\c`, "<script>&", "\u2028\u2029", "\x01\x1f", "\xff", "𠮷·阿卜杜"}
+	datas := []any{nil, Certificate{Name: "张<三>&", Issued: testNow}, printData{Copies: 2}, json.RawMessage(`{"a":"<&>"}`), "x\u2028"}
+	for i, tm := range times {
+		for j, name := range names {
+			for k, d := range datas {
+				raw, err := json.Marshal(d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				ev := Event{Seq: uint64(i*100 + j), Time: tm, OperatorID: uint64(k), Operator: name, Kind: names[(j+k)%len(names)], Subject: 18446744073709551615, Data: raw, Prev: genesisDigest}
+				want, err := ev.body()
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := ev.newBody()
+				if err != nil || string(got) != string(want) {
+					t.Fatalf("newBody:\n%s\njson.Marshal:\n%s (%v)", got, want, err)
+				}
+			}
+		}
+	}
+	ev := Event{Time: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), Prev: genesisDigest}
+	if _, err := ev.newBody(); err == nil {
+		t.Error("a time json.Marshal refuses is taken")
 	}
 }

@@ -12,8 +12,8 @@ import (
 // batches, which keeps the hand-over cheap also on one core.
 type writer struct {
 	run    *store.ImportRun
-	batch  []store.Certificate
-	ch     chan []store.Certificate
+	batch  []store.Prepared
+	ch     chan []store.Prepared
 	closed bool          // ch is closed
 	stop   chan struct{} // closed when the writer failed
 	done   chan error
@@ -28,12 +28,12 @@ var failAfter int
 var errInjected = errors.New("导入中途出错（测试）")
 
 func newWriter(run *store.ImportRun) *writer {
-	w := &writer{run: run, ch: make(chan []store.Certificate, 4), stop: make(chan struct{}), done: make(chan error, 1)}
+	w := &writer{run: run, ch: make(chan []store.Prepared, 4), stop: make(chan struct{}), done: make(chan error, 1)}
 	go w.loop(w.ch)
 	return w
 }
 
-func (w *writer) loop(ch <-chan []store.Certificate) {
+func (w *writer) loop(ch <-chan []store.Prepared) {
 	var err error
 	n := 0
 	for b := range ch {
@@ -55,7 +55,7 @@ func (w *writer) loop(ch <-chan []store.Certificate) {
 }
 
 // add queues a certificate; it fails once the writer has.
-func (w *writer) add(c store.Certificate) error {
+func (w *writer) add(c store.Prepared) error {
 	w.batch = append(w.batch, c)
 	if len(w.batch) < writeBatch {
 		return nil
@@ -69,7 +69,7 @@ func (w *writer) flush() error {
 	}
 	select {
 	case w.ch <- w.batch:
-		w.batch = make([]store.Certificate, 0, writeBatch)
+		w.batch = make([]store.Prepared, 0, writeBatch)
 		return nil
 	case <-w.stop:
 		return w.finish()
