@@ -134,6 +134,14 @@ func TestRejectedFile(t *testing.T) {
 		t.Errorf("the corrected file: valid %d, rejected %d\n%s", rep.Valid, rep.Rejected, rep)
 	}
 
+	// A rejected-rows file that cannot be written does not stop the run.
+	opt := options(t, false)
+	opt.Rejected = filepath.Join(dir, "没有这个文件夹", "x.csv")
+	if rep, err = Import(db, path, opt); err != nil || rep.Rejected != 3 || rep.RejectedFile != "" ||
+		!strings.Contains(rep.String(), "无法把不能导入的行写到") || !strings.Contains(rep.String(), "第 3 行") {
+		t.Errorf("%v\n%s", err, rep)
+	}
+
 	// A run without rejected rows removes the file an earlier run wrote.
 	clean := writeFile(t, dir, "干净.csv", []byte(csvText([]string{"姓名", "身份证号", "证明类型", "日期"}, []string{"孙八", idNumber("140403", "19800101", 4), "居住证明", "2020-01-06"})))
 	stale := writeFile(t, dir, "干净.rejected.csv", []byte("old"))

@@ -66,6 +66,12 @@ type Report struct {
 	// RejectedFile).
 	Rejections   []Rejection
 	RejectedFile string // where the rejected rows were written ("" if none)
+	// RejectedFileError says why they could not be written (the input on a
+	// write-protected stick): the import goes on, the report lists them.
+	RejectedFileError string
+	// NotRecords counts rows under the header without name, ID number and
+	// type (a total, a signature line): not read as certificates.
+	NotRecords int
 }
 
 // MaxListed is how many rejected rows a Report keeps in memory.

@@ -106,6 +106,9 @@ func writeMessy(t *testing.T, dir string) messy {
 		{1, "张三", m.zhang, "居住证明", "办理社保", serial, "王丽", "2019-001", ""},
 		// 16: row 6's ID number under another name
 		{9, "张叁", m.zhang, "经济困难证明", "申请救助", "2019-03-09", "王丽", "2019-009", ""},
+		nil,
+		// 18: under the table, not a record
+		{"制表人：王丽", nil, nil, nil, nil, nil, nil, nil, "共 9 份"},
 	}
 	for i, r := range rows {
 		for j, v := range r {
@@ -247,6 +250,9 @@ func checkMessyReport(t *testing.T, m messy, rep Report, applied bool) {
 	}
 	if rep.ByYear[2019] != 4 || rep.ByYear[2026] != 1 {
 		t.Errorf("per year: %v", rep.ByYear)
+	}
+	if rep.NotRecords != 1 {
+		t.Errorf("%d rows that are not records, want 1 (the signature line)", rep.NotRecords)
 	}
 	if rep.Legacy15 != 1 {
 		t.Errorf("%d old 15-digit numbers, want 1", rep.Legacy15)

@@ -41,15 +41,17 @@ func newRejectedFile(path, input string) *rejectedFile {
 	return &rejectedFile{path: path, heads: map[string]bool{}}
 }
 
-func (r *rejectedFile) write(at where, l layout, cells []string, reason string) error {
+// write adds a rejected row. A file that cannot be written (the input on
+// a write-protected stick) does not stop the import: finish says so.
+func (r *rejectedFile) write(at where, l layout, cells []string, reason string) {
 	if r.err != nil {
-		return r.err
+		return
 	}
 	if r.f == nil {
 		f, err := os.OpenFile(r.path+".tmp", os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 		if err != nil {
 			r.err = err
-			return r.failed()
+			return
 		}
 		r.f, r.bw = f, bufio.NewWriterSize(f, 64<<10)
 		r.bw.WriteString("\uFEFF")
@@ -61,10 +63,6 @@ func (r *rejectedFile) write(at where, l layout, cells []string, reason string) 
 		r.line(at.sheet, "行号", "不能导入的原因（改正后可以直接导入本文件）", l.head)
 	}
 	r.line(at.sheet, strconv.Itoa(at.line), reason, cells)
-	if r.err != nil {
-		return r.failed()
-	}
-	return nil
 }
 
 func (r *rejectedFile) line(sheet, line, reason string, cells []string) {
@@ -92,12 +90,15 @@ func cellOut(s string) string {
 }
 
 func (r *rejectedFile) failed() error {
-	return errors.New("无法写出被拒绝的行 " + r.path + "：" + r.err.Error())
+	return errors.New("无法把不能导入的行写到 " + r.path + "（" + r.err.Error() + "），原因只在这里列出")
 }
 
 // finish closes the file and puts it in place; with no rejected row it
 // removes one an earlier run left, so what is there is always this run's.
 func (r *rejectedFile) finish() (string, error) {
+	if r.err != nil && r.f == nil {
+		return "", r.failed()
+	}
 	if r.f == nil {
 		if err := os.Remove(r.path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return "", errors.New("无法删除上次留下的 " + r.path + "：" + err.Error())

@@ -36,11 +36,21 @@ func (r Report) String() string {
 		}
 		fmt.Fprintf(&b, "按年份：%s。\n", strings.Join(years, "，"))
 	}
+	if r.NotRecords > 0 {
+		fmt.Fprintf(&b, "另有 %d 行没有姓名、身份证号和证明类型（如合计、签名行），不是证明记录，没有读取。\n", r.NotRecords)
+	}
 	if r.Legacy15 > 0 {
 		fmt.Fprintf(&b, "其中 %d 个 15 位老身份证号已按国家标准（GB 11643）换算为 18 位保存。\n", r.Legacy15)
 	}
+	if r.RejectedFileError != "" {
+		b.WriteString(r.RejectedFileError + "。\n")
+	}
 	if r.Rejected > 0 {
-		fmt.Fprintf(&b, "不能导入的行（共 %d 行，连同原因写在 %s）：\n", r.Rejected, r.RejectedFile)
+		where := "连同原因写在 " + r.RejectedFile
+		if r.RejectedFile == "" {
+			where = "没有写成文件"
+		}
+		fmt.Fprintf(&b, "不能导入的行（共 %d 行，%s）：\n", r.Rejected, where)
 		for _, x := range r.Rejections {
 			fmt.Fprintf(&b, "  %s第 %d 行：%s\n", sheetText(x.Sheet), x.Line, x.Reason)
 		}

@@ -127,7 +127,7 @@ func importFile(db *store.DB, path string, opt Options) (Report, error) {
 		return rep, err
 	}
 	if rep.RejectedFile, err = im.out.finish(); err != nil {
-		return rep, err
+		rep.RejectedFileError = err.Error()
 	}
 	if im.run != nil {
 		if _, err := im.run.Commit(); err != nil {
@@ -234,6 +234,10 @@ func (im *importer) readTable(t table, sheet string) (bool, error) {
 		if blank(cells) || im.repeatedHeader(cells) {
 			continue
 		}
+		if im.notRecord(cells) {
+			im.rep.NotRecords++
+			continue
+		}
 		if first {
 			first = false
 			if completeHeader(&im.l, cells) {
@@ -254,6 +258,17 @@ func (im *importer) readTable(t table, sheet string) (bool, error) {
 		return true, &MissingColumnsError{Sheet: sheet, Line: im.l.line, Missing: m}
 	}
 	return true, nil
+}
+
+// notRecord reports a row without name, ID number or type: a total, a
+// signature line or a note under the table, not a certificate.
+func (im *importer) notRecord(cells []string) bool {
+	for _, k := range []column{colName, colID, colType} {
+		if trim(im.l.cell(cells, k)) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // repeatedHeader reports the header again (a sheet printed with its
@@ -467,5 +482,6 @@ func (im *importer) reject(at where, cells []string, reason string) error {
 	if len(im.rep.Rejections) < MaxListed {
 		im.rep.Rejections = append(im.rep.Rejections, Rejection{Sheet: at.sheet, Line: at.line, Reason: reason, Cells: append([]string(nil), cells...)})
 	}
-	return im.out.write(at, im.l, cells, reason)
+	im.out.write(at, im.l, cells, reason)
+	return nil
 }

@@ -264,6 +264,9 @@ func (m *Model) importSummary(line func(string), wrap func(string, func(...strin
 		}
 		wrap(fmt.Sprintf("第 %d 行：%s", x.Line, x.Reason), s.Warn.Render)
 	}
+	if r.RejectedFileError != "" {
+		wrap(r.RejectedFileError, s.Warn.Render)
+	}
 	if r.RejectedFile != "" {
 		wrap("不能导入的行连同原因写在 "+r.RejectedFile+"（可用 Excel 打开，改正后再导入这个文件）", s.Dim.Render)
 	}
