@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -97,30 +98,35 @@ func (e Event) newBody() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	op, err := json.Marshal(e.Operator)
-	if err != nil {
-		return nil, err
-	}
-	kind, err := json.Marshal(e.Kind)
-	if err != nil {
-		return nil, err
-	}
-	prev, err := json.Marshal(e.Prev)
-	if err != nil {
-		return nil, err
-	}
 	data := []byte(e.Data)
 	if data == nil {
 		data = []byte("null")
 	}
-	b := make([]byte, 0, 128+len(op)+len(data)+len(prev))
+	b := make([]byte, 0, 160+len(e.Operator)+len(e.Kind)+len(data)+len(e.Prev))
 	b = strconv.AppendUint(append(b, `{"seq":`...), e.Seq, 10)
 	b = append(append(append(b, `,"time":`...), tm...), `,"operator_id":`...)
 	b = strconv.AppendUint(b, e.OperatorID, 10)
-	b = append(append(append(append(b, `,"operator":`...), op...), `,"kind":`...), kind...)
+	b = appendJSONString(append(b, `,"operator":`...), e.Operator)
+	b = appendJSONString(append(b, `,"kind":`...), e.Kind)
 	b = strconv.AppendUint(append(b, `,"subject":`...), e.Subject, 10)
-	b = append(append(append(append(b, `,"data":`...), data...), `,"prev":`...), prev...)
-	return append(b, '}'), nil
+	b = append(append(append(b, `,"data":`...), data...), `,"prev":`...)
+	return append(appendJSONString(b, e.Prev), '}'), nil
+}
+
+// appendJSONString appends s as json.Marshal writes a string: quoted as it
+// is when nothing in it is escaped (valid UTF-8 without control
+// characters, " \ < > & or U+2028, U+2029), else by json.Marshal.
+func appendJSONString(b []byte, s string) []byte {
+	plain := utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029")
+	for i := 0; plain && i < len(s); i++ {
+		c := s[i]
+		plain = c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	if plain {
+		return append(append(append(b, '"'), s...), '"')
+	}
+	q, _ := json.Marshal(s) // a string always encodes
+	return append(b, q...)
 }
 
 func (e Event) digestOf(body []byte) (string, error) {
@@ -156,7 +162,7 @@ func (db *DB) appendEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, 
 // chainEvent appends an event without the clock check: for the migration
 // that records the state a file already had.
 func chainEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject uint64, data any) (Event, error) {
-	raw, err := json.Marshal(data)
+	raw, err := marshalData(data)
 	if err != nil {
 		return Event{}, err
 	}
@@ -190,6 +196,17 @@ func chainEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject ui
 		return Event{}, err
 	}
 	return ev, applyNew(tx, ev, data)
+}
+
+// marshalData is the JSON of an event's data: json.Marshal's, made here
+// or, for a certificate an import prepared, made already on the goroutine
+// that reads the file (handing it to json.Marshal as a Marshaler would
+// have it checked byte by byte again, which costs more than encoding).
+func marshalData(data any) ([]byte, error) {
+	if p, ok := data.(Prepared); ok {
+		return p.raw, nil
+	}
+	return json.Marshal(data)
 }
 
 // applyNew is applyEvent for an event just made from data: a certificate

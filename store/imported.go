@@ -256,14 +256,11 @@ func writeCopy(tx *bolt.Tx, path string) error {
 }
 
 // Prepared is a certificate ready to be added: its id given and its JSON
-// made.
+// made (by json.Marshal, as chainEvent would; see marshalData).
 type Prepared struct {
 	c   Certificate
 	raw []byte
 }
-
-// MarshalJSON is the JSON Prepare made, for chainEvent.
-func (p Prepared) MarshalJSON() ([]byte, error) { return p.raw, nil }
 
 // Prepare gives an imported certificate (as ImportInput.Validate made it)
 // the next id and encodes it. It may run on another goroutine than Add
