@@ -116,7 +116,7 @@ func (s certState) materialise(tx *bolt.Tx) (Certificate, error) {
 	if err != nil {
 		return c, err
 	}
-	if issue.Kind != EvCertIssue {
+	if issue.Kind != EvCertIssue && issue.Kind != EvCertImport {
 		return c, fmt.Errorf("第 %d 条事件不是开具证明", s.Issue)
 	}
 	if err := json.Unmarshal(issue.Data, &c); err != nil {

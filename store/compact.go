@@ -50,6 +50,20 @@ func (db *DB) compact() error {
 		os.Remove(tmp)
 		return fmt.Errorf("整理数据文件失败（原文件没有改动）：%w", err)
 	}
+	if err := db.swapIn(tmp); err != nil {
+		if db.bolt == nil { // the file is in place but did not open again
+			return err
+		}
+		return fmt.Errorf("整理数据文件失败（原文件没有改动）：%w", err)
+	}
+	return nil
+}
+
+// swapIn puts tmp, a whole ledger synced to disk beside the file, in its
+// place with one rename and opens it (compact and ImportRun make such
+// copies). If the rename fails the file is as it was, open, and tmp is
+// removed; if the file does not open again db.bolt is nil.
+func (db *DB) swapIn(tmp string) error {
 	old := db.bolt
 	if runtime.GOOS == "windows" {
 		// Windows renames neither an open nor a mapped file; if another
@@ -62,13 +76,12 @@ func (db *DB) compact() error {
 		}
 		if err != nil {
 			os.Remove(tmp)
-			return fmt.Errorf("整理数据文件失败（原文件没有改动）：%w", err)
 		}
-		return nil
+		return err
 	}
 	if err := os.Rename(tmp, db.path); err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("整理数据文件失败（原文件没有改动）：%w", err)
+		return err
 	}
 	syncDir(filepath.Dir(db.path))
 	// A program that opened the old file meanwhile waits for its lock; the
