@@ -98,7 +98,6 @@ func Open(path string, opt Options) (*DB, error) {
 			return nil, err
 		}
 		ownerOnly(path)
-		sweepScratch()
 	}
 	return db, nil
 }
