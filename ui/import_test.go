@@ -55,6 +55,8 @@ func TestSettingsImportOldLedger(t *testing.T) {
 	if !strings.Contains(v, "以前已导入 2 份") {
 		t.Errorf("last frame:\n%s", v)
 	}
+	// The reasons and the file's location wrap whole, not cut at the edge.
+	wantWhole(t, v, "第 5 行：身份证号「1.40403E+17」已被 Excel 变成了科学计数法（18 位的号码只剩 15 位有效数字）", filepath.Join(dir, "旧台账.rejected.csv"))
 }
 
 // A file that cannot be read keeps the worker at the file input with the

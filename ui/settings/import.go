@@ -188,7 +188,8 @@ func (m *Model) importView() string {
 	var b strings.Builder
 	line := func(str string) { b.WriteString(common.Truncate(common.Display(str), m.width) + "\n") }
 	wrap := func(str string, style func(...string) string) {
-		for _, l := range common.Wrap(str, m.width-2) {
+		// Display first: it widens the quotes, which the wrap must count.
+		for _, l := range common.Wrap(common.Display(str), m.width-2) {
 			line("  " + style(l))
 		}
 	}
@@ -242,7 +243,7 @@ func (m *Model) importSummary(line func(string), wrap func(string, func(...strin
 		sort.Ints(years)
 		var parts []string
 		for _, y := range years {
-			parts = append(parts, fmt.Sprintf("%d年 %d", y, r.ByYear[y]))
+			parts = append(parts, fmt.Sprintf("%d 年 %d 份", y, r.ByYear[y]))
 		}
 		wrap("按年份："+strings.Join(parts, "，"), s.Dim.Render)
 		types := make([]string, 0, len(r.ByType))
