@@ -211,10 +211,18 @@ func (m *Model) loadMonth() tea.Cmd {
 // buildIndex reads every certificate row once (no JSON) into the index.
 func buildIndex(db *store.DB, types map[int]assets.CertTemplate) tea.Cmd {
 	return bg(func() tea.Msg {
-		ix := search.New(nil)
-		err := db.AllRows(func(r store.CertRow) { addRow(ix, r, types) })
+		ix, err := BuildIndex(db, types)
 		return indexBuilt{ix, err}
 	})
+}
+
+// BuildIndex is the search index the screen builds in the background when
+// it first opens. It and Find are exported for cmd/taizhang-bench, which
+// times what the screen does.
+func BuildIndex(db *store.DB, types map[int]assets.CertTemplate) (*search.Index, error) {
+	ix := search.New(nil)
+	err := db.AllRows(func(r store.CertRow) { addRow(ix, r, types) })
+	return ix, err
 }
 
 // addRow indexes a certificate by name, ID number, serial (the prefix
@@ -253,14 +261,21 @@ func (m *Model) runSearch() tea.Cmd {
 	}
 	first := 2 * m.search.Results.Height()
 	return bg(func() tea.Msg {
-		hits := ix.Search(q, 0)
-		search.NewestFirst(hits) // the index holds the oldest first
-		ids := make([]uint64, len(hits))
-		for i, h := range hits {
-			ids[i] = h.ID
-		}
-		return searchDone{q, ids, len(hits), readRows(db, ids[:min(first, len(ids))])}
+		ids, rows := Find(db, ix, q, first)
+		return searchDone{q, ids, len(ids), rows}
 	})
+}
+
+// Find is one search as the screen runs it: the ids of all hits, newest
+// first, and the rows of the first ones.
+func Find(db *store.DB, ix *search.Index, q string, first int) ([]uint64, map[uint64]store.CertRow) {
+	hits := ix.Search(q, 0)
+	search.NewestFirst(hits) // the index holds the oldest first
+	ids := make([]uint64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return ids, readRows(db, ids[:min(first, len(ids))])
 }
 
 // moreRows reads the rows of the hits within a page of the view that are
