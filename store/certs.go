@@ -213,7 +213,7 @@ func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalo
 		if err != nil {
 			return err
 		}
-		id, err := tx.Bucket(bucketCerts).NextSequence()
+		id, err := nextCertID(tx)
 		if err != nil {
 			return err
 		}
@@ -237,6 +237,9 @@ func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalo
 	}()
 	return c, err
 }
+
+// nextCertID allocates the id of a new certificate.
+func nextCertID(tx *bolt.Tx) (uint64, error) { return tx.Bucket(bucketCerts).NextSequence() }
 
 // SerialText is a serial as stored and printed: 2026-0001 for station 1,
 // 2026-2-0001 for station 2 — year, window, number, in the order a worker
@@ -386,7 +389,7 @@ func MonthKey(date string) string {
 // only code that writes them, so replaying the log rebuilds them.
 func applyEvent(tx *bolt.Tx, ev Event) error {
 	switch ev.Kind {
-	case EvCertIssue:
+	case EvCertIssue, EvCertImport: // an import takes no number: its No is 0
 		var c Certificate
 		if err := json.Unmarshal(ev.Data, &c); err != nil {
 			return err
@@ -398,7 +401,7 @@ func applyEvent(tx *bolt.Tx, ev Event) error {
 				return err
 			}
 		}
-		if err := appendOnly(tx, bucketCertSerials).Put([]byte(c.Serial), u64(c.ID)); err != nil {
+		if err := putSerial(tx, c); err != nil {
 			return err
 		}
 		if err := tx.Bucket(bucketCertPerson).Put(append([]byte(c.IDNumber), u64(c.ID)...), nil); err != nil {

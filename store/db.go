@@ -25,6 +25,7 @@ type DB struct {
 	// clockAccepted waives the clock check for one confirmed save (see
 	// AcceptClockBehind); never set on the DB that Open returns.
 	clockAccepted bool
+	opt           Options // as opened, for opening the file again
 }
 
 // Options tune Open; the zero value is right for the program.
@@ -60,13 +61,8 @@ func Open(path string, opt Options) (*DB, error) {
 			return nil, &DiskError{Path: path, Fresh: true, Err: err}
 		}
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      LockTimeout,
-		FreelistType: bolt.FreelistMapType,
-		ReadOnly:     opt.ReadOnly && !fresh,
-		OpenFile:     opt.OpenFile,
-		MaxSize:      opt.MaxSize,
-	})
+	db := &DB{path: path, now: opt.Now, opt: opt}
+	bdb, err := bolt.Open(path, 0o600, db.boltOptions(opt.ReadOnly && !fresh, false))
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, &LockedError{Path: path}
@@ -77,7 +73,7 @@ func Open(path string, opt Options) (*DB, error) {
 	case err != nil:
 		return nil, fmt.Errorf("无法打开数据文件 %s：%w", path, err)
 	}
-	db := &DB{bolt: bdb, path: path, now: opt.Now}
+	db.bolt = bdb
 	if err := db.migrate(opt.ReadOnly && !fresh); err != nil {
 		bdb.Close()
 		if DiskFaultOf(err) != DiskOther {
@@ -90,6 +86,19 @@ func Open(path string, opt Options) (*DB, error) {
 		sweepScratch(opt.Now())
 	}
 	return db, nil
+}
+
+// boltOptions are the options the file is opened with; noSync is for a
+// working copy that is synced once when it is done (ImportRun).
+func (db *DB) boltOptions(readOnly, noSync bool) *bolt.Options {
+	return &bolt.Options{
+		Timeout:      LockTimeout,
+		FreelistType: bolt.FreelistMapType,
+		ReadOnly:     readOnly,
+		NoSync:       noSync,
+		OpenFile:     db.opt.OpenFile,
+		MaxSize:      db.opt.MaxSize,
+	}
 }
 
 // ownerOnly narrows a data file that others could read (copied in, or

@@ -304,6 +304,13 @@ func (e Event) Describe() string {
 			return "开具（更正）" + c.Serial
 		}
 		return "开具 " + c.Serial
+	case EvCertImport:
+		var c Certificate
+		_ = json.Unmarshal(e.Data, &c)
+		if c.Serial == "" {
+			return "导入旧台账（原表无编号）"
+		}
+		return "导入旧台账 " + c.Serial
 	case EvCertPrint:
 		var d printData
 		_ = json.Unmarshal(e.Data, &d)

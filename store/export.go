@@ -40,6 +40,9 @@ type Counts struct {
 	Admissions   int            `json:"admissions"` // touched in the segment
 	ByType       map[string]int `json:"by_type"`    // issued per certificate type name
 	Late         int            `json:"late"`
+	// Imported counts the certificates of the old ledger imported in the
+	// segment (导入旧台账): historical records, not issued this month.
+	Imported int `json:"imported,omitempty"`
 }
 
 // ExportRecord is the ledger's own record of one export (an export event).

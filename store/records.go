@@ -54,6 +54,13 @@ type Certificate struct {
 	VoidedBy   string    `json:"voided_by,omitempty"`
 	Replaces   uint64    `json:"replaces,omitempty"`    // the voided certificate this one corrects
 	ReplacedBy uint64    `json:"replaced_by,omitempty"` // the certificate that corrects this one
+
+	// Imported marks a certificate taken from the office's old ledger
+	// (导入旧台账, imported.go): its Serial is the old one behind
+	// ImportedPrefix (or empty), Issued is its date at midnight, and Note
+	// is the old sheet's 备注.
+	Imported bool   `json:"imported,omitempty"`
+	Note     string `json:"note,omitempty"`
 }
 
 // Issuer is what a certificate prints about the committee that issued it.
@@ -77,8 +84,14 @@ func (c Certificate) IssuedBy(p Profile) Issuer {
 	return IssuerOf(p)
 }
 
-// FullSerial is the serial as printed: prefix + 2026-0001.
-func (c Certificate) FullSerial(p Profile) string { return c.IssuedBy(p).Prefix + c.Serial }
+// FullSerial is the serial as printed: prefix + 2026-0001; an imported
+// certificate's is its old serial as stored (旧 + the old ledger's).
+func (c Certificate) FullSerial(p Profile) string {
+	if c.Imported {
+		return c.Serial
+	}
+	return c.IssuedBy(p).Prefix + c.Serial
+}
 
 // correctedTo is the void reason a correction writes: 已更正为 2026-0003.
 func correctedTo(serial string) string { return "已更正为 " + serial }

@@ -490,6 +490,8 @@ func (n *counter) add(ev Event) {
 	case EvCertIssue:
 		n.c.Certificates++
 		n.issued = append(n.issued, ev.Subject)
+	case EvCertImport:
+		n.c.Imported++
 	case EvCertVoid:
 		n.c.Voided++
 	case EvCertPrint:

@@ -33,6 +33,9 @@ const nameDots = "·・•‧･.- "
 // may hold, "" when there is none. An emoji is one picture however many
 // characters make it: the zero-width joiner inside 👨‍👩‍👧 is not reported.
 func textProblem(s string) string {
+	if !strings.ContainsFunc(s, Invisible) {
+		return "" // the common case, without splitting into clusters
+	}
 	state, pos := -1, 0
 	for rest := s; rest != ""; {
 		var cl string

@@ -43,6 +43,7 @@ func certRegister(seg store.Segment, mask bool) register {
 		{store.FieldCopies, 5, false}, {"打印次数", 8, false}, {"状态", 6, false}, {"作废原因", 20, false},
 		{"作废时间", 16, false}, {"作废经办人", 10, false}, {"更正的证明", 16, false}, {"更正后的证明", 16, false},
 		{"出具单位", 24, false}, {"经办人", 10, false}, {"保存时间", 16, false}, {"记录号", 8, false},
+		{"来源", 10, false}, {store.FieldNote, 20, false},
 	}}
 	p := seg.Profile
 	serials := make(map[uint64]string, len(seg.Certificates))
@@ -69,9 +70,19 @@ func certRegister(seg store.Segment, mask bool) register {
 			c.Copies, c.Prints, string(c.Status), c.VoidReason,
 			stamp(c.VoidedAt), c.VoidedBy, serial(c.Replaces), serial(c.ReplacedBy),
 			c.IssuedBy(p).Committee, c.OperatorName, stamp(c.Issued), int(c.ID),
+			source(c), c.Note,
 		})
 	}
 	return r
+}
+
+// source says where a certificate came from: blank for one issued in the
+// ledger, 导入旧台账 for one taken from the office's old ledger.
+func source(c store.Certificate) string {
+	if c.Imported {
+		return "导入旧台账"
+	}
+	return ""
 }
 
 func refusalRegister(seg store.Segment) register {
@@ -180,9 +191,11 @@ func summaryRows(m Manifest) [][]any {
 		p("准入申请（有变动的）", c.Admissions),
 		p("事件", c.Events),
 		p("其中属于以前月份的事件", c.Late),
-		{},
-		{"证明类型", "出具份数"},
 	}
+	if c.Imported > 0 {
+		rows = append(rows, p("导入旧台账的证明（以前的记录）", c.Imported))
+	}
+	rows = append(rows, []any{}, []any{"证明类型", "出具份数"})
 	types := make([]string, 0, len(c.ByType))
 	for t := range c.ByType {
 		types = append(types, t)

@@ -47,6 +47,9 @@ func describe(b *strings.Builder, m Manifest, bytes int64) {
 	if c.Late > 0 {
 		fmt.Fprintf(b, "，其中 %d 条属于以前的月份", c.Late)
 	}
+	if c.Imported > 0 {
+		fmt.Fprintf(b, "；导入旧台账的证明 %d 份", c.Imported)
+	}
 	b.WriteString("\n")
 	enc := "未加密"
 	if m.Encrypted {

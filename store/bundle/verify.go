@@ -467,7 +467,7 @@ func countsDiff(have, want store.Counts) string {
 		{"事件", have.Events, want.Events}, {"出具证明", have.Certificates, want.Certificates},
 		{"作废证明", have.Voided, want.Voided}, {"打印", have.Prints, want.Prints},
 		{"拒绝出具", have.Refusals, want.Refusals}, {"准入申请", have.Admissions, want.Admissions},
-		{"其中属于以前月份的事件", have.Late, want.Late},
+		{"其中属于以前月份的事件", have.Late, want.Late}, {"导入的旧证明", have.Imported, want.Imported},
 	}
 	for _, p := range pairs {
 		if p.have != p.want {

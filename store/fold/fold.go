@@ -19,9 +19,23 @@ import (
 // comma ，is the full-width comma U+FF0C and would become ",".
 func Width(s string) string {
 	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+		if c := s[i]; c >= utf8.RuneSelf && mayFold(s[i:]) {
 			return width.Fold.String(s)
 		}
 	}
 	return s
+}
+
+// mayFold reports whether s starts with a character Fold may change: it
+// changes only U+3000 and U+FF01–U+FFEE (UTF-8 E3 80 80, EF BC 81 to
+// EF BF AE). Chinese text without full-width forms, most of what a ledger
+// holds, is returned without a copy.
+func mayFold(s string) bool {
+	switch s[0] {
+	case 0xE3:
+		return len(s) >= 3 && s[1] == 0x80 && s[2] == 0x80
+	case 0xEF:
+		return len(s) >= 2 && s[1] >= 0xBC
+	}
+	return false
 }

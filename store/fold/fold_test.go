@@ -11,6 +11,8 @@ import (
 	"taizhang/store/fold"
 	"taizhang/store/idcard"
 	"taizhang/store/search"
+
+	"golang.org/x/text/width"
 )
 
 // wide writes printable ASCII in its full-width form (U+FF01–U+FF5E) and a
@@ -113,5 +115,22 @@ func BenchmarkWidthASCII(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		fold.Width("14040319880808123X")
+	}
+}
+
+// Width's shortcut for text Fold leaves alone gives what Fold gives, for
+// every character and for bytes that are not UTF-8.
+func TestWidthShortcut(t *testing.T) {
+	for r := rune(0x80); r <= 0x10FFFF; r++ {
+		for _, s := range []string{string(r), "张" + string(r) + "三"} {
+			if got, want := fold.Width(s), width.Fold.String(s); got != want {
+				t.Fatalf("Width(%q) = %q, Fold gives %q", s, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"\xef", "\xef\xbc", "\xe3\x80", "\xff\xfe", "居住\xef\xbd", "\xe3\x80\x80\xff"} {
+		if got, want := fold.Width(s), width.Fold.String(s); got != want {
+			t.Errorf("Width(%q) = %q, Fold gives %q", s, got, want)
+		}
 	}
 }
