@@ -239,7 +239,7 @@ func (db *DB) issueTx(tx *bolt.Tx, op Operator, in CertInput, cat *assets.Catalo
 }
 
 // nextCertID allocates the id of a new certificate.
-func nextCertID(tx *bolt.Tx) (uint64, error) { return tx.Bucket(bucketCerts).NextSequence() }
+func nextCertID(tx *bolt.Tx) (uint64, error) { return certRecords(tx).NextSequence() }
 
 // SerialText is a serial as stored and printed: 2026-0001 for station 1,
 // 2026-2-0001 for station 2 — year, window, number, in the order a worker
@@ -325,6 +325,13 @@ func (db *DB) CertificateBySerial(serial string) (Certificate, error) {
 
 func getCert(tx *bolt.Tx, id uint64) (Certificate, error) {
 	var c Certificate
+	if states := tx.Bucket(bucketCertState); states != nil {
+		st, err := getCertState(states, id)
+		if err != nil {
+			return c, err
+		}
+		return st.materialise(tx)
+	}
 	v := tx.Bucket(bucketCerts).Get(u64(id))
 	if v == nil {
 		return c, ErrNotFound
@@ -404,37 +411,32 @@ func applyEvent(tx *bolt.Tx, ev Event) error {
 		if err := putSerial(tx, c); err != nil {
 			return err
 		}
+		// Keys come in any order: full pages would split into a full and
+		// a nearly empty one, so this bucket keeps bbolt's half-full pages.
 		if err := tx.Bucket(bucketCertPerson).Put(append([]byte(c.IDNumber), u64(c.ID)...), nil); err != nil {
 			return err
 		}
-		if err := raiseSequence(tx.Bucket(bucketCerts), c.ID); err != nil {
+		if err := raiseSequence(certRecords(tx), c.ID); err != nil {
 			return err
+		}
+		if states := tx.Bucket(bucketCertState); states != nil {
+			st := certState{Issue: ev.Seq, Month: MonthKey(c.IssueDate)}
+			if err := putCertState(states, c.ID, st); err != nil {
+				return err
+			}
+			return putCertRow(tx, c)
 		}
 		return putCert(tx, c)
 	case EvIDShown:
-		_, err := getCert(tx, ev.Subject)
-		return err
-	case EvCertPrint:
-		return updateCert(tx, ev.Subject, func(c *Certificate) error {
-			c.Prints++
-			return nil
-		})
-	case EvCertVoid:
-		var d voidData
-		if err := json.Unmarshal(ev.Data, &d); err != nil {
-			return err
-		}
-		return updateCert(tx, ev.Subject, func(c *Certificate) error {
-			c.Status, c.VoidReason, c.VoidedAt, c.VoidedBy = Voided, d.Reason, ev.Time, ev.Operator
-			c.ReplacedBy = d.ReplacedBy
-			return nil
-		})
+		return certExists(tx, ev.Subject)
+	case EvCertPrint, EvCertVoid:
+		return applyCertChange(tx, ev)
 	case EvRefusal:
 		var r Refusal
 		if err := json.Unmarshal(ev.Data, &r); err != nil {
 			return err
 		}
-		bk := tx.Bucket(bucketRefusals)
+		bk := appendOnly(tx, bucketRefusals)
 		if err := raiseSequence(bk, r.ID); err != nil {
 			return err
 		}
@@ -483,6 +485,62 @@ func raiseSequence(bk *bolt.Bucket, id uint64) error {
 	return bk.SetSequence(id)
 }
 
+// certEvent applies an event after the issue to the certificate: when
+// the records are replayed, and when a certificate is put together from
+// its events (certState.materialise). A new event kind that changes a
+// certificate adds its case here.
+func certEvent(c *Certificate, ev Event) error {
+	switch ev.Kind {
+	case EvCertPrint:
+		c.Prints++
+	case EvCertVoid:
+		var d voidData
+		if err := json.Unmarshal(ev.Data, &d); err != nil {
+			return err
+		}
+		c.Status, c.VoidReason, c.VoidedAt, c.VoidedBy = Voided, d.Reason, ev.Time, ev.Operator
+		c.ReplacedBy = d.ReplacedBy
+	default:
+		return fmt.Errorf("未知的证明事件类型 %q", ev.Kind)
+	}
+	return nil
+}
+
+// applyCertChange applies an event after the issue: to the certificate's
+// state and list row in a ledger that keeps states, to its whole record
+// in a file that keeps those (a bundle's ledger.db).
+func applyCertChange(tx *bolt.Tx, ev Event) error {
+	states := tx.Bucket(bucketCertState)
+	if states == nil {
+		return updateCert(tx, ev.Subject, func(c *Certificate) error { return certEvent(c, ev) })
+	}
+	st, err := getCertState(states, ev.Subject)
+	if err != nil {
+		return err
+	}
+	if ev.Kind == EvCertPrint {
+		st.Prints++ // a count: the row does not show it
+		return putCertState(states, ev.Subject, st)
+	}
+	st.Later = append(st.Later, ev.Seq)
+	if err := putCertState(states, ev.Subject, st); err != nil {
+		return err
+	}
+	// The row is what the list shows of the certificate; the event acts on
+	// it as on the whole record.
+	rows := appendOnly(tx, bucketCertRows)
+	key := append([]byte(st.Month), u64(ev.Subject)...)
+	r, ok := decodeRow(ev.Subject, rows.Get(key))
+	if !ok {
+		return fmt.Errorf("第 %d 号证明的月目录缺失", ev.Subject)
+	}
+	c := r.certificate()
+	if err := certEvent(&c, ev); err != nil {
+		return err
+	}
+	return rows.Put(key, []byte(CertRowOf(c).encode()))
+}
+
 func updateCert(tx *bolt.Tx, id uint64, change func(*Certificate) error) error {
 	c, err := getCert(tx, id)
 	if err != nil {
@@ -494,10 +552,15 @@ func updateCert(tx *bolt.Tx, id uint64, change func(*Certificate) error) error {
 	return putCert(tx, c)
 }
 
+// putCert stores a whole certificate (a file without cert_state) and its row.
 func putCert(tx *bolt.Tx, c Certificate) error {
 	if err := putJSON(appendOnly(tx, bucketCerts), u64(c.ID), c); err != nil {
 		return err
 	}
+	return putCertRow(tx, c)
+}
+
+func putCertRow(tx *bolt.Tx, c Certificate) error {
 	return appendOnly(tx, bucketCertRows).Put(monthKey(c.IssueDate, c.ID), []byte(CertRowOf(c).encode()))
 }
 
@@ -515,6 +578,15 @@ type CertRow struct {
 // CertRowOf makes the list row of a certificate.
 func CertRowOf(c Certificate) CertRow {
 	return CertRow{ID: c.ID, Serial: c.Serial, IssueDate: c.IssueDate, TypeNo: c.TypeNo, Name: c.Name, IDNumber: c.IDNumber, Voided: c.Status == Voided}
+}
+
+// certificate is as much of the certificate as the row holds.
+func (r CertRow) certificate() Certificate {
+	st := Valid
+	if r.Voided {
+		st = Voided
+	}
+	return Certificate{ID: r.ID, Serial: r.Serial, IssueDate: r.IssueDate, TypeNo: r.TypeNo, Name: r.Name, IDNumber: r.IDNumber, Status: st}
 }
 
 const rowSep = "\x1f"
@@ -607,7 +679,7 @@ func sortDesc(s []string) {
 func (db *DB) CertCount() int {
 	n := 0
 	_ = db.bolt.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketCerts).Stats().KeyN
+		n = certRecords(tx).Stats().KeyN
 		return nil
 	})
 	return n

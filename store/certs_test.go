@@ -404,11 +404,7 @@ func TestChainVerifiesAndDetectsTampering(t *testing.T) {
 	}
 	// Rewrite the name in the issue event: the chain must break there.
 	db.bolt.Update(func(tx *bolt.Tx) error {
-		bk := tx.Bucket(bucketEvents)
-		var ev Event
-		json.Unmarshal(bk.Get(u64(setupEvents+1)), &ev)
-		ev.Data = []byte(`{"name":"赵六"}`)
-		return putJSON(bk, u64(setupEvents+1), ev)
+		return editEvent(tx, bucketEvents, u64(setupEvents+1), func(ev *Event) { ev.Data = []byte(`{"name":"赵六"}`) })
 	})
 	_, _, err = db.VerifyChain()
 	var ce *ChainError
@@ -431,7 +427,7 @@ func TestReplayRebuildsRecords(t *testing.T) {
 	snapshot := func() map[string]string {
 		out := map[string]string{}
 		db.bolt.View(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketCerts, bucketCertRows, bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals, bucketAdmissions} {
+			for _, b := range [][]byte{bucketCertState, bucketCertRows, bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals, bucketAdmissions} {
 				tx.Bucket(b).ForEach(func(k, v []byte) error { out[string(b)+"/"+string(k)] = string(v); return nil })
 			}
 			return nil
@@ -440,15 +436,11 @@ func TestReplayRebuildsRecords(t *testing.T) {
 	}
 	before := snapshot()
 	err := db.bolt.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketCerts, bucketCertRows, bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals, bucketAdmissions} {
+		for _, b := range [][]byte{bucketCertState, bucketCertRows, bucketCertSerials, bucketCertPerson, bucketSerials, bucketRefusals, bucketAdmissions} {
 			tx.DeleteBucket(b)
 			tx.CreateBucket(b)
 		}
-		return tx.Bucket(bucketEvents).ForEach(func(_, v []byte) error {
-			var ev Event
-			json.Unmarshal(v, &ev)
-			return applyEvent(tx, ev)
-		})
+		return forEachEvent(tx, func(ev Event, _ []byte) error { return applyEvent(tx, ev) })
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -10,15 +10,19 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// derivedBuckets are the buckets the events add up to, in the order check
-// compares them, with the Chinese name of what they hold.
-var derivedBuckets = []struct {
+// derivedBucket is a bucket the events add up to, with the Chinese name of
+// what it holds.
+type derivedBucket struct {
 	name  []byte
 	label string
-}{
+}
+
+// derivedBuckets are a ledger's derived buckets, in the order check
+// compares them.
+var derivedBuckets = []derivedBucket{
 	{bucketProfile, "社区信息"},
 	{bucketOperators, "经办人"},
-	{bucketCerts, "证明"},
+	{bucketCertState, "证明"},
 	{bucketCertRows, "证明月目录"},
 	{bucketCertSerials, "证明编号索引"},
 	{bucketCertPerson, "身份证号索引"},
@@ -29,6 +33,18 @@ var derivedBuckets = []struct {
 	{bucketCheckpoints, "月度事件索引"},
 	{bucketExports, "导出记录"},
 }
+
+// segmentBuckets are those of a bundle's ledger.db, which keeps whole
+// certificates (certs) where a ledger keeps their states.
+var segmentBuckets = func() []derivedBucket {
+	out := append([]derivedBucket(nil), derivedBuckets...)
+	for i, d := range out {
+		if string(d.name) == string(bucketCertState) {
+			out[i].name = bucketCerts
+		}
+	}
+	return out
+}()
 
 // CheckReport is what Check proved: the chain holds and every derived
 // bucket is exactly what replaying the chain gives.
@@ -107,10 +123,10 @@ func (db *DB) Check() (CheckReport, error) {
 		return CheckReport{}, err
 	}
 	if isSegment {
-		return checkLedger(db.bolt, seg.sources())
+		return checkLedger(db.bolt, seg.sources(), segmentBuckets)
 	}
 	pins := pinProof{}
-	rep, err := checkLedger(db.bolt, []replaySource{{bucket: bucketEvents, chain: &chainWalker{}, onEvent: pins.note}})
+	rep, err := checkLedger(db.bolt, []replaySource{{bucket: bucketEvents, chain: &chainWalker{}, onEvent: pins.note}}, derivedBuckets)
 	if err != nil {
 		return rep, err
 	}
@@ -129,9 +145,9 @@ type replaySource struct {
 	onEvent func(Event)
 }
 
-func checkLedger(b *bolt.DB, sources []replaySource) (CheckReport, error) {
+func checkLedger(b *bolt.DB, sources []replaySource, derived []derivedBucket) (CheckReport, error) {
 	var rep CheckReport
-	scratch, cleanup, err := openScratch()
+	scratch, cleanup, err := openScratch(derived)
 	if err != nil {
 		return rep, err
 	}
@@ -144,13 +160,13 @@ func checkLedger(b *bolt.DB, sources []replaySource) (CheckReport, error) {
 	rep.Events, rep.Head = last.n, last.headHash()
 	err = b.View(func(tx *bolt.Tx) error {
 		return scratch.View(func(want *bolt.Tx) error {
-			if err := compareBuckets(tx, want); err != nil {
+			if err := compareBuckets(tx, want, derived); err != nil {
 				return err
 			}
 			if have := newestTime(tx); !have.Equal(newest) {
 				return &CheckError{Register: "时钟记录", Record: "最新记录时间", Have: StampText(have), Want: StampText(newest)}
 			}
-			rep.Certificates = tx.Bucket(bucketCerts).Stats().KeyN
+			rep.Certificates = certRecords(tx).Stats().KeyN
 			rep.Refusals = tx.Bucket(bucketRefusals).Stats().KeyN
 			rep.Admissions = tx.Bucket(bucketAdmissions).Stats().KeyN
 			rep.Operators = tx.Bucket(bucketOperators).Stats().KeyN
@@ -162,7 +178,7 @@ func checkLedger(b *bolt.DB, sources []replaySource) (CheckReport, error) {
 
 // openScratch makes an empty bbolt file in the temp folder with the derived
 // buckets. It is thrown away after the check, so it is not synced.
-func openScratch() (*bolt.DB, func(), error) {
+func openScratch(derived []derivedBucket) (*bolt.DB, func(), error) {
 	f, err := os.CreateTemp("", "taizhang-check-*.db")
 	if err != nil {
 		return nil, nil, fmt.Errorf("无法创建核对用的临时文件：%w", err)
@@ -176,7 +192,7 @@ func openScratch() (*bolt.DB, func(), error) {
 	}
 	cleanup := func() { b.Close(); os.Remove(path) }
 	err = b.Update(func(tx *bolt.Tx) error {
-		for _, d := range derivedBuckets {
+		for _, d := range derived {
 			if _, err := tx.CreateBucket(d.name); err != nil {
 				return err
 			}
@@ -229,6 +245,15 @@ func readEvents(bk *bolt.Bucket, src replaySource) (<-chan readResult, func()) {
 	go func() {
 		defer close(finished)
 		defer close(out)
+		defer faultsPanic()()
+		defer func() {
+			if recover() != nil {
+				select {
+				case out <- readResult{err: errDamagedPage}:
+				case <-done:
+				}
+			}
+		}()
 		c := bk.Cursor()
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			ev, err := src.next(k, v)
@@ -288,20 +313,20 @@ func (src replaySource) next(k, v []byte) (Event, error) {
 	if src.chain != nil {
 		return src.chain.next(k, v)
 	}
-	var ev Event
-	if err := json.Unmarshal(v, &ev); err != nil {
+	ev, raw, err := readEvent(nil, v, "") // a segment's events are plain JSON
+	if err != nil {
 		return ev, &ChainError{fromU64(k), "内容无法解析"}
 	}
 	if ev.Seq != fromU64(k) || ev.Seq >= src.before {
 		return ev, &ChainError{fromU64(k), "序号不对"}
 	}
-	return ev, ev.verifyStored(v)
+	return ev, ev.verifyStored(raw)
 }
 
 // compareBuckets walks each derived bucket of the ledger (have) and of the
 // replay (want) side by side.
-func compareBuckets(have, want *bolt.Tx) error {
-	for _, d := range derivedBuckets {
+func compareBuckets(have, want *bolt.Tx, derived []derivedBucket) error {
+	for _, d := range derived {
 		hb, wb := have.Bucket(d.name), want.Bucket(d.name)
 		if hb == nil {
 			return &CheckError{Register: d.label, Record: "整个登记簿", Want: "存在"}
@@ -351,7 +376,13 @@ func compareKeys(a, b []byte) int {
 // recordError describes the first difference in a record: have or want is
 // nil when the record is missing on that side.
 func recordError(name []byte, label string, key, have, want []byte, replay *bolt.Tx) error {
+	if string(name) == string(bucketCertState) {
+		have, want = stateJSON(have), stateJSON(want)
+	}
 	group, id, record := describeKey(name, key, have, want)
+	if string(name) == string(bucketCertState) {
+		record = certStateRecord(replay, id, have, want)
+	}
 	e := &CheckError{Register: label, Record: record, Have: string(have), Want: string(want)}
 	if have != nil && want != nil {
 		e.Field, e.Have, e.Want = firstFieldDiff(have, want)
@@ -381,6 +412,9 @@ func describeKey(name, key, have, want []byte) (group byte, id uint64, record st
 		var c Certificate
 		_ = json.Unmarshal(val, &c)
 		return 'c', id, fmt.Sprintf("证明 %s（第 %d 号记录）", c.Serial, id)
+	case string(bucketCertState):
+		id = fromU64(key)
+		return 'c', id, fmt.Sprintf("第 %d 号证明", id)
 	case string(bucketCertRows):
 		id = fromU64(key[min(6, len(key)):])
 		return 'c', id, fmt.Sprintf("%s 月的第 %d 号证明", key[:min(6, len(key))], id)
@@ -409,6 +443,21 @@ func describeKey(name, key, have, want []byte) (group byte, id uint64, record st
 		}
 	}
 	return 0, 0, fmt.Sprintf("键 %x", key)
+}
+
+// certStateRecord names a certificate by its serial, read from the
+// replay's month list where the state (as JSON) says its row is.
+func certStateRecord(replay *bolt.Tx, id uint64, have, want []byte) string {
+	val := want
+	if val == nil {
+		val = have
+	}
+	var s certState
+	_ = json.Unmarshal(val, &s)
+	if r, ok := decodeRow(id, replay.Bucket(bucketCertRows).Get(append([]byte(s.Month), u64(id)...))); ok {
+		return fmt.Sprintf("证明 %s（第 %d 号记录）", r.Serial, id)
+	}
+	return fmt.Sprintf("第 %d 号证明", id)
 }
 
 // lastEventAbout finds the newest event about a record in the replay's
@@ -481,6 +530,7 @@ var fieldLabels = map[string]string{
 	"address": "住址", "purpose": "用途", "recipient": "需证明单位", "verified": "核实情况", "copies": "份数",
 	"issue_date": "签发日期", "operator_name": "经办人", "prints": "打印次数", "status": "状态",
 	"void_reason": "作废原因", "replaces": "更正的证明", "replaced_by": "更正后的证明", "issuer": "出具单位",
+	"issue": "开具事件", "later": "后续事件", "month": "月份",
 	"requester": "请求方", "item": "请求事项", "reason": "拒绝理由", "date": "日期", "community": "社区名称",
 }
 

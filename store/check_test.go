@@ -18,6 +18,12 @@ import (
 func busyLedger(t *testing.T) (*DB, Operator) {
 	t.Helper()
 	db, op, _ := ledger(t)
+	fillBusy(t, db, op)
+	return db, op
+}
+
+func fillBusy(t *testing.T, db *DB, op Operator) {
+	t.Helper()
 	cat := catalog(t)
 	a, err := db.IssueCertificate(op, input("张山", validID("14040319900101123"), 3), cat, IssueOptions{})
 	if err != nil {
@@ -41,7 +47,6 @@ func busyLedger(t *testing.T) (*DB, Operator) {
 			t.Fatalf("step %d: %v", i, err)
 		}
 	}
-	return db, op
 }
 
 func second[T any](_ T, err error) error { return err }
@@ -70,11 +75,14 @@ func TestCheckCatchesEditsTheChainDoesNotExplain(t *testing.T) {
 		field    string
 		event    bool // the error names the last event about the record
 	}{
-		{"a name in a certificate", func(tx *bolt.Tx) error {
-			return editJSON(tx.Bucket(bucketCerts), u64(1), "name", "赵六")
-		}, "证明", "姓名", true},
+		{"a certificate's print count", func(tx *bolt.Tx) error {
+			return editState(tx, 1, func(s *certState) { s.Prints = 9 })
+		}, "证明", "打印次数", true},
+		{"a certificate's void dropped", func(tx *bolt.Tx) error {
+			return editState(tx, 1, func(s *certState) { s.Later = nil })
+		}, "证明", "后续事件", true},
 		{"a certificate deleted", func(tx *bolt.Tx) error {
-			return tx.Bucket(bucketCerts).Delete(u64(3))
+			return tx.Bucket(bucketCertState).Delete(u64(3))
 		}, "证明", "", true},
 		{"a voided certificate made valid in the month list", func(tx *bolt.Tx) error {
 			c := tx.Bucket(bucketCertRows).Cursor()
@@ -99,7 +107,7 @@ func TestCheckCatchesEditsTheChainDoesNotExplain(t *testing.T) {
 			return editJSON(tx.Bucket(bucketProfile), keyProfile, "serial_prefix", "假")
 		}, "社区信息", "serial_prefix", true},
 		{"a certificate sequence moved", func(tx *bolt.Tx) error {
-			return tx.Bucket(bucketCerts).SetSequence(10)
+			return tx.Bucket(bucketCertState).SetSequence(10)
 		}, "证明", "", false},
 		{"newest set back", func(tx *bolt.Tx) error {
 			return tx.Bucket(bucketMeta).Put(keyNewest, []byte(testNow.Format("2006-01-02T15:04:05Z07:00")))
@@ -126,6 +134,34 @@ func TestCheckCatchesEditsTheChainDoesNotExplain(t *testing.T) {
 	}
 }
 
+// editEvent changes a stored event behind the program's back (its hash
+// stays), storing it as the file stores events.
+func editEvent(tx *bolt.Tx, bucket, key []byte, edit func(*Event)) error {
+	bk := tx.Bucket(bucket)
+	prev, err := hashBefore(bk, fromU64(key))
+	if err != nil {
+		return err
+	}
+	ev, _, err := readEvent(nil, bk.Get(key), prev)
+	if err != nil {
+		return err
+	}
+	edit(&ev)
+	raw, _ := json.Marshal(ev)
+	return bk.Put(key, storedForm(tx, raw, ev.Prev))
+}
+
+// editState changes a certificate's stored state behind the program's back.
+func editState(tx *bolt.Tx, id uint64, edit func(*certState)) error {
+	bk := tx.Bucket(bucketCertState)
+	s, ok := decodeCertState(bk.Get(u64(id)))
+	if !ok {
+		return errors.New("no state")
+	}
+	edit(&s)
+	return bk.Put(u64(id), s.encode())
+}
+
 func editJSON(bk *bolt.Bucket, key []byte, field, value string) error {
 	var m map[string]any
 	if err := json.Unmarshal(bk.Get(key), &m); err != nil {
@@ -138,12 +174,12 @@ func editJSON(bk *bolt.Bucket, key []byte, field, value string) error {
 
 func TestCheckNamesRecordFieldAndEvent(t *testing.T) {
 	db, _ := busyLedger(t)
-	db.bolt.Update(func(tx *bolt.Tx) error { return editJSON(tx.Bucket(bucketCerts), u64(1), "name", "赵六") })
+	db.bolt.Update(func(tx *bolt.Tx) error { return editState(tx, 1, func(s *certState) { s.Prints = 7 }) })
 	_, err := db.Check()
 	msg := err.Error()
 	h, _ := db.History(EvCertIssue, 1)
 	last := h[len(h)-1].Seq
-	for _, want := range []string{"证明 2026-0001", "姓名", "赵六", "张山", "第 " + strconv.FormatUint(last, 10) + " 条"} {
+	for _, want := range []string{"证明 2026-0001", "打印次数", "文件中为 7", "应为 1", "第 " + strconv.FormatUint(last, 10) + " 条"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q: %s", want, msg)
 		}
@@ -189,11 +225,9 @@ func TestOpeningACurrentFileWritesNothing(t *testing.T) {
 func TestStoredDigestIsTheDigest(t *testing.T) {
 	db, _ := busyLedger(t)
 	db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
-			var ev Event
-			json.Unmarshal(v, &ev)
+		return forEachEvent(tx, func(ev Event, raw []byte) error {
 			long, _ := ev.digest()
-			short, _ := ev.storedDigest(v)
+			short, _ := ev.storedDigest(raw)
 			if long != short || short != ev.Hash {
 				t.Errorf("event %d: stored %s, long %s, hash %s", ev.Seq, short, long, ev.Hash)
 			}

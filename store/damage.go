@@ -283,7 +283,7 @@ func firstLine(s string) string {
 var introducedIn = []struct {
 	version uint64
 	bucket  []byte
-}{{2, bucketEvents}, {3, bucketAdmissions}, {5, bucketCheckpoints}, {6, bucketPins}}
+}{{2, bucketEvents}, {3, bucketAdmissions}, {5, bucketCheckpoints}, {6, bucketPins}, {7, bucketCertState}}
 
 // schemaMismatch says why a ledger's stored schema version v cannot be
 // right, or "" when it can.

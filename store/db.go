@@ -20,12 +20,12 @@ const LockTimeout = time.Second
 // DB is an open ledger file.
 type DB struct {
 	bolt *bolt.DB
+	opts *bolt.Options // as opened (compact opens the file again)
 	path string
 	now  func() time.Time
 	// clockAccepted waives the clock check for one confirmed save (see
 	// AcceptClockBehind); never set on the DB that Open returns.
 	clockAccepted bool
-	opt           Options // as opened, for opening the file again
 }
 
 // Options tune Open; the zero value is right for the program.
@@ -61,8 +61,14 @@ func Open(path string, opt Options) (*DB, error) {
 			return nil, &DiskError{Path: path, Fresh: true, Err: err}
 		}
 	}
-	db := &DB{path: path, now: opt.Now, opt: opt}
-	bdb, err := bolt.Open(path, 0o600, db.boltOptions(opt.ReadOnly && !fresh, false))
+	bopts := &bolt.Options{
+		Timeout:      LockTimeout,
+		FreelistType: bolt.FreelistMapType,
+		ReadOnly:     opt.ReadOnly && !fresh,
+		OpenFile:     opt.OpenFile,
+		MaxSize:      opt.MaxSize,
+	}
+	bdb, err := bolt.Open(path, 0o600, bopts)
 	switch {
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, &LockedError{Path: path}
@@ -73,7 +79,12 @@ func Open(path string, opt Options) (*DB, error) {
 	case err != nil:
 		return nil, fmt.Errorf("无法打开数据文件 %s：%w", path, err)
 	}
-	db.bolt = bdb
+	if wasReplaced(bdb) { // compacted by another window while this one waited
+		bdb.Close()
+		return Open(path, opt)
+	}
+	bdb.AllocSize = growStep
+	db := &DB{bolt: bdb, opts: bopts, path: path, now: opt.Now}
 	if err := db.migrate(opt.ReadOnly && !fresh); err != nil {
 		bdb.Close()
 		if DiskFaultOf(err) != DiskOther {
@@ -82,23 +93,26 @@ func Open(path string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	if !opt.ReadOnly { // only a file that opened as a ledger (a refused one is left as it is)
+		// A failed compaction leaves the file as it was, still marked.
+		if err := db.compactIfAsked(); err != nil && db.bolt == nil {
+			return nil, err
+		}
 		ownerOnly(path)
-		sweepScratch(opt.Now())
 	}
 	return db, nil
 }
 
-// boltOptions are the options the file is opened with; noSync is for a
-// working copy that is synced once when it is done (ImportRun).
-func (db *DB) boltOptions(readOnly, noSync bool) *bolt.Options {
-	return &bolt.Options{
-		Timeout:      LockTimeout,
-		FreelistType: bolt.FreelistMapType,
-		ReadOnly:     readOnly,
-		NoSync:       noSync,
-		OpenFile:     db.opt.OpenFile,
-		MaxSize:      db.opt.MaxSize,
-	}
+// wasReplaced says whether the file was renamed away by a compaction
+// (meta/"replaced", written into the old file after the swap).
+func wasReplaced(b *bolt.DB) bool {
+	replaced := false
+	_ = b.View(func(tx *bolt.Tx) error {
+		if m := tx.Bucket(bucketMeta); m != nil {
+			replaced = m.Get(keyReplaced) != nil
+		}
+		return nil
+	})
+	return replaced
 }
 
 // ownerOnly narrows a data file that others could read (copied in, or
@@ -192,7 +206,7 @@ func (db *DB) migrate(readOnly bool) error {
 	case have == CurrentSchema():
 		return nil // nothing to do: opening writes nothing
 	case readOnly:
-		return fmt.Errorf("数据文件 %s 需要先升级格式，请不带只读方式打开一次", db.path)
+		return fmt.Errorf("数据文件 %s 是旧版本的格式，这个命令只读不写，不能替它升级。请先运行 taizhang --db %s 打开一次（自动升级，原有记录不变），再运行这个命令。", db.path, db.path)
 	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		v, err := identify(tx)

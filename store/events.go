@@ -45,7 +45,7 @@ const (
 // Event is one entry of the append-only log.
 //
 // Encoding: the value under key Seq (uint64 BE) in bucket "events" is the
-// JSON of Event. Hash is hex SHA-256 over Prev's 32 bytes followed by the
+// JSON of Event (a ledger packs it: see eventvalue.go). Hash is hex SHA-256 over Prev's 32 bytes followed by the
 // JSON of the event with Hash empty (Go's encoding/json writes struct
 // fields in declaration order, so the bytes are canonical). The first
 // event's Prev is 64 zeros. Changing, removing or reordering any event
@@ -73,11 +73,20 @@ type voidData struct {
 
 // digest computes the event's hash from its fields and Prev.
 func (e Event) digest() (string, error) {
-	e.Hash = ""
-	body, err := json.Marshal(e)
+	body, err := e.body()
 	if err != nil {
 		return "", err
 	}
+	return e.digestOf(body)
+}
+
+// body is the JSON of the event with Hash empty: what its hash is over.
+func (e Event) body() ([]byte, error) {
+	e.Hash = ""
+	return json.Marshal(e)
+}
+
+func (e Event) digestOf(body []byte) (string, error) {
 	prev, err := hex.DecodeString(e.Prev)
 	if err != nil || len(prev) != sha256.Size {
 		return "", fmt.Errorf("事件 %d 的前序哈希无效", e.Seq)
@@ -86,6 +95,15 @@ func (e Event) digest() (string, error) {
 	h.Write(prev)
 	h.Write(body)
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// withHash is the event's canonical JSON: its body with "hash" as the last
+// member (what json.Marshal writes with Hash set, and what verifyStored
+// expects).
+func (e Event) withHash(body []byte) []byte {
+	out := make([]byte, 0, len(body)+len(`,"hash":""`)+len(e.Hash))
+	out = append(out, body[:len(body)-1]...)
+	return append(append(append(out, `,"hash":"`...), e.Hash...), `"}`...)
 }
 
 // appendEvent checks the clock (see checkClock) and chains a new event onto
@@ -105,24 +123,27 @@ func chainEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject ui
 	if err != nil {
 		return Event{}, err
 	}
-	bk := appendOnly(tx, bucketEvents)
+	bk := tx.Bucket(bucketEvents)
+	bk.FillPercent = 1 // never rewritten: pages are written once, full
 	prev := genesisDigest
 	if k, v := bk.Cursor().Last(); k != nil {
-		var last Event
-		if err := json.Unmarshal(v, &last); err != nil {
+		if prev, err = storedHash(v); err != nil {
 			return Event{}, err
 		}
-		prev = last.Hash
 	}
 	seq, err := bk.NextSequence()
 	if err != nil {
 		return Event{}, err
 	}
 	ev := Event{Seq: seq, Time: now, OperatorID: op.ID, Operator: op.Name, Kind: kind, Subject: subject, Data: raw, Prev: prev}
-	if ev.Hash, err = ev.digest(); err != nil {
+	body, err := ev.body()
+	if err != nil {
 		return Event{}, err
 	}
-	if err := putJSON(bk, u64(seq), ev); err != nil {
+	if ev.Hash, err = ev.digestOf(body); err != nil {
+		return Event{}, err
+	}
+	if err := bk.Put(u64(seq), storedForm(tx, ev.withHash(body), prev)); err != nil {
 		return Event{}, err
 	}
 	if err := indexEvent(tx, ev); err != nil {
@@ -163,10 +184,7 @@ func (e *ChainError) Error() string {
 func (db *DB) VerifyChain() (n uint64, head string, err error) {
 	var chain chainWalker
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
-			_, err := chain.next(k, v)
-			return err
-		})
+		return tx.Bucket(bucketEvents).ForEach(chain.check)
 	})
 	return chain.n, chain.headHash(), err
 }
@@ -176,6 +194,7 @@ func (db *DB) VerifyChain() (n uint64, head string, err error) {
 type chainWalker struct {
 	n    uint64
 	head string
+	buf  []byte // reused for unpacking
 }
 
 func (w *chainWalker) headHash() string {
@@ -186,14 +205,32 @@ func (w *chainWalker) headHash() string {
 }
 
 func (w *chainWalker) next(k, v []byte) (Event, error) {
-	var ev Event
-	if err := json.Unmarshal(v, &ev); err != nil {
+	ev, raw, err := readEvent(&w.buf, v, w.headHash())
+	if err != nil {
 		return ev, &ChainError{fromU64(k), "内容无法解析"}
 	}
-	return ev, w.follow(k, v, ev)
+	return ev, w.follow(k, raw, ev)
 }
 
-// follow checks that ev, stored under key k as the bytes v, comes next in
+// check is next for a walk that needs no events: a packed event is not
+// decoded, as its stored form gives what the chain needs (its seq first in
+// its JSON, its hash at its end).
+func (w *chainWalker) check(k, v []byte) error {
+	if len(v) == 0 || v[0] != evPacked {
+		_, err := w.next(k, v)
+		return err
+	}
+	prev := w.headHash()
+	raw, err := eventJSON(&w.buf, v, prev)
+	seq, ok := numberAfter(raw, `{"seq":`)
+	if err != nil || !ok {
+		return &ChainError{fromU64(k), "内容无法解析"}
+	}
+	hash, _ := storedHash(v)
+	return w.follow(k, raw, Event{Seq: seq, Prev: prev, Hash: hash})
+}
+
+// follow checks that ev, stored under key k as the canonical JSON v, comes next in
 // the chain (sequence, link, its own hash) and moves the head to it.
 func (w *chainWalker) follow(k, v []byte, ev Event) error {
 	w.n++
@@ -245,13 +282,7 @@ func (ev Event) storedDigest(stored []byte) (string, error) {
 // Events calls fn for every event in order.
 func (db *DB) Events(fn func(Event) error) error {
 	return db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketEvents).ForEach(func(_, v []byte) error {
-			var ev Event
-			if err := json.Unmarshal(v, &ev); err != nil {
-				return err
-			}
-			return fn(ev)
-		})
+		return forEachEvent(tx, func(ev Event, _ []byte) error { return fn(ev) })
 	})
 }
 
@@ -281,10 +312,9 @@ func (db *DB) History(kind string, id uint64) ([]Event, error) {
 	prefix := append([]byte{subjectGroup(kind)}, u64(id)...)
 	err := db.bolt.View(func(tx *bolt.Tx) error {
 		c := tx.Bucket(bucketSubjects).Cursor()
-		events := tx.Bucket(bucketEvents)
 		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-			var ev Event
-			if err := json.Unmarshal(events.Get(k[len(prefix):]), &ev); err != nil {
+			ev, err := eventAt(tx, fromU64(k[len(prefix):]), nil)
+			if err != nil {
 				return err
 			}
 			out = append(out, ev)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -24,6 +25,7 @@ var migrations = []migration{
 	{4, "profile and operators in the event log", migrateV4},
 	{5, "monthly export: checkpoints, exports, signing key, station", migrateV5},
 	{6, "privacy: PINs, ID numbers shown", migrateV6},
+	{7, "packed events and certificate states (a third of the space)", migrateV7},
 }
 
 // CurrentSchema is the version a file has after Open.
@@ -101,13 +103,7 @@ func migrateV4(tx *bolt.Tx, now time.Time) error {
 	}
 	// Until now meta/newest was the last event's time, which a clock set
 	// back could lower; from now on it is the newest of them all.
-	err = tx.Bucket(bucketEvents).ForEach(func(_, v []byte) error {
-		var ev Event
-		if err := json.Unmarshal(v, &ev); err != nil {
-			return err
-		}
-		return raiseNewest(tx, ev.Time)
-	})
+	err = forEachEvent(tx, func(ev Event, _ []byte) error { return raiseNewest(tx, ev.Time) })
 	if err != nil {
 		return err
 	}
@@ -131,13 +127,7 @@ func migrateV5(tx *bolt.Tx, now time.Time) error {
 	if err := createBuckets(tx, bucketCheckpoints, bucketExports); err != nil {
 		return err
 	}
-	err := tx.Bucket(bucketEvents).ForEach(func(_, v []byte) error {
-		var ev Event
-		if err := json.Unmarshal(v, &ev); err != nil {
-			return err
-		}
-		return noteCheckpoint(tx, ev)
-	})
+	err := forEachEvent(tx, func(ev Event, _ []byte) error { return noteCheckpoint(tx, ev) })
 	if err != nil {
 		return err
 	}
@@ -167,4 +157,119 @@ func migrateV5(tx *bolt.Tx, now time.Time) error {
 // cert.id_shown event, so nothing else changes.
 func migrateV6(tx *bolt.Tx, _ time.Time) error {
 	return createBuckets(tx, bucketPins)
+}
+
+// migrateV7 packs every event (pack.go) and replaces the whole
+// certificates in certs with their states in cert_state (certstate.go),
+// made from the events. Before certs goes, every certificate put together
+// from its events must equal the stored one, as check would prove: a file
+// changed behind the program's back is not upgraded. The file is then
+// marked for compaction, which Open does once the migration is committed
+// (bbolt never gives freed pages back to the disk by itself).
+func migrateV7(tx *bolt.Tx, _ time.Time) error {
+	states, err := tx.CreateBucket(bucketCertState)
+	if err != nil {
+		return err
+	}
+	byID := map[uint64]*certState{}
+	err = rewriteEvents(tx, func(ev Event) {
+		switch {
+		case ev.Kind == EvCertIssue:
+			var c Certificate
+			if json.Unmarshal(ev.Data, &c) == nil {
+				byID[ev.Subject] = &certState{Issue: ev.Seq, Month: MonthKey(c.IssueDate)}
+			}
+		case ev.Kind == EvCertPrint && byID[ev.Subject] != nil:
+			byID[ev.Subject].Prints++
+		case ev.Kind == EvCertVoid && byID[ev.Subject] != nil:
+			// The one kind before schema 7 that changes a certificate
+			// besides prints (cert.id_shown changes none).
+			byID[ev.Subject].Later = append(byID[ev.Subject].Later, ev.Seq)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	certs := tx.Bucket(bucketCerts)
+	if err := states.SetSequence(certs.Sequence()); err != nil {
+		return err
+	}
+	err = certs.ForEach(func(k, v []byte) error {
+		id := fromU64(k)
+		st := byID[id]
+		if st == nil {
+			return &CheckError{Register: "证明", Record: fmt.Sprintf("第 %d 号证明", id), Have: string(v)}
+		}
+		c, err := st.materialise(tx)
+		if err != nil {
+			return err
+		}
+		want, err := json.Marshal(c)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(v, want) {
+			e := &CheckError{Register: "证明", Record: fmt.Sprintf("证明 %s（第 %d 号记录）", c.Serial, id)}
+			e.Field, e.Have, e.Want = firstFieldDiff(v, want)
+			return e
+		}
+		delete(byID, id)
+		return putCertState(states, id, *st)
+	})
+	if err != nil {
+		return err
+	}
+	for id := range byID {
+		return &CheckError{Register: "证明", Record: fmt.Sprintf("第 %d 号证明", id), Want: "存在"}
+	}
+	if err := tx.DeleteBucket(bucketCerts); err != nil {
+		return err
+	}
+	return tx.Bucket(bucketMeta).Put(keyCompact, []byte{1})
+}
+
+// rewriteEvents stores every event again as the file now stores them
+// (storedForm), calling seen with each in order. An event that cannot be
+// read is left as it is, for check to report.
+func rewriteEvents(tx *bolt.Tx, seen func(Event)) error {
+	const batch = 1024
+	bk := tx.Bucket(bucketEvents)
+	bk.FillPercent = 1
+	var after []byte
+	prev := genesisDigest
+	for {
+		type kv struct{ k, v []byte }
+		var out []kv
+		c := bk.Cursor()
+		k, v := c.First()
+		if after != nil {
+			if k, v = c.Seek(after); bytes.Equal(k, after) {
+				k, v = c.Next()
+			}
+		}
+		for n := 0; k != nil && n < batch; k, v = c.Next() {
+			n++
+			after = append(after[:0:0], k...)
+			ev, raw, err := readEvent(nil, v, prev)
+			if err != nil {
+				prev = ""
+				continue
+			}
+			seen(ev)
+			stored := storedForm(tx, raw, prev)
+			prev = ev.Hash
+			if len(stored) > 0 && len(raw) > 0 && &stored[0] == &raw[0] {
+				stored = append([]byte(nil), stored...)
+			}
+			out = append(out, kv{after, stored})
+		}
+		for _, e := range out {
+			if err := bk.Put(e.k, e.v); err != nil {
+				return err
+			}
+		}
+		if k == nil {
+			return nil
+		}
+	}
 }

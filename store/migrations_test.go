@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -24,6 +26,7 @@ var migrationTests = map[uint64]func(t *testing.T){
 	4: testMigrateV4,
 	5: testMigrateV5,
 	6: testMigrateV6,
+	7: testMigrateV7,
 }
 
 func TestEveryMigrationTested(t *testing.T) {
@@ -278,5 +281,138 @@ func testMigrateV5(t *testing.T) {
 	})
 	if _, err := db.Check(); err != nil {
 		t.Error(err)
+	}
+}
+
+// fileAtV6 is a busy ledger (busyLedger's records) written by the schema 6
+// code paths: plain JSON events and whole certificates in certs. Its clock
+// has nanoseconds, as a PC's has.
+func fileAtV6(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "v6.db")
+	b, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Update(func(tx *bolt.Tx) error {
+		for _, m := range migrations[:6] {
+			if err := m.apply(tx, testNow); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(6))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: testNow.Add(123456789)}
+	db := &DB{bolt: b, path: path, now: beijingClock(clk.now)}
+	_, op, err := db.Setup(testProfile(), "王丽", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fillBusy(t, db, op)
+	db.Close()
+	return path
+}
+
+// v6Contents reads what a schema 6 file holds: its events' bytes and its
+// certificates' records.
+func v6Contents(t *testing.T, path string) (events, certs map[uint64]string) {
+	t.Helper()
+	b, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	events, certs = map[uint64]string{}, map[uint64]string{}
+	b.View(func(tx *bolt.Tx) error {
+		tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error { events[fromU64(k)] = string(v); return nil })
+		tx.Bucket(bucketCerts).ForEach(func(k, v []byte) error { certs[fromU64(k)] = string(v); return nil })
+		return nil
+	})
+	return events, certs
+}
+
+func testMigrateV7(t *testing.T) {
+	path := fileAtV6(t)
+	events, certs := v6Contents(t, path)
+	if len(certs) != 3 || events[1][0] != '{' {
+		t.Fatalf("fixture: %d certificates, first event %.20q", len(certs), events[1])
+	}
+	before, _ := os.Stat(path)
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// Every event is packed and unpacks to the bytes it was stored as.
+	db.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketCerts) != nil || tx.Bucket(bucketMeta).Get(keyCompact) != nil {
+			t.Error("certs or the compaction mark left after the migration")
+		}
+		n := 0
+		tx.Bucket(bucketEvents).ForEach(func(k, v []byte) error {
+			n++
+			prev, _ := hashBefore(tx.Bucket(bucketEvents), fromU64(k))
+			raw, err := eventJSON(nil, v, prev)
+			if v[0] != evPacked || err != nil || string(raw) != events[fromU64(k)] {
+				t.Errorf("event %d: %.30q unpacks to %s, was %s", fromU64(k), v, raw, events[fromU64(k)])
+			}
+			return nil
+		})
+		if n != len(events) {
+			t.Errorf("%d events after, %d before", n, len(events))
+		}
+		return nil
+	})
+	// Every certificate reads as it was stored.
+	for id, want := range certs {
+		c, err := db.Certificate(id)
+		got, _ := json.Marshal(c)
+		if err != nil || string(got) != want {
+			t.Errorf("certificate %d: %v\n%s\nwas %s", id, err, got, want)
+		}
+	}
+	if _, err := db.Check(); err != nil {
+		t.Error(err)
+	}
+	// The file was compacted: smaller, and nothing left beside it.
+	after, _ := os.Stat(path)
+	if after.Size() >= before.Size() {
+		t.Errorf("file %d bytes after the migration, %d before", after.Size(), before.Size())
+	}
+	if _, err := os.Stat(compactName(path)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("compaction copy left: %v", err)
+	}
+	// New records go on in the new form.
+	op, _ := db.Operator(db.LastOperator())
+	c, err := db.IssueCertificate(op, input("赵六", validID("14040319900101123"), 1), catalog(t), IssueOptions{AcceptDuplicate: true, AcceptPersonName: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.Certificate(c.ID); got.Serial != c.Serial || got.Name != "赵六" {
+		t.Errorf("new certificate reads %+v", got)
+	}
+	if _, err := db.Check(); err != nil {
+		t.Error(err)
+	}
+}
+
+// A schema 6 file whose certificate record was changed behind the
+// program's back is not upgraded: Open says which and leaves the file.
+func TestMigrateV7RefusesAnEditedCertificate(t *testing.T) {
+	path := fileAtV6(t)
+	b, _ := bolt.Open(path, 0o600, nil)
+	b.Update(func(tx *bolt.Tx) error { return editJSON(tx.Bucket(bucketCerts), u64(1), "name", "赵六") })
+	b.Close()
+	before, _ := os.ReadFile(path)
+	_, err := Open(path, Options{})
+	var ce *CheckError
+	if !errors.As(err, &ce) || ce.Field != "姓名（name）" || !strings.Contains(err.Error(), "赵六") {
+		t.Fatalf("open of an edited file: %v", err)
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(before, after) {
+		t.Error("a refused migration changed the file")
 	}
 }

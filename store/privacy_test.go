@@ -202,7 +202,7 @@ func TestFileModes(t *testing.T) {
 	if m := mode(path); m != 0o600 {
 		t.Errorf("file %v", m)
 	}
-	scratch, cleanup, err := openScratch()
+	scratch, cleanup, err := openScratch(derivedBuckets)
 	if err != nil {
 		t.Fatal(err)
 	}

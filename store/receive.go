@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
@@ -42,14 +41,19 @@ type SegmentVisit struct {
 // and `taizhang verify` does it again on demand), so it returns no
 // CheckReport. The segment it returns has the range, hashes, profile and
 // Counts, but no records.
-func ReadSegmentFile(path string, visit SegmentVisit) (Segment, error) {
+func ReadSegmentFile(path string, visit SegmentVisit) (seg Segment, err error) {
+	err = catchDamage(path, func() error {
+		seg, err = readSegmentFile(path, visit)
+		return err
+	})
+	return seg, err
+}
+
+func readSegmentFile(path string, visit SegmentVisit) (Segment, error) {
 	var seg Segment
-	if _, err := os.Stat(path); err != nil {
-		return seg, fmt.Errorf("找不到 %s：%w", path, err)
-	}
-	b, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: LockTimeout})
+	b, err := openSegment(path)
 	if err != nil {
-		return seg, &NotLedgerError{Path: path, Reason: "已损坏或不是台账导出文件"}
+		return seg, err
 	}
 	defer b.Close()
 	m, ok, err := readSegmentMeta(b)

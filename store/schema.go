@@ -67,11 +67,32 @@
 // worker showed a certificate's whole ID number) and operator.pin; and
 // Profile.RetentionYears (旧记录复核的年限).
 //
+// Version 7 stores the same in about a third of the space:
+//
+//	events/       uint64 BE seq -> 0x01 + the event's canonical JSON packed
+//	              (pack.go), which unpacks to exactly the bytes its hash is
+//	              over; a value that does not pack stays plain JSON
+//	cert_state/   uint64 BE id -> certState (certstate.go): the seq of the
+//	              cert.issue event, the issue month, the print count and the
+//	              seqs of the later events (void …). It replaces certs/: a
+//	              certificate is its issue event's data with those applied,
+//	              and its id comes from this bucket's NextSequence.
+//	meta/"compact" -> present while the file should be rewritten without
+//	              its free pages (compact.go; Open does it and removes it)
+//	meta/"replaced" -> written into a file after its compacted copy was
+//	              renamed over it: a program that opened it meanwhile opens
+//	              the path again
+//
+// Buckets whose keys arrive in order fill their pages (appendOnly; events
+// entirely, as they are never rewritten).
+//
 // A bundle's ledger.db (segment.go) has the same layout with meta/"kind" =
 // "segment" and meta/"segment" = JSON segmentMeta, the month's events in
 // events/ (keys are their sequence numbers in the office's ledger) and, in
 // base_events/, the earlier events of the records the month touched, so
-// that check can replay it on its own.
+// that check can replay it on its own. It keeps the version 5 forms: plain
+// JSON events and whole certificates in certs/ (other offices' programs
+// read them as they are).
 //
 // Which buckets are derived from the events, and how check proves it, is in
 // check.go.
@@ -101,6 +122,7 @@ var (
 	bucketSubjects    = []byte("subjects")
 	bucketCerts       = []byte("certs")
 	bucketCertRows    = []byte("cert_rows")
+	bucketCertState   = []byte("cert_state")
 	bucketCertSerials = []byte("cert_serials")
 	bucketCertPerson  = []byte("cert_person")
 	bucketSerials     = []byte("serials")
@@ -117,6 +139,8 @@ var (
 	keySigningKey   = []byte("signing_key")
 	keyKind         = []byte("kind")
 	keySegment      = []byte("segment")
+	keyCompact      = []byte("compact")
+	keyReplaced     = []byte("replaced")
 
 	appMarker = []byte("taizhang")
 )

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -139,11 +140,11 @@ func prevOf(tx *bolt.Tx, seq uint64) string {
 	if seq <= 1 {
 		return genesisDigest
 	}
-	var ev Event
-	if json.Unmarshal(tx.Bucket(bucketEvents).Get(u64(seq-1)), &ev) != nil {
+	h, err := storedHash(tx.Bucket(bucketEvents).Get(u64(seq - 1)))
+	if err != nil {
 		return ""
 	}
-	return ev.Hash
+	return h
 }
 
 // segmentEvents reads the segment's run of the log (a range read from
@@ -157,13 +158,27 @@ func segmentEvents(tx *bolt.Tx, seg *Segment) ([]storedEvent, error) {
 		seg.First, seg.Last, seg.Head = 0, 0, seg.Prev
 	}
 	var run []storedEvent
-	c := tx.Bucket(bucketEvents).Cursor()
+	events := tx.Bucket(bucketEvents)
+	prev, err := hashBefore(events, start)
+	if err != nil {
+		return nil, err
+	}
+	c := events.Cursor()
 	k, v := c.Seek(u64(start))
 	for k != nil {
 		// A batch of the log decoded on both cores, then scanned in order.
 		var raw [][]byte
 		for ; k != nil && len(raw) < decodeBatch; k, v = c.Next() {
-			raw = append(raw, v)
+			// Its own copy: a run outlives the transaction.
+			j, err := eventJSON(nil, v, prev)
+			if err == nil {
+				j = bytes.Clone(j)
+				prev, err = storedHash(v)
+			}
+			if err != nil {
+				return nil, &ChainError{fromU64(k), "内容无法解析"}
+			}
+			raw = append(raw, j)
 		}
 		events, err := decodeAll[Event](raw)
 		if err != nil {
@@ -181,7 +196,7 @@ func segmentEvents(tx *bolt.Tx, seg *Segment) ([]storedEvent, error) {
 				seg.First = ev.Seq
 			}
 			seg.Last, seg.Head = ev.Seq, ev.Hash
-			run = append(run, storedEvent{ev, append([]byte(nil), raw[i]...)})
+			run = append(run, storedEvent{ev, raw[i]})
 		}
 	}
 	return run, nil
@@ -198,6 +213,12 @@ func decodeAll[T any](raw [][]byte) ([]T, error) {
 	half := len(raw) / 2
 	errs := make(chan error, 1)
 	go func() {
+		defer faultsPanic()()
+		defer func() {
+			if recover() != nil {
+				errs <- errDamagedPage
+			}
+		}()
 		for i := half; i < len(raw); i++ {
 			if err := json.Unmarshal(raw[i], &out[i]); err != nil {
 				errs <- err
@@ -294,7 +315,7 @@ func createSegmentBuckets(tx *bolt.Tx, seg Segment, now time.Time) error {
 	if err := createBuckets(tx, bucketMeta, bucketEvents, bucketBaseEvents); err != nil {
 		return err
 	}
-	for _, d := range derivedBuckets {
+	for _, d := range segmentBuckets {
 		if _, err := tx.CreateBucket(d.name); err != nil {
 			return err
 		}
@@ -340,13 +361,12 @@ func (db *DB) baseEvents(seg Segment, run []storedEvent) ([]storedEvent, error) 
 	sort.Slice(seqs, func(i, j int) bool { return seqs[i] < seqs[j] })
 	out := make([]storedEvent, 0, len(seqs))
 	err = db.bolt.View(func(tx *bolt.Tx) error {
-		events := tx.Bucket(bucketEvents)
 		for _, seq := range seqs {
-			se := storedEvent{raw: append([]byte(nil), events.Get(u64(seq))...)}
-			if err := json.Unmarshal(se.raw, &se.Event); err != nil {
-				return &ChainError{seq, "内容无法解析"}
+			ev, raw, err := eventAtJSON(tx, seq, nil)
+			if err != nil {
+				return err
 			}
-			out = append(out, se)
+			out = append(out, storedEvent{ev, bytes.Clone(raw)})
 		}
 		return nil
 	})
@@ -408,14 +428,19 @@ func (s Segment) Close() error {
 // CheckSegmentFile checks a bundle's ledger.db on its own, read-only: the
 // chain from the hash before its first event, and every record against a
 // replay. The segment it returns has the month, range, hashes and profile.
-func CheckSegmentFile(path string) (CheckReport, Segment, error) {
+func CheckSegmentFile(path string) (rep CheckReport, seg Segment, err error) {
+	err = catchDamage(path, func() error {
+		rep, seg, err = checkSegmentFile(path)
+		return err
+	})
+	return rep, seg, err
+}
+
+func checkSegmentFile(path string) (CheckReport, Segment, error) {
 	var seg Segment
-	if _, err := os.Stat(path); err != nil {
-		return CheckReport{}, seg, fmt.Errorf("找不到 %s：%w", path, err)
-	}
-	b, err := bolt.Open(path, 0o400, &bolt.Options{ReadOnly: true, Timeout: LockTimeout})
+	b, err := openSegment(path)
 	if err != nil {
-		return CheckReport{}, seg, &NotLedgerError{Path: path, Reason: "已损坏或不是台账导出文件"}
+		return CheckReport{}, seg, err
 	}
 	defer b.Close()
 	m, ok, err := readSegmentMeta(b)
@@ -426,7 +451,7 @@ func CheckSegmentFile(path string) (CheckReport, Segment, error) {
 	var count counter
 	sources := m.sources()
 	sources[1].onEvent = count.add
-	rep, err := checkLedger(b, sources)
+	rep, err := checkLedger(b, sources, segmentBuckets)
 	if err != nil {
 		return rep, seg, err
 	}

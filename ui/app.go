@@ -295,7 +295,8 @@ func (a *App) update(msg tea.Msg) tea.Cmd {
 // active screen.
 func (a *App) handleKey(msg tea.KeyMsg) tea.Cmd {
 	k := a.ctx.Keys
-	if key.Matches(msg, k.ForceQuit) {
+	// Ctrl+C is a control key; runes that spell "ctrl+c" are text.
+	if msg.Type != tea.KeyRunes && key.Matches(msg, k.ForceQuit) {
 		return tea.Quit
 	}
 	if a.locked {

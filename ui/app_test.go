@@ -323,3 +323,45 @@ func TestRunesTogether(t *testing.T) {
 		t.Errorf("after /居住:\n%s", v)
 	}
 }
+
+// A run of characters that spells a key's name is text in a field: "ctrl+c"
+// committed by an input method does not quit, and "tab" does not move on.
+func TestRunSpellingAKeyIsText(t *testing.T) {
+	db := newDB(t, true)
+	var m tea.Model = newApp(t, db)
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	for _, k := range []string{"5", "n"} {
+		m = drain(m, func() tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)} })
+	}
+	if v := m.View(); !strings.Contains(v, "申请单位*") {
+		t.Fatalf("no form:\n%s", v)
+	}
+	for _, run := range []string{"ctrl+c", "tab"} {
+		var cmd tea.Cmd
+		m, cmd = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(run)})
+		if quits(cmd) {
+			t.Fatalf("%q typed into a field quits the program", run)
+		}
+	}
+	if v := m.View(); !strings.Contains(v, "ctrl+ctab") {
+		t.Errorf("the field does not hold what was typed:\n%s", v)
+	}
+}
+
+// quits reports whether cmd (or a command it batches) quits.
+func quits(cmd tea.Cmd) bool {
+	if cmd == nil {
+		return false
+	}
+	switch msg := cmd().(type) {
+	case tea.QuitMsg:
+		return true
+	case tea.BatchMsg:
+		for _, c := range msg {
+			if quits(c) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -39,6 +39,7 @@ func init() {
 		{"keygen", "--out 私钥文件", "为接收单位生成加密密钥对：显示公钥，私钥写入文件（不覆盖已有文件）", runKeygen},
 		{"receive", "导出包或U盘文件夹... --db 汇总文件 [--identity 私钥文件] [--apply] [--accept-key 指纹]", "接收单位：核验并接收各社区的导出包（不加 --apply 只试运行）", runReceive},
 		{"report", "--db 汇总文件 --month 2026-11[..2026-12] --out 报表.xlsx", "接收单位：把一个月、一季度或一年的汇总写成 Excel 报表", runReport},
+		{"import", "旧台账.xlsx|旧台账.csv [--db 数据文件] [--apply] [--operator 经办人]", "导入旧台账：找出表头，核对每一行，报告可以导入的和不能导入的（原因写入“文件名.rejected.csv”）；加 --apply 才导入（先自动备份，全部成功或一条不导入）", runImport},
 		{"backup", "[--db 数据文件] --out 备份文件", "把台账做一个完整备份（带 .sha256 校验文件）；程序每天首次启动和每次导出前也会自动备份到数据文件旁的“备份”文件夹", runBackup},
 		{"restore", "备份文件 [--db 数据文件]", "用备份恢复台账：先核对备份，原数据文件改名保留，不会删除（请先关闭所有台账窗口）", runRestore},
 		{"operator", "--reset-pin 经办人姓名 [--db 数据文件]", "经办人忘记 PIN 时在本机清除它（记入台账），再到“设置”中重新设置", runOperator},

@@ -31,6 +31,7 @@ type Kind string
 const (
 	Daily  Kind = "start"  // the first start of a day
 	Export Kind = "export" // just before a monthly export
+	Import Kind = "import" // just before an old ledger is imported (导入旧台账)
 )
 
 // Label is the kind in Chinese.
@@ -40,6 +41,8 @@ func (k Kind) Label() string {
 		return "每日"
 	case Export:
 		return "导出前"
+	case Import:
+		return "导入前"
 	}
 	return string(k)
 }
@@ -88,7 +91,7 @@ func parseName(dbPath, name string) (time.Time, Kind, bool) {
 	}
 	t, err := time.ParseInLocation(stampLayout, rest[:len(stampLayout)], store.Beijing)
 	k := Kind(rest[len(stampLayout)+1:])
-	if err != nil || (k != Daily && k != Export) {
+	if err != nil || (k != Daily && k != Export && k != Import) {
 		return time.Time{}, "", false
 	}
 	return t, k, true
@@ -386,17 +389,24 @@ func kept(list []Info) map[string]bool {
 	return keep
 }
 
+// BeforeImport takes the backup that precedes importing an old ledger
+// (导入旧台账), copied to the second location the profile names: the
+// ledger as it was, should the office want the import undone.
+func BeforeImport(db *store.DB) (Result, error) { return before(db, Import, "导入前的备份") }
+
 // BeforeExport takes the backup that precedes every monthly export, copied
 // to the second location the profile names. An error means no export
 // should start: the message says the ledger is untouched.
-func BeforeExport(db *store.DB) (Result, error) {
+func BeforeExport(db *store.DB) (Result, error) { return before(db, Export, "导出前的备份") }
+
+func before(db *store.DB, k Kind, what string) (Result, error) {
 	p, err := db.Profile()
 	if err != nil {
 		return Result{}, err
 	}
-	res, err := Take(db, Export, Options{Copy: p.BackupCopy})
+	res, err := Take(db, k, Options{Copy: p.BackupCopy})
 	if err != nil {
-		return Result{}, fmt.Errorf("导出前的备份%w", err)
+		return Result{}, fmt.Errorf("%s%w", what, err)
 	}
 	return res, nil
 }

@@ -281,7 +281,7 @@ func TestRestoreRefusesADamagedBackup(t *testing.T) {
 	b[len(b)/2] ^= 0x40
 	os.WriteFile(res.Path, b, 0o600)
 	os.Remove(sumName(res.Path))
-	storetest.EditFirstJSON(t, res.Path, "certs", "name", "篡改")
+	storetest.EditFirstJSON(t, res.Path, "operators", "name", "篡改") // a ledger keeps certificates as states, not JSON
 	if _, err := Restore(res.Path, db.Path(), clk.t); err == nil || !strings.Contains(err.Error(), "没有通过核对") {
 		t.Errorf("a backup that fails check was restored: %v", err)
 	}

@@ -238,5 +238,8 @@ func TestMain(m *testing.M) {
 			os.RemoveAll(filepath.Dir(p))
 		}
 	}
+	if gold != nil {
+		os.RemoveAll(gold.dir)
+	}
 	os.Exit(code)
 }

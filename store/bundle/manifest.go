@@ -127,7 +127,10 @@ func checkSignature(m Manifest, file []byte) bool {
 	if err != nil || len(pub) != ed25519.PublicKeySize {
 		return false
 	}
-	raw, err := base64.StdEncoding.DecodeString(sig)
+	// Strict: the unused bits of the last character must be zero, so
+	// that a signature has one spelling and a manifest's bytes (whose hash
+	// names the bundle) one form.
+	raw, err := base64.StdEncoding.Strict().DecodeString(sig)
 	if err != nil {
 		return false
 	}

@@ -15,6 +15,8 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"filippo.io/age"
 
@@ -102,7 +104,20 @@ func (e *VerifyError) Error() string {
 	default:
 		s = fmt.Sprintf("%s 不是可核验的导出包%s。", e.File, paren(e.Detail))
 	}
-	return "核验未通过：" + s
+	return "核验未通过：" + printable(s)
+}
+
+// printable keeps what a bundle's files put into a message fit for the
+// screen: bytes that are not UTF-8 (a type name cut in a changed ledger.db)
+// and control characters (an escape sequence in a crafted manifest) become
+// U+FFFD.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return utf8.RuneError
+		}
+		return r
+	}, s)
 }
 
 func (e *VerifyError) Unwrap() error { return e.Err }

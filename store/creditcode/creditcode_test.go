@@ -200,26 +200,3 @@ func TestCheckInvalid(t *testing.T) {
 		})
 	}
 }
-
-func FuzzCheck(f *testing.F) {
-	for _, s := range []string{"91350100M000100Y43", "91350100m000100y43", "", "I", "９１３５０１００Ｍ０００１００Ｙ４３", "\xff\xfe", "91350100M000100Y4"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		err := Check(s)
-		if n := Normalize(s); Normalize(n) != n {
-			t.Fatalf("Normalize not idempotent for %q", s)
-		}
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) || e.Msg == "" || e.Code == 0 {
-				t.Fatalf("Check(%q): bad error %#v", s, err)
-			}
-		} else {
-			n := Normalize(s)
-			if len(n) != 18 || refCheck(n[:17]) != n[17] {
-				t.Fatalf("Check accepted %q (normalised %q) but the reference disagrees", s, n)
-			}
-		}
-	})
-}

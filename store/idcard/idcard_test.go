@@ -337,43 +337,6 @@ func TestStrings(t *testing.T) {
 	}
 }
 
-func FuzzParse(f *testing.F) {
-	for _, s := range []string{
-		"11010519491231002X", "11010519491231002x", withCheck("14040319850315123"),
-		"140403850315123", "１１０１０５１９４９１２３１００２Ｘ", withCheck("91184019880808123"),
-		withCheck("81000019900101123"), "", "X", "1404031985a315123X", "99999999999999999\xff",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		id, err := Parse(s, today)
-		_ = Mask(s)
-		if n := Normalize(s); Normalize(n) != n {
-			t.Fatalf("Normalize not idempotent for %q", s)
-		}
-		if err != nil {
-			var e *Error
-			if !errors.As(err, &e) || e.Msg == "" || e.Code == 0 {
-				t.Fatalf("Parse(%q): bad error %#v", s, err)
-			}
-			return
-		}
-		if len(id.Number) != 18 || CheckDigit(id.Number[:17]) != id.Number[17] {
-			t.Fatalf("Parse(%q) accepted %q with a wrong check digit", s, id.Number)
-		}
-		if id.Number[17] != refCheck(id.Number[:17]) {
-			t.Fatalf("Parse(%q) accepted %q, reference check digit disagrees", s, id.Number)
-		}
-		again, err := Parse(id.Number, today)
-		if err != nil || again.Number != id.Number || again.Legacy15 {
-			t.Fatalf("re-parsing %q: %+v, %v", id.Number, again, err)
-		}
-		if id.Sex == SexUnknown || id.Kind == KindUnknown {
-			t.Fatalf("Parse(%q) = %+v: sex or kind unset", s, id)
-		}
-	})
-}
-
 func BenchmarkParse(b *testing.B) {
 	inputs := []string{
 		"11010519491231002X",

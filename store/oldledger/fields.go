@@ -176,10 +176,20 @@ func readID(cell string) (id string, kind idCell, reason string) {
 	if strings.HasSuffix(s, "000") {
 		return s, idDamaged, fmt.Sprintf("身份证号“%s”末三位是 000 且校验位不对：这是 Excel 把号码当成数字、只保留 15 位有效数字造成的，%s", trim(cell), fix)
 	}
-	if f, err := strconv.ParseFloat(s, 64); err == nil && strconv.FormatFloat(f, 'f', -1, 64) == s {
-		return s, idDamaged, fmt.Sprintf("身份证号“%s”校验位不对，看起来是存成数字时被改动了（Excel 只保留 15 位有效数字），%s", trim(cell), fix)
-	}
 	return s, idPlain, ""
+}
+
+// floatHint is added to the check-digit error of a number that reads
+// exactly as a program prints a float (140403199001011230): it may have
+// been stored as a number, or simply mistyped, so the hint says both.
+func floatHint(id string) string {
+	if len(id) != 18 || !allDigits(id) {
+		return ""
+	}
+	if f, err := strconv.ParseFloat(id, 64); err != nil || strconv.FormatFloat(f, 'f', -1, 64) != id {
+		return ""
+	}
+	return "如果原表这一列是数字格式，也可能是 Excel 只保留 15 位有效数字、后几位已经丢失，请从原始登记材料核对完整号码。"
 }
 
 // numberDigits reads a number written in scientific notation (1.40403E+17)

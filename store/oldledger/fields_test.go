@@ -59,13 +59,15 @@ func TestReadID(t *testing.T) {
 		{"1.40403199001011E+17", "", idDamaged, "15 位有效数字"},       // Excel's XML
 		{"140403199001011234.0", "", idDamaged, "15 位有效数字"},       // stored with a decimal point
 		{"140403199001011000", "", idDamaged, "末三位是 000"},         // cut to 15 digits
-		{"140403199001011230", "", idDamaged, "存成数字"},             // a float64 printed
 		{"１４０４０３１９９００１０１１２３４", "140403199001011234", idPlain, ""}, // full-width, wrong check digit: idcard says so
 	} {
 		id, kind, reason := readID(c.in)
 		if kind != c.kind || c.id != "" && id != c.id || !strings.Contains(reason, c.reason) {
 			t.Errorf("readID(%q) = %q, %d, %q; want %q, %d, a reason with %q", c.in, id, kind, reason, c.id, c.kind, c.reason)
 		}
+	}
+	if floatHint("140403199001011230") == "" || floatHint(valid) != "" && valid[17] != '0' {
+		t.Error("the hint for a number printed from a float")
 	}
 	if strings.HasSuffix(zeros, "000") {
 		if _, kind, _ := readID(zeros); kind != idSuspect {

@@ -1,35 +1,53 @@
 package oldledger
 
-import "taizhang/store"
+import (
+	"errors"
+
+	"taizhang/store"
+)
 
 // writer adds the accepted certificates to the import run on a goroutine
 // of its own, so that on a PC with two cores reading and checking the
 // file overlaps with chaining and storing the rows. Rows go over in
 // batches, which keeps the hand-over cheap also on one core.
 type writer struct {
-	run   *store.ImportRun
-	batch []store.Certificate
-	ch    chan []store.Certificate
-	stop  chan struct{} // closed when the writer failed
-	done  chan error
+	run    *store.ImportRun
+	batch  []store.Certificate
+	ch     chan []store.Certificate
+	closed bool          // ch is closed
+	stop   chan struct{} // closed when the writer failed
+	done   chan error
 }
 
 const writeBatch = 256
 
+// failAfter, when set by a test, fails the writer after so many rows, as
+// an error in the middle of an import would.
+var failAfter int
+
+var errInjected = errors.New("导入中途出错（测试）")
+
 func newWriter(run *store.ImportRun) *writer {
 	w := &writer{run: run, ch: make(chan []store.Certificate, 4), stop: make(chan struct{}), done: make(chan error, 1)}
-	go w.loop()
+	go w.loop(w.ch)
 	return w
 }
 
-func (w *writer) loop() {
+func (w *writer) loop(ch <-chan []store.Certificate) {
 	var err error
-	for b := range w.ch {
+	n := 0
+	for b := range ch {
 		for _, c := range b {
-			if err == nil {
-				if _, err = w.run.Add(c); err != nil {
-					close(w.stop)
-				}
+			if err != nil {
+				break
+			}
+			if n++; n == failAfter {
+				err = errInjected
+			} else {
+				_, err = w.run.Add(c)
+			}
+			if err != nil {
+				close(w.stop)
 			}
 		}
 	}
@@ -60,11 +78,13 @@ func (w *writer) flush() error {
 
 // finish waits for the writer and returns its error.
 func (w *writer) finish() error {
-	if w.ch == nil {
-		return <-w.done
+	if w.closed {
+		err := <-w.done
+		w.done <- err
+		return err
 	}
 	close(w.ch)
-	w.ch = nil
+	w.closed = true
 	err := <-w.done
 	w.done <- err // later calls get the same
 	return err
@@ -72,7 +92,7 @@ func (w *writer) finish() error {
 
 // close sends what is left and waits for the writer.
 func (w *writer) close() error {
-	if w.ch != nil {
+	if !w.closed {
 		if err := w.flush(); err != nil {
 			return err
 		}

@@ -305,6 +305,10 @@ func (im *importer) row(cells []string, line int) error {
 	}
 	c, err := in.Validate(im.cat, im.today)
 	if err != nil {
+		var fe *store.FieldError
+		if errors.As(err, &fe) && fe.Field == store.FieldIDNumber {
+			return reject(err.Error() + "。" + floatHint(idText))
+		}
 		return reject(err.Error())
 	}
 	if reason := im.checkAgainst(c, at); reason != "" {

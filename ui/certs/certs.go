@@ -4,6 +4,7 @@
 package certs
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -490,6 +491,9 @@ func (m *Model) printCert(c store.Certificate) tea.Cmd {
 	if c.Status == store.Voided {
 		return common.Fail(fmt.Errorf("证明 %s 已作废，不能打印。", c.Serial))
 	}
+	if c.Imported {
+		return common.Fail(errImported)
+	}
 	if m.printing {
 		return nil
 	}
@@ -508,7 +512,14 @@ func (m *Model) startVoid(c store.Certificate) tea.Cmd {
 	return m.reason.Focus()
 }
 
+// errImported: a certificate of the old ledger is a record of the past; the
+// program did not issue it, so it neither prints nor corrects it.
+var errImported = errors.New("这是从旧台账导入的记录，不是在本程序中开具的，不能打印或更正。需要时请按 n 开具新证明；导入有误的可以按 v 作废。")
+
 func (m *Model) startCorrect(c store.Certificate) tea.Cmd {
+	if c.Imported {
+		return common.Fail(errImported)
+	}
 	if c.Status == store.Voided {
 		return common.Fail(fmt.Errorf("证明 %s 已作废，不能再更正；请按 n 开具新证明。", c.Serial))
 	}

@@ -55,6 +55,8 @@ type Keys struct {
 	Receiver, Toggle, Export key.Binding
 	// The second backup location under 设置 (u for U盘).
 	BackupCopy key.Binding
+	// 导入旧台账 under 设置 (z, the one letter left).
+	Import key.Binding
 }
 
 // DefaultKeys declares every key once; help is generated from them.
@@ -133,6 +135,7 @@ func DefaultKeys() Keys {
 		Export:   Bind("Enter", "开始导出", "enter", "ctrl+s"),
 
 		BackupCopy: Bind("u", "第二备份位置", "u"),
+		Import:     Bind("z", "导入旧台账", "z"),
 	}
 }
 

@@ -221,17 +221,3 @@ func TestFileHandsOnAfterSettle(t *testing.T) {
 		t.Fatal("the start of a character that never finishes is held back")
 	}
 }
-
-func FuzzReader(f *testing.F) {
-	f.Add([]byte(strings.Repeat("一", 85)+"收ABC"), uint8(3), uint8(0))
-	f.Add([]byte("𠮷野家\xff\x1b[A"), uint8(1), uint8(2))
-	f.Add([]byte("\xf0\xe90"), uint8(0), uint8(0))
-	f.Fuzz(func(t *testing.T, data []byte, step, bufSize uint8) {
-		var cuts []int
-		for at := int(step%16) + 1; at < len(data); at += int(step%16) + 1 {
-			cuts = append(cuts, at)
-		}
-		reads := readAll(t, NewReader(cutAt(data, cuts...)), int(bufSize%64)+utf8.UTFMax)
-		checkWhole(t, data, reads)
-	})
-}

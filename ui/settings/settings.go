@@ -29,12 +29,14 @@ const (
 	backupCopy // the second backup location
 	pinEntry   // the desk operator's PIN (pin.go)
 	years      // the review's number of years (review.go)
+	importFile // the old ledger's location (import.go)
 )
 
 // keyMap is the screen's keys, taken from the one table in ui/common.
 type keyMap struct {
 	Profile, Add, Rename, Retire, Choose, Back, Confirm, Cancel, Select key.Binding
 	Receiver, BackupCopy, NextField, PrevField, PIN, Review             key.Binding
+	Import, Yes                                                         key.Binding
 	Move                                                                listview.Keys
 }
 
@@ -63,6 +65,8 @@ type Model struct {
 	yearsIn       textinput.Model
 	fingerprint   string // of the office's signing key, read by Init
 	copyIn        textinput.Model
+	imp           importState // 导入旧台账 (import.go)
+	importIn      textinput.Model
 	backups       backups // the 备份 folder, read by Init
 	err           string
 	busy          bool   // a change is being saved: keys wait
@@ -85,6 +89,7 @@ func newModel(ctx *common.Context, picker bool) *Model {
 		Profile: k.Edit, Add: k.New, Rename: k.Rename, Retire: k.Retire, Choose: k.Choose, Back: k.Back,
 		Confirm: k.Confirm, Cancel: k.Cancel, Select: k.Select, Move: listview.DefaultKeys(),
 		Receiver: k.Receiver, BackupCopy: k.BackupCopy, NextField: k.NextField, PrevField: k.PrevField, PIN: k.PIN, Review: k.Review,
+		Import: k.Import, Yes: k.Yes,
 	}
 	m.input = common.NewInput(ctx.Styles, nameHint)
 	m.input.CharLimit = 20
@@ -94,6 +99,8 @@ func newModel(ctx *common.Context, picker bool) *Model {
 	m.fileIn.CharLimit = 300
 	m.copyIn = common.NewInput(ctx.Styles, copyHint)
 	m.copyIn.CharLimit = 300
+	m.importIn = common.NewInput(ctx.Styles, importHint)
+	m.importIn.CharLimit = 300
 	m.yearsIn = common.NewInput(ctx.Styles, yearsHint)
 	m.yearsIn.CharLimit = 3
 	m.path = ctx.Store.Path()
@@ -193,13 +200,14 @@ func (m *Model) Capturing() bool { return m.edit != none }
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.list.SetHeight(max(h-20, 2))
+	m.list.SetHeight(max(h-21, 2))
 	m.oldList.SetHeight(max(h-6, 2))
 	common.SizeInput(&m.yearsIn, 5, yearsHint)
 	common.SizeInput(&m.input, w-20, nameHint)
 	common.SizeInput(&m.keyIn, w-18, keyHint)
 	common.SizeInput(&m.fileIn, w-18, fileHint)
 	common.SizeInput(&m.copyIn, w-16, copyHint)
+	common.SizeInput(&m.importIn, w-12, importHint)
 }
 
 // change is what a save did; saved carries its result back.
@@ -262,6 +270,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		return m, nil
 	}
+	if cmd, ok := m.importMsg(msg); ok {
+		return m, cmd
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok || m.busy {
 		return m, nil
@@ -272,6 +283,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 	m.err = ""
 	if m.reviewing {
 		return m, m.reviewKey(km)
+	}
+	if m.imp.stage != importOff {
+		return m, m.importKey(km)
 	}
 	k := m.keys
 	switch {
@@ -303,6 +317,8 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		return m, m.editPIN()
 	case key.Matches(km, k.Review) && !m.picker:
 		return m, m.openReview(m.ctx.Profile.RetentionYearsOr())
+	case key.Matches(km, k.Import) && !m.picker:
+		return m, m.openImport()
 	default:
 		m.list.Update(km)
 	}
@@ -388,6 +404,8 @@ func (m *Model) editKey(km tea.KeyMsg) tea.Cmd {
 		return m.pinKey(km)
 	case years:
 		return m.yearsKey(km)
+	case importFile:
+		return m.importFileKey(km)
 	}
 	switch {
 	case key.Matches(km, m.keys.Cancel):
@@ -411,6 +429,9 @@ func (m *Model) editKey(km tea.KeyMsg) tea.Cmd {
 func (m *Model) View() string {
 	if m.reviewing {
 		return m.reviewView()
+	}
+	if m.imp.stage != importOff {
+		return m.importView()
 	}
 	s := m.ctx.Styles
 	var b strings.Builder
@@ -442,6 +463,7 @@ func (m *Model) View() string {
 			return b.String()
 		}
 		m.backupLines(line)
+		line(s.Title.Render("导入旧台账") + "  按 z 从 Excel 或 CSV 导入以前的证明登记" + s.Dim.Render("（先试运行）"))
 		line("")
 		line(s.Title.Render("经办人") + s.Dim.Render("（停用的经办人保留在记录中，不能删除）"))
 	}
@@ -500,6 +522,10 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.NextField, k.Confirm, k.Cancel}
 	case m.reviewing && m.edit == none:
 		return []key.Binding{k.Select, k.Profile, k.Back}
+	case m.imp.stage == importReview && m.edit == none:
+		return []key.Binding{k.Yes, k.Back}
+	case m.imp.stage != importOff && m.edit == none:
+		return []key.Binding{k.Back}
 	}
 	if m.edit != none {
 		return []key.Binding{k.Confirm, k.Cancel}
@@ -521,8 +547,10 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{k.Choose, k.Add}, k.Move.FullHelp()}
 	case m.reviewing:
 		return [][]key.Binding{{k.Profile, k.Back}, k.Move.FullHelp()}
+	case m.imp.stage != importOff:
+		return [][]key.Binding{{k.Yes, k.Import, k.Back}}
 	}
-	return [][]key.Binding{{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Receiver, k.BackupCopy, k.PIN, k.Review, k.Back}, k.Move.FullHelp()}
+	return [][]key.Binding{{k.Choose, k.Add, k.Rename, k.Retire, k.Profile, k.Receiver, k.BackupCopy, k.PIN, k.Review, k.Import, k.Back}, k.Move.FullHelp()}
 }
 
 // Keymap is every key the screen acts on, in any mode.

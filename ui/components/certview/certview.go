@@ -70,9 +70,17 @@ func RowText(r store.CertRow, short string, w int) string {
 	if len(date) == 10 {
 		date = date[5:]
 	}
-	return fmt.Sprintf("%s %s %s %s %s %s", common.Pad(r.Serial, serialW), date, status,
+	serial := r.Serial
+	if serial == "" { // imported from an old ledger that had no serial
+		serial = noSerial
+	}
+	return fmt.Sprintf("%s %s %s %s %s %s", common.Pad(serial, serialW), date, status,
 		common.Pad(short, typeW(w)), common.Pad(common.Display(r.Name), nameW), idText(r.IDNumber, idW(w)))
 }
+
+// noSerial stands for the serial of a certificate imported from an old
+// ledger without one: 旧 marks every imported serial.
+const noSerial = "旧(无编号)"
 
 // MonthHead is the line over a month's rows: the month and how many
 // certificates it has, valid and voided.
@@ -123,7 +131,14 @@ func FieldLines(s common.Styles, c store.Certificate, p store.Profile, reveal bo
 	if c.Status == store.Voided {
 		status = s.Error.Render("作废")
 	}
-	lines = append(lines, s.Title.Render("编号 "+c.FullSerial(p))+"  "+status)
+	serial := c.FullSerial(p)
+	if serial == "" {
+		serial = noSerial
+	}
+	lines = append(lines, s.Title.Render("编号 "+serial)+"  "+status)
+	if c.Imported {
+		add("来源", "导入的旧台账（不是在本程序中开具的，不能再打印或更正）")
+	}
 	add("证明类型", c.TypeName)
 	id := idcard.Mask(c.IDNumber)
 	if reveal {
@@ -135,7 +150,14 @@ func FieldLines(s common.Styles, c store.Certificate, p store.Profile, reveal bo
 	add("用途", c.Purpose)
 	add("需证明单位", orDash(c.Recipient))
 	add("核实情况", orDash(c.Verified))
-	add("份数", fmt.Sprintf("%d 份    签发日期：%s    经办人：%s", c.Copies, store.ChineseDateOf(c.IssueDate), c.OperatorName))
+	if c.Imported {
+		add("签发日期", fmt.Sprintf("%s    经办人：%s", store.ChineseDateOf(c.IssueDate), orDash(c.OperatorName)))
+		if c.Note != "" {
+			add("备注", c.Note)
+		}
+	} else {
+		add("份数", fmt.Sprintf("%d 份    签发日期：%s    经办人：%s", c.Copies, store.ChineseDateOf(c.IssueDate), c.OperatorName))
+	}
 	printed := "未打印"
 	if c.Prints > 0 {
 		printed = fmt.Sprintf("已打印 %d 次", c.Prints)

@@ -332,6 +332,15 @@ func (m *Model) Validate() bool {
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	m.outcome = Editing
 	km, ok := msg.(tea.KeyMsg)
+	if ok && km.Type == tea.KeyRunes && len(km.Runes) > 1 {
+		// Characters that came in one read (fast typing, an input method
+		// committing a word: the app hands a text field such a run whole)
+		// are text even when they spell a key's name: "tab" or "end" typed
+		// fast is neither Tab nor End, here or in bubbles' editors. Marked
+		// as pasted, they match no key (bubbletea writes them "[tab]").
+		km.Paste = true
+		msg = km
+	}
 	if ok && m.saving {
 		return m, nil
 	}
@@ -636,6 +645,9 @@ func newArea(f *Field, styles *common.Styles) textarea.Model {
 	a.ShowLineNumbers = false
 	a.Prompt = "| "
 	a.SetHeight(4)
+	// No limit on lines (bubbles' default ignores Enter after 99 lines,
+	// silently); the editor shows 4 and scrolls.
+	a.MaxHeight = 0
 	a.CharLimit = holdLimit(f.CharLimit)
 	a.EndOfBufferCharacter = ' '
 	a.FocusedStyle.CursorLine = lipgloss.NewStyle()
