@@ -89,8 +89,7 @@ func benchClock() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, store.Bei
 
 func childImport(dbPath, csvPath string) (childResult, error) {
 	var res childResult
-	clock := &movableClock{benchClock()}
-	db, err := store.Open(dbPath, store.Options{Now: clock.now})
+	db, err := store.Open(dbPath, store.Options{Now: benchClock})
 	if err != nil {
 		return res, err
 	}
@@ -99,7 +98,7 @@ func childImport(dbPath, csvPath string) (childResult, error) {
 		return res, err
 	}
 	start := time.Now()
-	res.Imported, res.Rejected, err = importLedger(db, csvPath, clock)
+	res.Imported, res.Rejected, err = importLedger(db, csvPath)
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}

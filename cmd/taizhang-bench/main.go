@@ -197,7 +197,7 @@ func (r *runner) measure() (*report, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.label = l.label
+		m.label, m.export = l.label, l.what == "export"
 		rep.lookups = append(rep.lookups, m)
 	}
 	rep.loadEnd = loadAverage()
@@ -269,18 +269,20 @@ func (r *runner) lookup(tzDB, sqDB, what, q string, l sqlLookup) (lookupResult, 
 	var m lookupResult
 	out := filepath.Join(r.dir, "taizhang-导出")
 	defer os.RemoveAll(out)
-	var walls, opens, builds, queries []time.Duration
+	var colds, walls, opens, builds, queries []time.Duration
 	for range r.opt.repeat {
 		emptyDir(out)
 		res, wall, err := r.child("cold", tzDB, what, q, out)
 		if err != nil {
 			return m, err
 		}
-		walls, opens = append(walls, wall), append(opens, seconds(res.Open))
-		builds, queries = append(builds, seconds(res.Build)), append(queries, seconds(res.Seconds))
+		open, build, query := seconds(res.Open), seconds(res.Build), seconds(res.Seconds)
+		colds, walls = append(colds, open+build+query), append(walls, wall)
+		opens, builds, queries = append(opens, open), append(builds, build), append(queries, query)
 		m.tzHits = res.Hits
 	}
-	m.tzCold, m.tzOpen, m.tzBuild, m.tzFirst = medianDuration(walls), medianDuration(opens), medianDuration(builds), medianDuration(queries)
+	m.tzCold, m.tzProcess = medianDuration(colds), medianDuration(walls)
+	m.tzOpen, m.tzBuild, m.tzFirst = medianDuration(opens), medianDuration(builds), medianDuration(queries)
 	emptyDir(out)
 	res, _, err := r.child("warm", tzDB, what, q, out)
 	if err != nil {
