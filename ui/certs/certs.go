@@ -239,16 +239,17 @@ func addRow(ix *search.Index, r store.CertRow, types map[int]assets.CertTemplate
 
 // readRows reads the list rows of some hits. A search that matches 30,000
 // certificates reads only the rows near the cursor: the first two pages
-// with the answer, the rest as the cursor comes to them (moreRows).
+// with the answer, the rest as the cursor comes to them (moreRows). A row
+// that cannot be read shows as "?".
 func readRows(db *store.DB, ids []uint64) map[uint64]store.CertRow {
-	out := make(map[uint64]store.CertRow, len(ids))
+	out, _ := db.CertRows(ids)
+	if out == nil {
+		out = map[uint64]store.CertRow{}
+	}
 	for _, id := range ids {
-		c, err := db.Certificate(id)
-		if err != nil {
+		if _, ok := out[id]; !ok {
 			out[id] = store.CertRow{ID: id, Serial: "?"}
-			continue
 		}
-		out[id] = store.CertRowOf(c)
 	}
 	return out
 }
