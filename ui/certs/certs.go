@@ -222,6 +222,7 @@ func buildIndex(db *store.DB, types map[int]assets.CertTemplate) tea.Cmd {
 // times what the screen does.
 func BuildIndex(db *store.DB, types map[int]assets.CertTemplate) (*search.Index, error) {
 	ix := search.New(nil)
+	ix.Grow(db.CertCount(), 3)
 	err := db.AllRows(func(r store.CertRow) { addRow(ix, r, types) })
 	return ix, err
 }
