@@ -266,7 +266,9 @@ func (ix *Index) Grow(docs, fields int) {
 	ix.ids, ix.first = slices.Grow(ix.ids, docs), slices.Grow(ix.first, docs)
 	ix.fields, ix.bloom, ix.pairs = slices.Grow(ix.fields, n), slices.Grow(ix.bloom, n), slices.Grow(ix.pairs, n)
 	ix.inits, ix.letters, ix.pyOff = slices.Grow(ix.inits, n), slices.Grow(ix.letters, n), slices.Grow(ix.pyOff, n)
-	ix.text = slices.Grow(ix.text, n*12) // a name, an ID number, a serial: 12 bytes a field folded
+	// A name, an ID number, an old serial (旧2019-0012): 16 bytes a field
+	// folded, and the reading sets of the name's characters.
+	ix.text, ix.sets = slices.Grow(ix.text, n*16), slices.Grow(ix.sets, n*2)
 }
 
 // tagRec is one distinct Tag text.
