@@ -24,12 +24,8 @@ const title = "英雄南路社区居民委员会出具证明登记台账"
 
 var header = []string{"序号", "编号", "开具日期", "姓名", "身份证号", "证明类型", "用途", "住址", "经办人", "核实情况", "备注"}
 
-// Columns of header that the lookups use.
-const (
-	colDate = 2
-	colName = 3
-	colID   = 4
-)
+// colDate is the column of the date, which the sample's month is counted by.
+const colDate = 2
 
 // The ledger's years: fixed, so that a seed gives the same file on any day.
 var (
@@ -146,18 +142,22 @@ type weighted struct {
 }
 
 func pick(r *rand.Rand, items []weighted) string {
+	return pickBy(r, items, func(it weighted) int { return it.w }).v
+}
+
+// pickBy draws one of items, each as often as its weight says.
+func pickBy[T any](r *rand.Rand, items []T, weight func(T) int) T {
 	total := 0
 	for _, it := range items {
-		total += it.w
+		total += weight(it)
 	}
 	n := r.IntN(total)
 	for _, it := range items {
-		if n < it.w {
-			return it.v
+		if n -= weight(it); n < 0 {
+			return it
 		}
-		n -= it.w
 	}
-	return items[len(items)-1].v
+	return items[len(items)-1]
 }
 
 func one(r *rand.Rand, l []string) string { return l[r.IntN(len(l))] }
@@ -176,7 +176,6 @@ type generator struct {
 	ids    map[string]bool
 	serial map[int]int // per year: last number
 	homes  []string
-	kindW  []weighted
 }
 
 // generate writes rows rows to path and returns what the lookups ask for.
@@ -195,9 +194,6 @@ func generate(path string, rows int, seed uint64) (sample, error) {
 
 func writeLedger(f *os.File, rows int, seed uint64) (sample, error) {
 	g := &generator{r: rand.New(rand.NewPCG(seed, 0x7a1)), ids: map[string]bool{}, serial: map[int]int{}}
-	for i, k := range kinds {
-		g.kindW = append(g.kindW, weighted{strconv.Itoa(i), k.weight})
-	}
 	days := workdays()
 	bw := bufio.NewWriterSize(f, 256<<10)
 	bw.WriteString("\uFEFF")
@@ -251,7 +247,7 @@ func workdays() []time.Time {
 // the resident it names.
 func (g *generator) row(rec []string, i, day int, date time.Time) *resident {
 	r := g.r
-	k := kinds[mustAtoi(pick(r, g.kindW))]
+	k := pickKind(r)
 	p := g.resident(k, day, date)
 	p.last = day
 	if k.no == 4 {
@@ -285,13 +281,8 @@ func (g *generator) row(rec []string, i, day int, date time.Time) *resident {
 	return p
 }
 
-func mustAtoi(s string) int {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		panic(err)
-	}
-	return n
-}
+// pickKind draws a certificate type by how often offices issue it.
+func pickKind(r *rand.Rand) kind { return pickBy(r, kinds, func(k kind) int { return k.weight }) }
 
 // resident picks someone who came before (about half the time) or a new
 // resident of the kind's age group.
