@@ -110,7 +110,7 @@ func TestCrashWhileIssuing(t *testing.T) {
 	// The first child saves a few times to time the phases the others are
 	// killed in: starting (opening the file), and three saves.
 	start := time.Now()
-	child := storetest.StartChild(t, envIssueChild+"="+path)
+	child := storetest.StartChild(t, Clock, envIssueChild+"="+path)
 	lines, phases := child.Timed(4)
 	for _, line := range append(lines, child.Kill()...) {
 		note(line)
@@ -121,7 +121,7 @@ func TestCrashWhileIssuing(t *testing.T) {
 	}
 	checkAfterKill(t, path, 1, saved)
 	for round := 2; round <= kills; round++ {
-		child := storetest.StartChild(t, envIssueChild+"="+path)
+		child := storetest.StartChild(t, Clock, envIssueChild+"="+path)
 		for _, line := range child.KillIn(t, rng, phases) {
 			note(line)
 		}

@@ -97,12 +97,12 @@ func childImport(dbPath, csvPath string) (childResult, error) {
 		db.Close()
 		return res, err
 	}
-	start := time.Now()
+	start := startWatch()
 	res.Imported, res.Rejected, err = importLedger(db, csvPath)
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
-	res.Seconds = time.Since(start).Seconds()
+	res.Seconds = start.elapsed().Seconds()
 	res.PeakRSS = peakRSS()
 	return res, err
 }
@@ -128,17 +128,17 @@ func peakRSS() int64 {
 // screen does when it opens), or one month written as CSV.
 func childLookup(warm bool, dbPath, what, q, outDir string) (childResult, error) {
 	var res childResult
-	start := time.Now()
+	start := startWatch()
 	db, err := store.Open(dbPath, store.Options{Now: benchClock})
 	if err != nil {
 		return res, err
 	}
 	defer db.Close()
-	res.Open = time.Since(start).Seconds()
+	res.Open = start.elapsed().Seconds()
 	var run func() (int, error)
 	switch what {
 	case "search":
-		t := time.Now()
+		t := startWatch()
 		types, err := assets.CertTemplates()
 		if err != nil {
 			return res, err
@@ -147,7 +147,7 @@ func childLookup(warm bool, dbPath, what, q, outDir string) (childResult, error)
 		if err != nil {
 			return res, err
 		}
-		res.Build = time.Since(t).Seconds()
+		res.Build = t.elapsed().Seconds()
 		run = func() (int, error) { return find(db, ix, q), nil }
 	case "export":
 		n := 0
@@ -159,9 +159,9 @@ func childLookup(warm bool, dbPath, what, q, outDir string) (childResult, error)
 		return res, fmt.Errorf("child: no lookup %q", what)
 	}
 	if !warm {
-		t := time.Now()
+		t := startWatch()
 		res.Hits, err = run()
-		res.Seconds = time.Since(t).Seconds()
+		res.Seconds = t.elapsed().Seconds()
 		return res, err
 	}
 	res.Seconds, res.Runs, res.Hits, err = repeat(run)
@@ -183,15 +183,15 @@ func repeat(run func() (int, error)) (per float64, runs, hits int, err error) {
 	}
 	var batches []float64
 	for range 5 {
-		n, start := 0, time.Now()
-		for n == 0 || time.Since(start) < 50*time.Millisecond {
+		n, start := 0, startWatch()
+		for n == 0 || start.elapsed() < 50*time.Millisecond {
 			if _, err := run(); err != nil {
 				return 0, 0, 0, err
 			}
 			n++
 		}
 		runs += n
-		batches = append(batches, time.Since(start).Seconds()/float64(n))
+		batches = append(batches, start.elapsed().Seconds()/float64(n))
 		runtime.GC() // between batches, as the program is idle between searches
 	}
 	return median(batches), runs, hits, nil

@@ -142,9 +142,9 @@ func (r *runner) child(mode string, args ...string) (childResult, time.Duration,
 	}
 	var errOut strings.Builder
 	cmd.Stderr = &errOut
-	start := time.Now()
+	start := startWatch()
 	b, err := cmd.Output()
-	wall := time.Since(start)
+	wall := start.elapsed()
 	if err != nil {
 		return res, wall, fmt.Errorf("%s %s：%v %s", mode, strings.Join(args, " "), err, strings.TrimSpace(errOut.String()))
 	}
@@ -161,12 +161,12 @@ func (r *runner) measure() (*report, error) {
 	rep := &report{opt: o, machine: machine(), sqlite: r.sq}
 	csvPath := filepath.Join(r.dir, "旧台账.csv")
 	r.say("生成 %d 行旧台账……", o.rows)
-	start := time.Now()
+	start := startWatch()
 	s, err := generate(csvPath, o.rows, o.seed)
 	if err != nil {
 		return nil, err
 	}
-	rep.genTime = time.Since(start)
+	rep.genTime = start.elapsed()
 	rep.sample = s
 	if st, err := os.Stat(csvPath); err == nil {
 		rep.csvBytes = st.Size()

@@ -38,9 +38,9 @@ func (s *sqlite3) run(db, script string) (time.Duration, []byte, error) {
 	cmd.Stdin = strings.NewReader(script)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	start := time.Now()
+	start := startWatch()
 	err := cmd.Run()
-	d := time.Since(start)
+	d := start.elapsed()
 	if err == nil && errOut.Len() > 0 {
 		err = fmt.Errorf("%s", strings.TrimSpace(errOut.String()))
 	} else if err != nil {

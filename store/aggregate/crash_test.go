@@ -10,6 +10,7 @@ import (
 
 	"filippo.io/age"
 
+	"taizhang/store"
 	"taizhang/store/aggregate"
 	"taizhang/store/aggregate/aggtest"
 	"taizhang/store/bundle"
@@ -79,7 +80,7 @@ func TestCrashDuringApply(t *testing.T) {
 			t.Fatal(err)
 		}
 		db.Close()
-		child := storetest.StartChild(t, envChildDB+"="+path, envChildStick+"="+f.Stick, envChildKey+"="+f.Identity.String())
+		child := storetest.StartChild(t, store.Clock, envChildDB+"="+path, envChildStick+"="+f.Stick, envChildKey+"="+f.Identity.String())
 		var added []string // what the child said it took in
 		if round == 0 {
 			added, phases = child.Timed(-1)

@@ -79,7 +79,7 @@ func TestCrashDuringExport(t *testing.T) {
 		if round%2 == 1 {
 			key = office.Recipient().String()
 		}
-		child := storetest.StartChild(t, envExportChild+"="+path, envExportStick+"="+stick, envExportKey+"="+key)
+		child := storetest.StartChild(t, store.Clock, envExportChild+"="+path, envExportStick+"="+stick, envExportKey+"="+key)
 		if round == 0 {
 			_, phases = child.Timed(-1)
 			if _, err := child.Wait(); err != nil {

@@ -80,7 +80,7 @@ func TestCrashWhileImporting(t *testing.T) {
 		t.Helper()
 		path := filepath.Join(dir, fmt.Sprintf("round%d", n), "taizhang.db")
 		copyFile(t, template, path)
-		child := storetest.StartChild(t, envImportDB+"="+path, envImportFile+"="+file)
+		child := storetest.StartChild(t, store.Clock, envImportDB+"="+path, envImportFile+"="+file)
 		lines := run(child)
 		said := strings.HasPrefix(lines[len(lines)-1], "done ")
 		db, err := store.Open(path, store.Options{Now: func() time.Time { return today }})

@@ -53,10 +53,10 @@ func CrashKills(t testing.TB, def, short int) int {
 }
 
 // CrashRand is the random source of a crash test's kill moments, seeded from
-// $TAIZHANG_CRASH_SEED or the clock; the seed is logged.
+// $TAIZHANG_CRASH_SEED or at random; the seed is logged.
 func CrashRand(t testing.TB) *rand.Rand {
 	t.Helper()
-	seed := uint64(time.Now().UnixNano())
+	seed := rand.Uint64()
 	if s := os.Getenv(EnvCrashSeed); s != "" {
 		var err error
 		if seed, err = strconv.ParseUint(s, 10, 64); err != nil {
@@ -77,6 +77,7 @@ func Between(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 
 // Child is the test binary running as a crash test's child.
 type Child struct {
+	clock  func() time.Time // the test's clock: phases are differences of it
 	start  time.Time
 	cmd    *exec.Cmd
 	lines  chan line
@@ -88,10 +89,10 @@ type Child struct {
 // StartChild runs the test binary again with env added ("NAME=value"; the
 // package's TestMain looks for it) and with its temp folder under the
 // test's, so what a killed child leaves there is cleaned up. The child's
-// stdout is read line by line (Next).
-func StartChild(t testing.TB, env ...string) *Child {
+// stdout is read line by line (Next); clock stamps when each line came.
+func StartChild(t testing.TB, clock func() time.Time, env ...string) *Child {
 	t.Helper()
-	c := &Child{lines: make(chan line, 1024)}
+	c := &Child{clock: clock, lines: make(chan line, 1024)}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^$")
 	tmp := t.TempDir()
 	c.cmd.Env = append(append(os.Environ(), "TMPDIR="+tmp, "TMP="+tmp, "TEMP="+tmp), env...)
@@ -100,7 +101,7 @@ func StartChild(t testing.TB, env ...string) *Child {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.start = time.Now()
+	c.start = clock()
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func StartChild(t testing.TB, env ...string) *Child {
 		defer close(c.lines)
 		sc := bufio.NewScanner(out)
 		for sc.Scan() {
-			c.lines <- line{sc.Text(), time.Now()}
+			c.lines <- line{sc.Text(), clock()}
 		}
 	}()
 	return c
@@ -135,7 +136,7 @@ func (c *Child) Timed(n int) (lines []string, phases []time.Duration) {
 	for n < 0 || len(lines) < n {
 		l, ok := <-c.lines
 		if !ok {
-			phases = append(phases, time.Since(last))
+			phases = append(phases, c.clock().Sub(last))
 			break
 		}
 		phases = append(phases, l.at.Sub(last))

@@ -77,7 +77,7 @@ func DamagedCopy(t testing.TB, src, name string, damage func([]byte) []byte) str
 	if err := os.WriteFile(path, damage(raw), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	old := time.Now().AddDate(0, -1, 0)
+	old := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC) // an mtime the test can tell from a write
 	if err := os.Chtimes(path, old, old); err != nil {
 		t.Fatal(err)
 	}
