@@ -93,17 +93,8 @@ func (in CertInput) Validate(cat *assets.Catalog, today time.Time) (Certificate,
 	default:
 		return c, &FieldError{FieldCertType, "请从附件4的12类证明（或已准入的证明事项）中选择。"}
 	}
-	var err error
-	if c.Name, err = CheckName(in.Name); err != nil {
+	if _, err := c.setPerson(in.Name, in.IDNumber, today); err != nil {
 		return c, err
-	}
-	id, err := idcard.Parse(in.IDNumber, today)
-	if err != nil {
-		return c, &FieldError{FieldIDNumber, err.Error()}
-	}
-	c.IDNumber, c.Sex = id.Number, id.Sex.String()
-	if !id.Birth.IsZero() {
-		c.Birth = id.Birth.Format(time.DateOnly)
 	}
 	texts := []struct {
 		label    string
@@ -689,4 +680,22 @@ func (db *DB) CertCount() int {
 		return nil
 	})
 	return n
+}
+
+// setPerson checks and sets whom a certificate is about: the name, and the
+// ID number with the sex and birth date it holds (returned parsed).
+func (c *Certificate) setPerson(name, idNumber string, today time.Time) (idcard.ID, error) {
+	var err error
+	if c.Name, err = CheckName(name); err != nil {
+		return idcard.ID{}, err
+	}
+	id, err := idcard.Parse(idNumber, today)
+	if err != nil {
+		return id, &FieldError{FieldIDNumber, err.Error()}
+	}
+	c.IDNumber, c.Sex = id.Number, id.Sex.String()
+	if !id.Birth.IsZero() {
+		c.Birth = id.Birth.Format(time.DateOnly)
+	}
+	return id, nil
 }

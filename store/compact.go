@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"syscall"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -83,7 +82,7 @@ func (db *DB) swapIn(tmp string) error {
 		os.Remove(tmp)
 		return err
 	}
-	syncDir(filepath.Dir(db.path))
+	SyncDir(filepath.Dir(db.path))
 	// A program that opened the old file meanwhile waits for its lock; the
 	// mark sends it to the new one (see Open).
 	_ = old.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyReplaced, []byte{1}) })
@@ -168,21 +167,4 @@ func sameContents(a, b *bolt.DB) error {
 			return nil
 		})
 	})
-}
-
-// syncDir makes a rename in dir durable. Some file systems cannot sync a
-// folder (EINVAL); that is not an error.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTSUP) {
-		return nil
-	}
-	return err
 }

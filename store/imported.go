@@ -14,7 +14,6 @@ import (
 
 	"taizhang/assets"
 	"taizhang/store/fold"
-	"taizhang/store/idcard"
 )
 
 // 导入旧台账: the certificates of an office's old ledger, added as
@@ -81,17 +80,9 @@ func (in ImportInput) Validate(cat *assets.Catalog, today time.Time) (Certificat
 		return c, &FieldError{FieldCertType, "不是附件4的12类证明之一。"}
 	}
 	c.TypeName = items[in.TypeNo-1].Text
-	var err error
-	if c.Name, err = CheckName(in.Name); err != nil {
-		return c, err
-	}
-	id, err := idcard.Parse(in.IDNumber, today)
+	id, err := c.setPerson(in.Name, in.IDNumber, today)
 	if err != nil {
-		return c, &FieldError{FieldIDNumber, err.Error()}
-	}
-	c.IDNumber, c.Sex = id.Number, id.Sex.String()
-	if !id.Birth.IsZero() {
-		c.Birth = id.Birth.Format(time.DateOnly)
+		return c, err
 	}
 	if err := checkImportDate(in.Date, id.Birth, today); err != nil {
 		return c, err

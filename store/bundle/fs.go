@@ -6,8 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"runtime"
-	"syscall"
 	"time"
+
+	"taizhang/store"
 )
 
 // FS is what Write needs of the disk it writes a bundle to. The program
@@ -60,24 +61,5 @@ func (osFS) Stat(name string) (fs.FileInfo, error) {
 	return os.Stat(name)
 }
 
-// SyncDir fsyncs the folder. Windows cannot open a folder for flushing (and
-// its file systems keep renames in their journal or, on FAT, write the
-// folder entry with the file), so there it does nothing; a file system
-// that does not support syncing folders (EINVAL) is not an error either.
-func (osFS) SyncDir(name string) error {
-	if runtime.GOOS == "windows" {
-		return nil
-	}
-	d, err := os.Open(name)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	if errors.Is(err, syscall.EINVAL) || errors.Is(err, syscall.ENOTSUP) {
-		return nil
-	}
-	return err
-}
+// SyncDir fsyncs the folder (store.SyncDir).
+func (osFS) SyncDir(name string) error { return store.SyncDir(name) }
