@@ -181,7 +181,7 @@ type ImportRun struct {
 // into one large node; later ones spread over the pages the earlier made.
 const (
 	firstImportBatch = 2048
-	maxImportBatch   = 16384
+	maxImportBatch   = 8192
 )
 
 // importName is the working copy beside the ledger at path; a copy left
