@@ -219,9 +219,13 @@ func examineHead(path string) (exists bool, current boltMeta, err error) {
 	case why1 != "":
 		return damaged("文件头的第 2 份记录已损坏（%s）", why1)
 	}
-	// Both hold: they are the last two commits (or, in a snapshot that
-	// tx.WriteTo wrote, one commit and the one before it).
-	if m0.pageSize != m1.pageSize || m0.tx+1 != m1.tx && m1.tx+1 != m0.tx {
+	// Both hold: they are the last two commits. bbolt writes commit t's
+	// meta to page t%2, but tx.WriteTo (a backup, an import's work copy)
+	// writes commit n to page 0 and n-1 to page 1 whatever n is: after a
+	// copy at an odd n and one commit, page 0 holds n+1 and page 1 n-1.
+	consecutive := m0.tx+1 == m1.tx || m1.tx+1 == m0.tx
+	afterCopy := m0.tx == m1.tx+2 && m0.tx%2 == 0
+	if m0.pageSize != m1.pageSize || !consecutive && !afterCopy {
 		return damaged("文件头的两份记录前后不一致")
 	}
 	pageSize := m0.pageSize

@@ -418,3 +418,26 @@ func TestRequiredSurnames(t *testing.T) {
 		}
 	}
 }
+
+// TestGrow: an index given room first, or again halfway, answers as one
+// that grew by itself, and keeps what it held.
+func TestGrow(t *testing.T) {
+	recs := benchRecords(2000)
+	plain := buildLedger(recs)
+	grown := New(nil)
+	grown.Grow(len(recs)/2, 3)
+	for i, rec := range recs {
+		if i == len(recs)/2 {
+			grown.Grow(len(recs)/2, 3)
+		}
+		grown.Add(uint64(i), Field{rec.name, Name}, Field{rec.id, Digits}, Field{rec.serial, Code}, Field{rec.typ, Tag})
+	}
+	if grown.Len() != plain.Len() {
+		t.Fatalf("%d documents, want %d", grown.Len(), plain.Len())
+	}
+	for _, q := range benchQueries {
+		if got, want := hits(grown.Search(q, 0)), hits(plain.Search(q, 0)); got != want {
+			t.Errorf("%s: %s, want %s", q, got, want)
+		}
+	}
+}
