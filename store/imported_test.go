@@ -86,9 +86,9 @@ func importRows(t *testing.T, db *DB, op Operator, ins ...ImportInput) (*ImportR
 	return run, out
 }
 
-// After an import the file's head is what bbolt writes (the guard checks
-// it), whichever meta page the copy's last commit fell on; the events
-// replay; the history says what happened.
+// After an import the file's head passes the guard whichever meta page
+// the copy's last commit fell on (the copy began as tx.WriteTo writes
+// one); the events replay; the history says what happened.
 func TestImportRunReplacesTheFile(t *testing.T) {
 	for extra := 0; extra < 2; extra++ { // moves the commit count by one
 		db, op, _ := ledger(t)
