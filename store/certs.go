@@ -414,11 +414,13 @@ func applyEvent(tx *bolt.Tx, ev Event) error {
 // applyCert files a certificate issued or imported (ev its event): an
 // import takes no number (its No is 0), so serials/ is left as it was.
 func applyCert(tx *bolt.Tx, ev Event, c Certificate) error {
-	serials := tx.Bucket(bucketSerials)
-	year := []byte(strconv.Itoa(c.Year))
-	if uint64(c.No) > fromU64(serials.Get(year)) {
-		if err := serials.Put(year, u64(uint64(c.No))); err != nil {
-			return err
+	if c.No > 0 {
+		serials := tx.Bucket(bucketSerials)
+		year := []byte(strconv.Itoa(c.Year))
+		if uint64(c.No) > fromU64(serials.Get(year)) {
+			if err := serials.Put(year, u64(uint64(c.No))); err != nil {
+				return err
+			}
 		}
 	}
 	if err := putSerial(tx, c); err != nil {

@@ -172,7 +172,7 @@ type ImportRun struct {
 // into one large node; later ones spread over the pages the earlier made.
 const (
 	firstImportBatch = 2048
-	maxImportBatch   = 16384
+	maxImportBatch   = 8192
 )
 
 // importName is the working copy beside the ledger at path; a copy left
@@ -339,13 +339,6 @@ func (r *ImportRun) Commit() (int, error) {
 		if err != nil {
 			return 0, r.fail(err)
 		}
-	}
-	// The copy began as tx.WriteTo writes a file: meta pages of one commit
-	// and the one before. A single commit after it may land on the page of
-	// the older, leaving two that are not consecutive, which bbolt takes
-	// but the guard (ExamineFile) refuses; a second commit never does.
-	if err := r.work.bolt.Update(func(*bolt.Tx) error { return nil }); err != nil {
-		return 0, r.fail(err)
 	}
 	if err := r.work.bolt.Sync(); err != nil {
 		return 0, r.fail(err)

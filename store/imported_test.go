@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func importInput(name, id, date string) ImportInput {
@@ -83,9 +86,9 @@ func importRows(t *testing.T, db *DB, op Operator, ins ...ImportInput) (*ImportR
 	return run, out
 }
 
-// After an import the file's head is what bbolt writes (the guard checks
-// it), whichever meta page the copy's last commit fell on; the events
-// replay; the history says what happened.
+// After an import the file's head passes the guard whichever meta page
+// the copy's last commit fell on (the copy began as tx.WriteTo writes
+// one); the events replay; the history says what happened.
 func TestImportRunReplacesTheFile(t *testing.T) {
 	for extra := 0; extra < 2; extra++ { // moves the commit count by one
 		db, op, _ := ledger(t)
@@ -202,5 +205,33 @@ func TestNewEventBody(t *testing.T) {
 	ev := Event{Time: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), Prev: genesisDigest}
 	if _, err := ev.newBody(); err == nil {
 		t.Error("a time json.Marshal refuses is taken")
+	}
+}
+
+// CleanText skips NFC for ASCII and CJK unified ideographs: each of them
+// is its own NFC form and never combines with what comes before it (a
+// boundary before), so no text made of them alone changes; Invisible
+// knows none of them is invisible.
+func TestNFCInert(t *testing.T) {
+	for r := rune(0); r <= 0x9FFF; r++ {
+		if r >= 0x80 && r < 0x4E00 {
+			continue
+		}
+		s := string(r)
+		p := norm.NFC.PropertiesString(s)
+		if !nfcInert(s) || norm.NFC.String(s) != s || !p.BoundaryBefore() || p.CCC() != 0 {
+			t.Fatalf("U+%04X is not inert under NFC", r)
+		}
+		if (r >= 0x20 && r < 0x7F || r >= 0x4E00) && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Co, r)) {
+			t.Fatalf("U+%04X is invisible", r)
+		}
+	}
+	for _, s := range []string{"e\u0301", "张\u0301", "한", "\u1100\u1161", "<\u0338"} {
+		if nfcInert(s) {
+			t.Errorf("%q taken for inert", s)
+		}
+		if CleanText(s) != norm.NFC.String(s) {
+			t.Errorf("CleanText(%q) is not NFC", s)
+		}
 	}
 }

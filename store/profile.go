@@ -121,7 +121,10 @@ func (p *Profile) Validate() error {
 // ideographic space U+3000), folds inner runs of white space to one space,
 // and leaves every other character as typed.
 func CleanText(s string) string {
-	s = strings.TrimFunc(norm.NFC.String(s), unicode.IsSpace)
+	if !nfcInert(s) {
+		s = norm.NFC.String(s)
+	}
+	s = strings.TrimFunc(s, unicode.IsSpace)
 	if !strings.ContainsFunc(s, unicode.IsSpace) {
 		return s
 	}
@@ -184,7 +187,23 @@ func checkText(field, s string, min, max int, required bool) error {
 // Invisible reports control, format (zero-width, bidi) and private-use
 // characters, which must not end up in a printed record.
 func Invisible(r rune) bool {
+	if r >= 0x20 && r < 0x7F || r >= 0x4E00 && r <= 0x9FFF { // most of what a ledger holds
+		return false
+	}
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Co, r) || r == utf8.RuneError
+}
+
+// nfcInert reports text that NFC leaves as it is because every character
+// in it is: ASCII or a CJK unified ideograph (U+4E00–U+9FFF), none of
+// which composes with its neighbours (TestNFCInert). It saves the
+// normalisation's table lookups on most of what a ledger holds.
+func nfcInert(s string) bool {
+	for _, r := range s {
+		if r >= 0x80 && (r < 0x4E00 || r > 0x9FFF) {
+			return false
+		}
+	}
+	return true
 }
 
 // Profile returns the community profile, or ErrNoProfile.

@@ -21,7 +21,7 @@ func sampleFile(b *testing.B, n int) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := WriteSample(f, n); err != nil {
+	if err := writeSample(f, n); err != nil {
 		b.Fatal(err)
 	}
 	if err := f.Close(); err != nil {

@@ -64,7 +64,7 @@ func TestCrashWhileImporting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteSample(f, rows); err != nil {
+	if err := writeSample(f, rows); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()

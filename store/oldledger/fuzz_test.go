@@ -28,9 +28,10 @@ var (
 // imported before or rejected with its line and a reason, and the
 // rejected-rows file holds them all.
 //
-// The seeds run with go test; to fuzz:
+// The seeds run with go test; to fuzz (a workbook input takes
+// milliseconds, so the minimisation of a large one is cut short):
 //
-//	go test -run '^$' -fuzz FuzzOldLedgerReader -fuzztime 10m ./store/oldledger/
+//	go test -run '^$' -fuzz FuzzOldLedgerReader -fuzztime 10m -fuzzminimizetime 5s -parallel 1 ./store/oldledger/
 func FuzzOldLedgerReader(f *testing.F) {
 	text, _ := smallLedger(f)
 	gb, _ := simplifiedchinese.GB18030.NewEncoder().String(text)

@@ -10,12 +10,12 @@ import (
 	"taizhang/store/idcard"
 )
 
-// WriteSample writes a made-up old ledger of n rows as a CSV (UTF-8, the
+// writeSample writes a made-up old ledger of n rows as a CSV (UTF-8, the
 // header offices use, rows in date order from 2017 to 2025): about one
 // person in three comes back for a second certificate, types are written
 // the ways offices write them, every row valid. It is the same for the
 // same n, so that benchmarks compare like with like.
-func WriteSample(w io.Writer, n int) error {
+func writeSample(w io.Writer, n int) error {
 	rng := rand.New(rand.NewPCG(uint64(n), 13))
 	bw := bufio.NewWriterSize(w, 64<<10)
 	bw.WriteString("编号,姓名,身份证号,证明类型,用途,开具日期,经办人,住址,备注\n")
