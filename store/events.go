@@ -162,7 +162,7 @@ func (db *DB) appendEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, 
 // chainEvent appends an event without the clock check: for the migration
 // that records the state a file already had.
 func chainEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject uint64, data any) (Event, error) {
-	raw, err := marshalData(data)
+	raw, err := json.Marshal(data)
 	if err != nil {
 		return Event{}, err
 	}
@@ -198,29 +198,15 @@ func chainEvent(tx *bolt.Tx, op Operator, now time.Time, kind string, subject ui
 	return ev, applyNew(tx, ev, data)
 }
 
-// marshalData is the JSON of an event's data: json.Marshal's, made here
-// or, for a certificate an import prepared, made already on the goroutine
-// that reads the file (handing it to json.Marshal as a Marshaler would
-// have it checked byte by byte again, which costs more than encoding).
-func marshalData(data any) ([]byte, error) {
-	if p, ok := data.(Prepared); ok {
-		return p.raw, nil
-	}
-	return json.Marshal(data)
-}
-
 // applyNew is applyEvent for an event just made from data: a certificate
-// issued or imported is filed from the value at hand rather than decoded
+// issued is filed from the value at hand rather than decoded
 // again from the event (decoding was a third of an import's time). It is
 // the same certificate: check replays the events through applyEvent,
 // which decodes them, and finds the same buckets.
 func applyNew(tx *bolt.Tx, ev Event, data any) error {
 	if ev.Kind == EvCertIssue || ev.Kind == EvCertImport {
-		switch c := data.(type) {
-		case Certificate:
+		if c, ok := data.(Certificate); ok {
 			return applyCert(tx, ev, c)
-		case Prepared:
-			return applyCert(tx, ev, c.c)
 		}
 	}
 	return applyEvent(tx, ev)

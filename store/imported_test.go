@@ -74,11 +74,7 @@ func importRows(t *testing.T, db *DB, op Operator, ins ...ImportInput) (*ImportR
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := run.Prepare(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c, err = run.Add(p); err != nil {
+		if c, err = run.Add(run.Prepare(c)); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, c)

@@ -2,21 +2,35 @@ package oldledger
 
 import (
 	"errors"
+	"runtime"
 
 	"taizhang/store"
 )
 
 // writer adds the accepted certificates to the import run on a goroutine
 // of its own, so that on a PC with two cores reading and checking the
-// file overlaps with chaining and storing the rows. Rows go over in
-// batches, which keeps the hand-over cheap also on one core.
+// file overlaps with chaining and storing the rows; encoders (one per
+// core) write the events in between. Rows go over in batches, which keeps
+// the hand-over cheap also on one core.
 type writer struct {
 	run    *store.ImportRun
-	batch  []store.Prepared
-	ch     chan []store.Prepared
+	batch  *batch
+	ch     chan *batch // to the writer, in order
+	encode chan *batch // to the encoders
 	closed bool          // ch is closed
 	stop   chan struct{} // closed when the writer failed
 	done   chan error
+}
+
+// batch is rows on their way: encoded is closed when the encoder is done.
+type batch struct {
+	rows    []store.Prepared
+	err     error
+	encoded chan struct{}
+}
+
+func newBatch() *batch {
+	return &batch{rows: make([]store.Prepared, 0, writeBatch), encoded: make(chan struct{})}
 }
 
 const writeBatch = 256
@@ -28,16 +42,37 @@ var failAfter int
 var errInjected = errors.New("导入中途出错（测试）")
 
 func newWriter(run *store.ImportRun) *writer {
-	w := &writer{run: run, ch: make(chan []store.Prepared, 4), stop: make(chan struct{}), done: make(chan error, 1)}
+	encoders := runtime.GOMAXPROCS(0)
+	w := &writer{run: run, batch: newBatch(), ch: make(chan *batch, 2*encoders+2), encode: make(chan *batch, 2*encoders+2),
+		stop: make(chan struct{}), done: make(chan error, 1)}
+	for range encoders {
+		go w.encodeLoop()
+	}
 	go w.loop(w.ch)
 	return w
 }
 
-func (w *writer) loop(ch <-chan []store.Prepared) {
+func (w *writer) encodeLoop() {
+	for b := range w.encode {
+		for i := range b.rows {
+			if b.err = w.run.Encode(&b.rows[i]); b.err != nil {
+				break
+			}
+		}
+		close(b.encoded)
+	}
+}
+
+func (w *writer) loop(ch <-chan *batch) {
 	var err error
 	n := 0
 	for b := range ch {
-		for _, c := range b {
+		<-b.encoded
+		if err == nil && b.err != nil {
+			err = b.err
+			close(w.stop)
+		}
+		for _, c := range b.rows {
 			if err != nil {
 				break
 			}
@@ -56,20 +91,28 @@ func (w *writer) loop(ch <-chan []store.Prepared) {
 
 // add queues a certificate; it fails once the writer has.
 func (w *writer) add(c store.Prepared) error {
-	w.batch = append(w.batch, c)
-	if len(w.batch) < writeBatch {
+	w.batch.rows = append(w.batch.rows, c)
+	if len(w.batch.rows) < writeBatch {
 		return nil
 	}
 	return w.flush()
 }
 
 func (w *writer) flush() error {
-	if len(w.batch) == 0 {
+	b := w.batch
+	if len(b.rows) == 0 {
 		return nil
 	}
+	// The encoders' channel first: the writer waits for a batch it has
+	// only once an encoder has it.
 	select {
-	case w.ch <- w.batch:
-		w.batch = make([]store.Prepared, 0, writeBatch)
+	case w.encode <- b:
+	case <-w.stop:
+		return w.finish()
+	}
+	select {
+	case w.ch <- b:
+		w.batch = newBatch()
 		return nil
 	case <-w.stop:
 		return w.finish()
@@ -84,6 +127,7 @@ func (w *writer) finish() error {
 		return err
 	}
 	close(w.ch)
+	close(w.encode)
 	w.closed = true
 	err := <-w.done
 	w.done <- err // later calls get the same

@@ -408,11 +408,7 @@ func (im *importer) checkName(c store.Certificate, at where) string {
 // accept imports a valid row (or counts it in a dry run).
 func (im *importer) accept(c store.Certificate, legacy15 bool) error {
 	if im.w != nil {
-		p, err := im.run.Prepare(c)
-		if err == nil {
-			err = im.w.add(p)
-		}
-		if err != nil {
+		if err := im.w.add(im.run.Prepare(c)); err != nil {
 			return err
 		}
 	}

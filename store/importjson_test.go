@@ -1,0 +1,63 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+)
+
+// randomCert is a certificate with every field drawn from texts that
+// json.Marshal writes plainly and texts it escapes.
+func randomCert(r *rand.Rand) Certificate {
+	texts := []string{"", "张三", "𠮷野家", "a\"b", `back\slash`, "<b>&", "tab\there", "\u2028", "bad\xffutf8", "居住证明", "=1+1", "旧2019-035", "\x00", "é"}
+	s := func() string { return texts[r.IntN(len(texts))] }
+	u := func() uint64 {
+		if r.IntN(3) == 0 {
+			return 0
+		}
+		return r.Uint64N(1 << 40)
+	}
+	i := func() int { return r.IntN(5000) - 100 }
+	zones := []*time.Location{Beijing, time.UTC, time.FixedZone("odd", 3600+17)}
+	c := Certificate{ID: u(), Serial: s(), Year: i(), No: i(), TypeNo: i(), TypeName: s(), AdmissionID: u(),
+		Name: s(), IDNumber: s(), Sex: s(), Birth: s(), Address: s(), Purpose: s(), Recipient: s(), Verified: s(),
+		Copies: i(), IssueDate: s(), OperatorID: u(), OperatorName: s(), Prints: i(), Status: Status(s()),
+		VoidReason: s(), VoidedBy: s(), Replaces: u(), ReplacedBy: u(), Imported: r.IntN(2) == 0, Note: s()}
+	c.Issued = time.Date(r.IntN(10100)-50, time.Month(1+r.IntN(12)), 1+r.IntN(28), r.IntN(24), 0, 0, r.IntN(3)*int(r.Uint32()%1e9), zones[r.IntN(len(zones))])
+	switch r.IntN(8) {
+	case 0:
+		c.Issuer = &Issuer{Committee: s(), Prefix: s()}
+	case 1:
+		c.VoidedAt = c.Issued.Add(time.Hour)
+	}
+	return c
+}
+
+func TestCertJSONIsMarshal(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 1))
+	for range 20000 {
+		c := randomCert(r)
+		want, werr := json.Marshal(c)
+		got, gerr := certJSON(&c)
+		if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
+			t.Fatalf("certJSON differs from json.Marshal for %+v\n got  %s (%v)\n want %s (%v)", c, got, gerr, want, werr)
+		}
+	}
+}
+
+func FuzzCertJSON(f *testing.F) {
+	f.Add("张三", "110101199003071234", "2019-03-05", "旧2019-035", "备注<&>", uint64(7), int64(1551715200))
+	f.Add("a\"b\\", "\u2028\x7f", "\xff", "", "\t", uint64(0), int64(-62135596800))
+	f.Fuzz(func(t *testing.T, name, id, date, serial, note string, no uint64, unix int64) {
+		c := Certificate{ID: no, Serial: serial, Name: name, IDNumber: id, IssueDate: date, Note: note, Status: Valid,
+			Imported: true, Issued: time.Unix(unix, 0).In(Beijing), Address: strings.ToUpper(name)}
+		want, werr := json.Marshal(c)
+		got, gerr := certJSON(&c)
+		if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
+			t.Fatalf("certJSON differs from json.Marshal\n got  %s (%v)\n want %s (%v)", got, gerr, want, werr)
+		}
+	})
+}

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// An import writes exactly the file that chaining each certificate with
+// chainEvent, as an issue does, would: every bucket, key, value and
+// sequence. The rows cross the run's transaction batches, the ledger
+// already holds events and certificates, and some rows have no old serial.
+func TestImportRunIsChainEvent(t *testing.T) {
+	db, op, _ := ledger(t)
+	issueSome(t, db, op, 3)
+	ref := t.TempDir() + "/ref.db"
+	copyLedger(t, db, ref)
+
+	r := rand.New(rand.NewPCG(5, 8))
+	const n = firstImportBatch + 2*firstImportBatch + 500 // three transactions and part of a fourth
+	run, err := db.BeginImport(op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var certs []Certificate
+	for i := range n {
+		in := importInput([]string{"张三", "李四", "欧阳娜娜", "𠮷田"}[r.IntN(4)],
+			validID(fmt.Sprintf("1404031990%02d%02d%03d", 1+r.IntN(12), 1+r.IntN(28), r.IntN(1000))),
+			fmt.Sprintf("20%02d-%02d-%02d", 10+r.IntN(15), 1+r.IntN(12), 1+r.IntN(28)))
+		in.Serial = fmt.Sprintf("%d-%03d", 2010+i%15, i)
+		if i%7 == 0 {
+			in.Serial = ""
+		}
+		c, err := in.Validate(catalog(t), db.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := run.Prepare(c)
+		if i%3 != 0 { // Add encodes what no encoder has
+			if err := run.Encode(&p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c, err = run.Add(p); err != nil {
+			t.Fatal(err)
+		}
+		certs = append(certs, c)
+	}
+	now := run.now
+	if _, err := run.Commit(); err != nil {
+		t.Fatal(err)
+	}
+
+	want, err := bolt.Open(ref, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer want.Close()
+	err = want.Update(func(tx *bolt.Tx) error {
+		for _, c := range certs {
+			if _, err := chainEvent(tx, op, now, EvCertImport, c.ID, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.bolt.View(func(have *bolt.Tx) error {
+		return want.View(func(want *bolt.Tx) error { return sameFile(have, want) })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func issueSome(t *testing.T, db *DB, op Operator, n int) {
+	t.Helper()
+	ids := []string{validID("14040319700303001"), validID("14040219850505432"), validID("14040319900101123")}
+	for i := range n {
+		in := input([]string{"王五", "李四", "张三"}[i%3], ids[i%3], 3+i%2)
+		if _, err := db.IssueCertificate(op, in, catalog(t), IssueOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func copyLedger(t *testing.T, db *DB, path string) {
+	t.Helper()
+	err := db.bolt.View(func(tx *bolt.Tx) error { return tx.CopyFile(path, 0o600) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sameFile compares every bucket of two files: keys, values, sequences.
+func sameFile(have, want *bolt.Tx) error {
+	var names [][]byte
+	if err := want.ForEach(func(name []byte, _ *bolt.Bucket) error {
+		names = append(names, append([]byte(nil), name...))
+		return nil
+	}); err != nil {
+		return err
+	}
+	hn := 0
+	have.ForEach(func([]byte, *bolt.Bucket) error { hn++; return nil })
+	if hn != len(names) {
+		return fmt.Errorf("%d buckets, want %d", hn, len(names))
+	}
+	for _, name := range names {
+		hb, wb := have.Bucket(name), want.Bucket(name)
+		if hb == nil {
+			return fmt.Errorf("bucket %s missing", name)
+		}
+		if hb.Sequence() != wb.Sequence() {
+			return fmt.Errorf("bucket %s: sequence %d, want %d", name, hb.Sequence(), wb.Sequence())
+		}
+		hc, wc := hb.Cursor(), wb.Cursor()
+		hk, hv := hc.First()
+		wk, wv := wc.First()
+		for ; hk != nil || wk != nil; hk, hv, wk, wv = next2(hc, wc) {
+			if !bytes.Equal(hk, wk) || !bytes.Equal(hv, wv) {
+				return fmt.Errorf("bucket %s: %q=%q, want %q=%q", name, hk, hv, wk, wv)
+			}
+		}
+	}
+	return nil
+}
+
+func next2(a, b *bolt.Cursor) (ak, av, bk, bv []byte) {
+	ak, av = a.Next()
+	bk, bv = b.Next()
+	return
+}
