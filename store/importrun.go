@@ -444,4 +444,3 @@ func (db *DB) replaceWith(tmp string, head []byte) error {
 	}
 	return nil
 }
-

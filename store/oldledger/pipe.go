@@ -15,8 +15,8 @@ import (
 type writer struct {
 	run    *store.ImportRun
 	batch  *batch
-	ch     chan *batch // to the writer, in order
-	encode chan *batch // to the encoders
+	ch     chan *batch   // to the writer, in order
+	encode chan *batch   // to the encoders
 	closed bool          // ch is closed
 	stop   chan struct{} // closed when the writer failed
 	done   chan error
