@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -36,7 +37,7 @@ type ImportRun struct {
 	// Add's: the open transaction's buckets, what waits for its end, the
 	// hash of the last event so far and the last certificate added.
 	bk                    importBuckets
-	rows, person, serials []sortedPut
+	rows, person, serials keyList
 	prev                  [sha256.Size]byte
 	hash                  hash.Hash
 	last                  Prepared
@@ -144,7 +145,7 @@ type Prepared struct {
 	seq    uint64
 	body   []byte // the event's canonical JSON up to `,"prev":`
 	stored []byte // evPacked and the packed body, room for the hash after
-	row    []byte // its cert_rows value
+	state  []byte // its cert_state value
 }
 
 // Prepare gives an imported certificate (as ImportInput.Validate made it)
@@ -178,7 +179,16 @@ func (r *ImportRun) Encode(p *Prepared) error {
 		stored[0] = evPacked
 		p.stored = stored
 	}
-	p.body, p.row = head[:len(body)], []byte(CertRowOf(p.c).encode())
+	p.body = head[:len(body)]
+	month := MonthKey(p.c.IssueDate)
+	p.state = certState{Issue: p.seq, Month: month}.encode()
+	var id [8]byte
+	binary.BigEndian.PutUint64(id[:], p.c.ID)
+	r.rows.add([]byte(CertRowOf(p.c).encode()), []byte(month), id[:])
+	r.person.add(nil, []byte(p.c.IDNumber), id[:])
+	if p.c.Serial != "" {
+		r.serials.add(id[:], []byte(p.c.Serial))
+	}
 	return nil
 }
 
@@ -226,10 +236,6 @@ type importBuckets struct {
 	events, subjects, states *bolt.Bucket
 }
 
-// sortedPut is a key and value an import writes at the end of the
-// transaction, in key order.
-type sortedPut struct{ key, value []byte }
-
 func (r *ImportRun) begin() error {
 	tx, err := r.work.bolt.Begin(true)
 	if err != nil {
@@ -264,20 +270,21 @@ func (r *ImportRun) chain(p Prepared) error {
 		stored = append(stored, r.prev[:]...)
 	}
 	c := p.c
-	if err := r.bk.events.Put(u64(p.seq), stored); err != nil {
+	// bbolt copies keys, not values: one buffer serves every key.
+	var key [17]byte
+	binary.BigEndian.PutUint64(key[:8], p.seq)
+	if err := r.bk.events.Put(key[:8], stored); err != nil {
 		return err
 	}
-	if err := r.bk.subjects.Put(subjectKey(EvCertImport, c.ID, p.seq), nil); err != nil {
+	key[0] = subjectGroup(EvCertImport)
+	binary.BigEndian.PutUint64(key[1:9], c.ID)
+	binary.BigEndian.PutUint64(key[9:], p.seq)
+	if err := r.bk.subjects.Put(key[:], nil); err != nil {
 		return err
 	}
-	st := certState{Issue: p.seq, Month: MonthKey(c.IssueDate)}
-	if err := r.bk.states.Put(u64(c.ID), st.encode()); err != nil {
+	binary.BigEndian.PutUint64(key[:8], c.ID)
+	if err := r.bk.states.Put(key[:8], p.state); err != nil {
 		return err
-	}
-	r.rows = append(r.rows, sortedPut{monthKey(c.IssueDate, c.ID), p.row})
-	r.person = append(r.person, sortedPut{append([]byte(c.IDNumber), u64(c.ID)...), nil})
-	if c.Serial != "" {
-		r.serials = append(r.serials, sortedPut{[]byte(c.Serial), u64(c.ID)})
 	}
 	r.last = p
 	return nil
@@ -298,35 +305,29 @@ func (r *ImportRun) commitBatch() error {
 // putSorted writes the record buckets whose keys come in any order, each
 // in key order. Left to the end of the run, they are written once: put
 // with every batch, each commit would write most of their pages again.
-// Put in order, their pages fill as the appended buckets' do; they go in
-// transactions of maxImportBatch keys, as a node holds every key put in
-// a transaction until it commits.
+// The lists are sorted side by side while the first is put.
 func (r *ImportRun) putSorted() error {
-	for _, w := range []struct {
+	lists := []struct {
+		l    *keyList
 		name []byte
-		puts []sortedPut
-	}{{bucketCertRows, r.rows}, {bucketCertPerson, r.person}, {bucketCertSerials, r.serials}} {
-		slices.SortFunc(w.puts, func(a, b sortedPut) int { return bytes.Compare(a.key, b.key) })
-		for len(w.puts) > 0 {
-			n := min(len(w.puts), maxImportBatch)
-			err := r.work.bolt.Update(func(tx *bolt.Tx) error {
-				b := tx.Bucket(w.name)
-				b.FillPercent = appendFill
-				for _, kv := range w.puts[:n] {
-					if err := b.Put(kv.key, kv.value); err != nil {
-						return err
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			w.puts = w.puts[n:]
+	}{{&r.rows, bucketCertRows}, {&r.person, bucketCertPerson}, {&r.serials, bucketCertSerials}}
+	sorted := make([]chan struct{}, len(lists))
+	for i, w := range lists {
+		sorted[i] = make(chan struct{})
+		go func() {
+			w.l.sort()
+			close(sorted[i])
+		}()
+	}
+	var err error
+	for i, w := range lists {
+		<-sorted[i]
+		if err == nil {
+			err = w.l.putSorted(r.work.bolt, w.name, maxImportBatch)
 		}
 	}
-	r.rows, r.person, r.serials = nil, nil, nil
-	return nil
+	r.rows, r.person, r.serials = keyList{}, keyList{}, keyList{}
+	return err
 }
 
 // finishBatch writes the counters of the transaction's events.

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"slices"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// keyList gathers keys and values to put into a bucket in key order
+// later: an import's rows, persons and serials, whose keys come in any
+// order. The bytes live in one buffer and the entries hold no pointers,
+// so 100,000 of them cost the garbage collector nothing to scan. Add may
+// be called from several goroutines.
+type keyList struct {
+	mu   sync.Mutex
+	buf  []byte
+	ents []keyEnt
+}
+
+// keyEnt is one key and value in keyList.buf: the key at off, the value
+// after it. pre is the key's first 8 bytes as a number, which orders
+// most pairs of keys without reading the buffer.
+type keyEnt struct {
+	pre  uint64
+	off  uint32
+	klen uint16
+	vlen uint16
+}
+
+// add appends the key made of parts and the value.
+func (l *keyList) add(value []byte, parts ...[]byte) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	off := len(l.buf)
+	for _, p := range parts {
+		l.buf = append(l.buf, p...)
+	}
+	klen := len(l.buf) - off
+	l.buf = append(l.buf, value...)
+	var pre [8]byte
+	copy(pre[:], l.buf[off:off+klen])
+	l.ents = append(l.ents, keyEnt{binary.BigEndian.Uint64(pre[:]), uint32(off), uint16(klen), uint16(len(value))})
+}
+
+func (l *keyList) key(e keyEnt) []byte { return l.buf[e.off : e.off+uint32(e.klen)] }
+
+func (l *keyList) value(e keyEnt) []byte {
+	at := e.off + uint32(e.klen)
+	return l.buf[at : at+uint32(e.vlen) : at+uint32(e.vlen)]
+}
+
+// sort orders the entries by key.
+func (l *keyList) sort() {
+	slices.SortFunc(l.ents, func(a, b keyEnt) int {
+		if a.pre != b.pre {
+			if a.pre < b.pre {
+				return -1
+			}
+			return 1
+		}
+		return bytes.Compare(l.key(a), l.key(b))
+	})
+}
+
+// putSorted puts the sorted entries into the bucket name of db, in
+// transactions of at most n keys: bbolt keeps every key put in a
+// transaction in one node until it commits, and the puts of a long
+// transaction grow that node by copying.
+func (l *keyList) putSorted(db *bolt.DB, name []byte, n int) error {
+	ents := l.ents
+	for len(ents) > 0 {
+		part := ents[:min(len(ents), n)]
+		err := db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(name)
+			b.FillPercent = appendFill // in key order, pages fill as appended ones do
+			for _, e := range part {
+				v := l.value(e)
+				if e.vlen == 0 {
+					v = nil
+				}
+				if err := b.Put(l.key(e), v); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		ents = ents[len(part):]
+	}
+	return nil
+}
