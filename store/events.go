@@ -117,16 +117,21 @@ func (e Event) newBody() ([]byte, error) {
 // is when nothing in it is escaped (valid UTF-8 without control
 // characters, " \ < > & or U+2028, U+2029), else by json.Marshal.
 func appendJSONString(b []byte, s string) []byte {
+	if plainJSON(s) {
+		return append(append(append(b, '"'), s...), '"')
+	}
+	q, _ := json.Marshal(s) // a string always encodes
+	return append(b, q...)
+}
+
+// plainJSON says whether json.Marshal writes s between quotes as it is.
+func plainJSON(s string) bool {
 	plain := utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029")
 	for i := 0; plain && i < len(s); i++ {
 		c := s[i]
 		plain = c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
 	}
-	if plain {
-		return append(append(append(b, '"'), s...), '"')
-	}
-	q, _ := json.Marshal(s) // a string always encodes
-	return append(b, q...)
+	return plain
 }
 
 func (e Event) digestOf(body []byte) (string, error) {

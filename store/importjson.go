@@ -1,70 +1,197 @@
 package store
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"strconv"
 	"time"
 )
 
-// certJSON is json.Marshal of a certificate, written by hand for the one
-// an import makes (no issuer, never voided): an import encodes 100,000 of
-// them, and reflection was a third of encoding an event. Any other
-// certificate, and any time json.Marshal would not write as RFC 3339 in
-// Beijing time, goes to json.Marshal; TestCertJSONIsMarshal and
-// FuzzCertJSON compare the two.
-func certJSON(c *Certificate) ([]byte, error) {
-	if c.Issuer != nil || !c.VoidedAt.IsZero() || !plainTime(c.Issued) {
-		return json.Marshal(c)
-	}
-	b := make([]byte, 0, 512)
-	b = strconv.AppendUint(append(b, `{"id":`...), c.ID, 10)
-	b = appendJSONString(append(b, `,"serial":`...), c.Serial)
-	b = strconv.AppendInt(append(b, `,"year":`...), int64(c.Year), 10)
-	b = strconv.AppendInt(append(b, `,"no":`...), int64(c.No), 10)
-	b = strconv.AppendInt(append(b, `,"type_no":`...), int64(c.TypeNo), 10)
-	b = appendJSONString(append(b, `,"type_name":`...), c.TypeName)
-	if c.AdmissionID != 0 {
-		b = strconv.AppendUint(append(b, `,"admission_id":`...), c.AdmissionID, 10)
-	}
-	for _, f := range [...]struct{ key, v string }{
-		{`,"name":`, c.Name}, {`,"id_number":`, c.IDNumber}, {`,"sex":`, c.Sex}, {`,"birth":`, c.Birth},
-		{`,"address":`, c.Address}, {`,"purpose":`, c.Purpose}, {`,"recipient":`, c.Recipient}, {`,"verified":`, c.Verified},
-	} {
-		b = appendJSONString(append(b, f.key...), f.v)
-	}
-	b = strconv.AppendInt(append(b, `,"copies":`...), int64(c.Copies), 10)
-	b = appendJSONString(append(b, `,"issue_date":`...), c.IssueDate)
-	b = append(c.Issued.AppendFormat(append(b, `,"issued":"`...), time.RFC3339Nano), '"')
-	b = strconv.AppendUint(append(b, `,"operator_id":`...), c.OperatorID, 10)
-	b = appendJSONString(append(b, `,"operator_name":`...), c.OperatorName)
-	if c.Prints != 0 {
-		b = strconv.AppendInt(append(b, `,"prints":`...), int64(c.Prints), 10)
-	}
-	b = appendJSONString(append(b, `,"status":`...), string(c.Status))
-	if c.VoidReason != "" {
-		b = appendJSONString(append(b, `,"void_reason":`...), c.VoidReason)
-	}
-	if c.VoidedBy != "" {
-		b = appendJSONString(append(b, `,"voided_by":`...), c.VoidedBy)
-	}
-	if c.Replaces != 0 {
-		b = strconv.AppendUint(append(b, `,"replaces":`...), c.Replaces, 10)
-	}
-	if c.ReplacedBy != 0 {
-		b = strconv.AppendUint(append(b, `,"replaced_by":`...), c.ReplacedBy, 10)
-	}
-	if c.Imported {
-		b = append(b, `,"imported":true`...)
-	}
-	if c.Note != "" {
-		b = appendJSONString(append(b, `,"note":`...), c.Note)
-	}
-	return append(b, '}'), nil
+// An import encodes 100,000 certificates: its events are written by hand
+// rather than by reflection, in both the forms an event has — the JSON its
+// hash is over (certJSON, importBody) and the packed form it is stored in
+// (importPacked). One walk over the fields (walkCert) feeds both, so they
+// cannot disagree on the fields; TestImportCodecs and FuzzImportCodecs
+// prove them equal to json.Marshal and packJSON.
+
+// certSink receives a certificate's members in the order and with the
+// omissions of its json tags.
+type certSink interface {
+	key(k string)
+	str(s string)
+	uint(v uint64)
+	int(v int)
+	time(t time.Time)
+	bool(v bool)
 }
 
-// plainTime says whether json.Marshal writes t as t.AppendFormat with
-// RFC3339Nano does: a year of four digits and a zone of whole minutes.
-func plainTime(t time.Time) bool {
-	_, off := t.Zone()
-	return t.Year() >= 0 && t.Year() <= 9999 && off%60 == 0 && off > -24*3600 && off < 24*3600
+// handWritable says whether walkCert covers c: no issuer, never voided,
+// and a time json.Marshal writes as RFC 3339 (a four-digit year, a zone
+// of whole minutes).
+func handWritable(c *Certificate) bool {
+	_, off := c.Issued.Zone()
+	y := c.Issued.Year()
+	return c.Issuer == nil && c.VoidedAt.IsZero() && y >= 0 && y <= 9999 && off%60 == 0 && off > -24*3600 && off < 24*3600
+}
+
+func walkCert(c *Certificate, s certSink) {
+	s.key("id")
+	s.uint(c.ID)
+	s.key("serial")
+	s.str(c.Serial)
+	for _, f := range [...]struct {
+		k string
+		v int
+	}{{"year", c.Year}, {"no", c.No}, {"type_no", c.TypeNo}} {
+		s.key(f.k)
+		s.int(f.v)
+	}
+	s.key("type_name")
+	s.str(c.TypeName)
+	if c.AdmissionID != 0 {
+		s.key("admission_id")
+		s.uint(c.AdmissionID)
+	}
+	for _, f := range [...]struct{ k, v string }{
+		{"name", c.Name}, {"id_number", c.IDNumber}, {"sex", c.Sex}, {"birth", c.Birth},
+		{"address", c.Address}, {"purpose", c.Purpose}, {"recipient", c.Recipient}, {"verified", c.Verified},
+	} {
+		s.key(f.k)
+		s.str(f.v)
+	}
+	s.key("copies")
+	s.int(c.Copies)
+	s.key("issue_date")
+	s.str(c.IssueDate)
+	s.key("issued")
+	s.time(c.Issued)
+	s.key("operator_id")
+	s.uint(c.OperatorID)
+	s.key("operator_name")
+	s.str(c.OperatorName)
+	if c.Prints != 0 {
+		s.key("prints")
+		s.int(c.Prints)
+	}
+	s.key("status")
+	s.str(string(c.Status))
+	optional := func(k, v string) {
+		if v != "" {
+			s.key(k)
+			s.str(v)
+		}
+	}
+	optional("void_reason", c.VoidReason)
+	optional("voided_by", c.VoidedBy)
+	for _, f := range [...]struct {
+		k string
+		v uint64
+	}{{"replaces", c.Replaces}, {"replaced_by", c.ReplacedBy}} {
+		if f.v != 0 {
+			s.key(f.k)
+			s.uint(f.v)
+		}
+	}
+	if c.Imported {
+		s.key("imported")
+		s.bool(true)
+	}
+	optional("note", c.Note)
+}
+
+// jsonSink writes members as json.Marshal does.
+type jsonSink struct{ b []byte }
+
+func (j *jsonSink) key(k string) {
+	if j.b[len(j.b)-1] != '{' {
+		j.b = append(j.b, ',')
+	}
+	j.b = append(append(append(j.b, '"'), k...), `":`...)
+}
+func (j *jsonSink) str(s string)   { j.b = appendJSONString(j.b, s) }
+func (j *jsonSink) uint(v uint64)  { j.b = strconv.AppendUint(j.b, v, 10) }
+func (j *jsonSink) int(v int)      { j.b = strconv.AppendInt(j.b, int64(v), 10) }
+func (j *jsonSink) bool(v bool)    { j.b = strconv.AppendBool(j.b, v) }
+func (j *jsonSink) time(t time.Time) {
+	j.b = append(t.AppendFormat(append(j.b, '"'), time.RFC3339Nano), '"')
+}
+
+// certJSON is json.Marshal(c).
+func certJSON(c *Certificate) ([]byte, error) {
+	if !handWritable(c) {
+		return json.Marshal(c)
+	}
+	j := jsonSink{b: append(make([]byte, 0, 512), '{')}
+	walkCert(c, &j)
+	return append(j.b, '}'), nil
+}
+
+// packSink writes members as packer.pack writes their JSON; ok turns false
+// at a string that JSON escapes (packJSON keeps the escapes) or a number
+// packJSON would not store as an integer.
+type packSink struct {
+	p  packer
+	ok bool
+}
+
+func (k *packSink) key(s string) { k.p.out = append(k.p.out, packedCode[s]) }
+func (k *packSink) str(s string) {
+	if !plainJSON(s) {
+		k.ok = false
+		return
+	}
+	k.p.str([]byte(s), false)
+}
+func (k *packSink) uint(v uint64) {
+	if v >= 1e19 { // 20 digits: packJSON keeps the text
+		k.ok = false
+		return
+	}
+	k.p.out = binary.AppendUvarint(append(k.p.out, pkInt), v)
+}
+func (k *packSink) int(v int) {
+	if v < 0 {
+		k.p.out = binary.AppendUvarint(append(k.p.out, pkNeg), uint64(-int64(v)))
+		return
+	}
+	k.uint(uint64(v))
+}
+func (k *packSink) bool(v bool) {
+	tag := byte(pkFalse)
+	if v {
+		tag = pkTrue
+	}
+	k.p.out = append(k.p.out, tag)
+}
+func (k *packSink) time(t time.Time) {
+	k.p.str(t.AppendFormat(nil, time.RFC3339Nano), false)
+}
+
+// importPacked is packJSON of the closed head of an import event (its
+// canonical JSON up to prev, then "}"; see eventvalue.go) appended to dst,
+// or false when the hand-written packing does not cover it.
+func importPacked(dst []byte, ev Event, c *Certificate) ([]byte, bool) {
+	if !handWritable(c) {
+		return dst, false
+	}
+	k := packSink{p: packer{out: append(dst, pkObj)}, ok: true}
+	k.key("seq")
+	k.uint(ev.Seq)
+	k.key("time")
+	k.time(ev.Time)
+	k.key("operator_id")
+	k.uint(ev.OperatorID)
+	k.key("operator")
+	k.str(ev.Operator)
+	k.key("kind")
+	k.str(ev.Kind)
+	k.key("subject")
+	k.uint(ev.Subject)
+	k.key("data")
+	k.p.out = append(k.p.out, pkObj)
+	walkCert(c, &k)
+	if !k.ok {
+		return dst, false
+	}
+	return append(k.p.out, pkEndObj, pkEndObj), true
 }

@@ -11,8 +11,13 @@ import (
 
 // randomCert is a certificate with every field drawn from texts that
 // json.Marshal writes plainly and texts it escapes.
-func randomCert(r *rand.Rand) Certificate {
-	texts := []string{"", "张三", "𠮷野家", "a\"b", `back\slash`, "<b>&", "tab\there", "\u2028", "bad\xffutf8", "居住证明", "=1+1", "旧2019-035", "\x00", "é"}
+// With plain, every text is one json.Marshal writes as it is.
+func randomCert(r *rand.Rand, plain bool) Certificate {
+	texts := []string{"", "张三", "𠮷野家", "居住证明", "=1+1", "旧2019-035", "é", "2019-03-05", "140403199001011234", "0123456789abcdef0123",
+		"2026-03-02T09:00:00+08:00", "有效", "导入", "张三"}
+	if !plain {
+		texts = append(texts, "a\"b", `back\slash`, "<b>&", "tab\there", "\u2028", "bad\xffutf8", "\x00")
+	}
 	s := func() string { return texts[r.IntN(len(texts))] }
 	u := func() uint64 {
 		if r.IntN(3) == 0 {
@@ -36,28 +41,54 @@ func randomCert(r *rand.Rand) Certificate {
 	return c
 }
 
-func TestCertJSONIsMarshal(t *testing.T) {
+func TestImportCodecs(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 1))
+	packed := 0
 	for range 20000 {
-		c := randomCert(r)
-		want, werr := json.Marshal(c)
-		got, gerr := certJSON(&c)
-		if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
-			t.Fatalf("certJSON differs from json.Marshal for %+v\n got  %s (%v)\n want %s (%v)", c, got, gerr, want, werr)
+		c := randomCert(r, r.IntN(4) != 0)
+		if sameImportCodecs(t, c, Operator{ID: r.Uint64N(5), Name: []string{"李红梅", "张三", "a\"b", "0123"}[r.IntN(4)]}) {
+			packed++
 		}
+	}
+	t.Logf("%d of 20000 packed by hand", packed)
+	if packed < 5000 {
+		t.Errorf("only %d of 20000 packed by hand", packed)
 	}
 }
 
-func FuzzCertJSON(f *testing.F) {
+// sameImportCodecs checks certJSON against json.Marshal and importPacked
+// against packJSON of the event head, and says whether importPacked
+// covered the certificate.
+func sameImportCodecs(t *testing.T, c Certificate, op Operator) bool {
+	t.Helper()
+	want, werr := json.Marshal(c)
+	got, gerr := certJSON(&c)
+	if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
+		t.Fatalf("certJSON differs from json.Marshal for %+v\n got  %s (%v)\n want %s (%v)", c, got, gerr, want, werr)
+	}
+	if werr != nil {
+		return false
+	}
+	ev := Event{Seq: c.ID + 3, Time: testNow, OperatorID: op.ID, Operator: op.Name, Kind: EvCertImport, Subject: c.ID, Data: want}
+	body, err := ev.newBody()
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := append(body[:len(body)-len(`,"prev":""}`)], '}')
+	wantPacked, wok := packJSON([]byte{evPacked}, head)
+	gotPacked, gok := importPacked([]byte{evPacked}, ev, &c)
+	if gok && (!wok || !bytes.Equal(gotPacked, wantPacked)) {
+		t.Fatalf("importPacked differs from packJSON for %s\n got  %x\n want %x (%v)", head, gotPacked, wantPacked, wok)
+	}
+	return gok
+}
+
+func FuzzImportCodecs(f *testing.F) {
 	f.Add("张三", "110101199003071234", "2019-03-05", "旧2019-035", "备注<&>", uint64(7), int64(1551715200))
 	f.Add("a\"b\\", "\u2028\x7f", "\xff", "", "\t", uint64(0), int64(-62135596800))
 	f.Fuzz(func(t *testing.T, name, id, date, serial, note string, no uint64, unix int64) {
 		c := Certificate{ID: no, Serial: serial, Name: name, IDNumber: id, IssueDate: date, Note: note, Status: Valid,
 			Imported: true, Issued: time.Unix(unix, 0).In(Beijing), Address: strings.ToUpper(name)}
-		want, werr := json.Marshal(c)
-		got, gerr := certJSON(&c)
-		if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
-			t.Fatalf("certJSON differs from json.Marshal\n got  %s (%v)\n want %s (%v)", got, gerr, want, werr)
-		}
+		sameImportCodecs(t, c, Operator{ID: no % 7, Name: note})
 	})
 }

@@ -175,7 +175,11 @@ func (r *ImportRun) Encode(p *Prepared) error {
 	body = body[:len(body)-len(`,"prev":""}`)]
 	// The stored form packs the JSON without prev, closed (eventvalue.go).
 	head := append(body, '}')
-	if stored, ok := packJSON(make([]byte, 1, len(body)+1+sha256.Size), head); ok {
+	stored, ok := importPacked(make([]byte, 1, len(body)/2+1+sha256.Size), ev, &p.c)
+	if !ok {
+		stored, ok = packJSON(stored, head)
+	}
+	if ok {
 		stored[0] = evPacked
 		p.stored = stored
 	}

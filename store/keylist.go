@@ -11,45 +11,59 @@ import (
 
 // keyList gathers keys and values to put into a bucket in key order
 // later: an import's rows, persons and serials, whose keys come in any
-// order. The bytes live in one buffer and the entries hold no pointers,
-// so 100,000 of them cost the garbage collector nothing to scan. Add may
-// be called from several goroutines.
+// order. The bytes live in chunks of a megabyte (no growing buffer is
+// copied over and over) and the entries hold no pointers, so 100,000 of
+// them cost the garbage collector nothing to scan. Add may be called from
+// several goroutines.
 type keyList struct {
-	mu   sync.Mutex
-	buf  []byte
-	ents []keyEnt
+	mu     sync.Mutex
+	chunks [][]byte
+	ents   []keyEnt
 }
 
-// keyEnt is one key and value in keyList.buf: the key at off, the value
-// after it. pre is the key's first 8 bytes as a number, which orders
-// most pairs of keys without reading the buffer.
+const keyChunk = 1 << 20
+
+// keyEnt is one key and value in a chunk: the key at off, the value after
+// it. pre is the key's first 8 bytes as a number, which orders most pairs
+// of keys without reading the chunks.
 type keyEnt struct {
-	pre  uint64
-	off  uint32
-	klen uint16
-	vlen uint16
+	pre   uint64
+	chunk uint32
+	off   uint32
+	klen  uint16
+	vlen  uint16
 }
 
 // add appends the key made of parts and the value.
 func (l *keyList) add(value []byte, parts ...[]byte) {
+	n := len(value)
+	for _, p := range parts {
+		n += len(p)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	off := len(l.buf)
-	for _, p := range parts {
-		l.buf = append(l.buf, p...)
+	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1])+n > keyChunk {
+		l.chunks = append(l.chunks, make([]byte, 0, max(keyChunk, n)))
 	}
-	klen := len(l.buf) - off
-	l.buf = append(l.buf, value...)
+	c := len(l.chunks) - 1
+	buf := l.chunks[c]
+	off := len(buf)
+	for _, p := range parts {
+		buf = append(buf, p...)
+	}
+	klen := len(buf) - off
+	buf = append(buf, value...)
+	l.chunks[c] = buf
 	var pre [8]byte
-	copy(pre[:], l.buf[off:off+klen])
-	l.ents = append(l.ents, keyEnt{binary.BigEndian.Uint64(pre[:]), uint32(off), uint16(klen), uint16(len(value))})
+	copy(pre[:], buf[off:off+klen])
+	l.ents = append(l.ents, keyEnt{binary.BigEndian.Uint64(pre[:]), uint32(c), uint32(off), uint16(klen), uint16(len(value))})
 }
 
-func (l *keyList) key(e keyEnt) []byte { return l.buf[e.off : e.off+uint32(e.klen)] }
+func (l *keyList) key(e keyEnt) []byte { return l.chunks[e.chunk][e.off : e.off+uint32(e.klen)] }
 
 func (l *keyList) value(e keyEnt) []byte {
 	at := e.off + uint32(e.klen)
-	return l.buf[at : at+uint32(e.vlen) : at+uint32(e.vlen)]
+	return l.chunks[e.chunk][at : at+uint32(e.vlen) : at+uint32(e.vlen)]
 }
 
 // sort orders the entries by key.
