@@ -108,10 +108,10 @@ func (j *jsonSink) key(k string) {
 	}
 	j.b = append(append(append(j.b, '"'), k...), `":`...)
 }
-func (j *jsonSink) str(s string)   { j.b = appendJSONString(j.b, s) }
-func (j *jsonSink) uint(v uint64)  { j.b = strconv.AppendUint(j.b, v, 10) }
-func (j *jsonSink) int(v int)      { j.b = strconv.AppendInt(j.b, int64(v), 10) }
-func (j *jsonSink) bool(v bool)    { j.b = strconv.AppendBool(j.b, v) }
+func (j *jsonSink) str(s string)  { j.b = appendJSONString(j.b, s) }
+func (j *jsonSink) uint(v uint64) { j.b = strconv.AppendUint(j.b, v, 10) }
+func (j *jsonSink) int(v int)     { j.b = strconv.AppendInt(j.b, int64(v), 10) }
+func (j *jsonSink) bool(v bool)   { j.b = strconv.AppendBool(j.b, v) }
 func (j *jsonSink) time(t time.Time) {
 	j.b = append(t.AppendFormat(append(j.b, '"'), time.RFC3339Nano), '"')
 }
