@@ -124,14 +124,24 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, q...)
 }
 
-// plainJSON says whether json.Marshal writes s between quotes as it is.
+// plainJSON says whether json.Marshal writes s between quotes as it is:
+// valid UTF-8 without control characters, " \ < > & or U+2028, U+2029.
 func plainJSON(s string) bool {
-	plain := utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029")
-	for i := 0; plain && i < len(s); i++ {
-		c := s[i]
-		plain = c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || r == '\u2028' || r == '\u2029' {
+			return false
+		}
+		i += n
 	}
-	return plain
+	return true
 }
 
 func (e Event) digestOf(body []byte) (string, error) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -142,4 +143,27 @@ func next2(a, b *bolt.Cursor) (ak, av, bk, bv []byte) {
 	ak, av = a.Next()
 	bk, bv = b.Next()
 	return
+}
+
+// keyList sorts as bytes.Compare does, keys with zero bytes, common
+// prefixes and lengths on both sides of its 16-byte prefix included.
+func TestKeyListSortsAsBytes(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 9))
+	var l keyList
+	var want [][]byte
+	for range 5000 {
+		k := make([]byte, r.IntN(24))
+		for i := range k {
+			k[i] = []byte{0, 1, 'a', 0xff}[r.IntN(4)]
+		}
+		l.add([]byte{byte(len(want))}, k[:len(k)/2], k[len(k)/2:])
+		want = append(want, k)
+	}
+	l.sort()
+	slices.SortFunc(want, bytes.Compare)
+	for i, e := range l.ents {
+		if !bytes.Equal(l.key(e), want[i]) {
+			t.Fatalf("entry %d: %x, want %x", i, l.key(e), want[i])
+		}
+	}
 }

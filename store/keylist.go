@@ -24,10 +24,10 @@ type keyList struct {
 const keyChunk = 1 << 20
 
 // keyEnt is one key and value in a chunk: the key at off, the value after
-// it. pre is the key's first 8 bytes as a number, which orders most pairs
-// of keys without reading the chunks.
+// it. pre is the key's first 16 bytes as two numbers, which order most
+// pairs of keys without reading the chunks.
 type keyEnt struct {
-	pre   uint64
+	pre   [2]uint64
 	chunk uint32
 	off   uint32
 	klen  uint16
@@ -54,9 +54,12 @@ func (l *keyList) add(value []byte, parts ...[]byte) {
 	klen := len(buf) - off
 	buf = append(buf, value...)
 	l.chunks[c] = buf
-	var pre [8]byte
+	var pre [16]byte
 	copy(pre[:], buf[off:off+klen])
-	l.ents = append(l.ents, keyEnt{binary.BigEndian.Uint64(pre[:]), uint32(c), uint32(off), uint16(klen), uint16(len(value))})
+	if len(l.ents) == cap(l.ents) { // double: append grows a long slice by a quarter
+		l.ents = slices.Grow(l.ents, max(len(l.ents), 1024))
+	}
+	l.ents = append(l.ents, keyEnt{[2]uint64{binary.BigEndian.Uint64(pre[:8]), binary.BigEndian.Uint64(pre[8:])}, uint32(c), uint32(off), uint16(klen), uint16(len(value))})
 }
 
 func (l *keyList) key(e keyEnt) []byte { return l.chunks[e.chunk][e.off : e.off+uint32(e.klen)] }
@@ -69,11 +72,16 @@ func (l *keyList) value(e keyEnt) []byte {
 // sort orders the entries by key.
 func (l *keyList) sort() {
 	slices.SortFunc(l.ents, func(a, b keyEnt) int {
-		if a.pre != b.pre {
-			if a.pre < b.pre {
-				return -1
+		for i := range a.pre {
+			if a.pre[i] != b.pre[i] {
+				if a.pre[i] < b.pre[i] {
+					return -1
+				}
+				return 1
 			}
-			return 1
+		}
+		if a.klen <= 16 && b.klen <= 16 {
+			return int(a.klen) - int(b.klen) // one is the other and zeros
 		}
 		return bytes.Compare(l.key(a), l.key(b))
 	})
