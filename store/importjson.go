@@ -9,10 +9,9 @@ import (
 
 // An import encodes 100,000 certificates: its events are written by hand
 // rather than by reflection, in both the forms an event has — the JSON its
-// hash is over (certJSON, importBody) and the packed form it is stored in
-// (importPacked). One walk over the fields (walkCert) feeds both, so they
-// cannot disagree on the fields; TestImportCodecs and FuzzImportCodecs
-// prove them equal to json.Marshal and packJSON.
+// hash is over and the packed form it is stored in (encodeImport). One
+// walk over the fields (walkCert) writes both; TestImportCodecs and
+// FuzzImportCodecs prove them equal to json.Marshal and packJSON.
 
 // certSink receives a certificate's members in the order and with the
 // omissions of its json tags.
@@ -116,16 +115,6 @@ func (j *jsonSink) time(t time.Time) {
 	j.b = append(t.AppendFormat(append(j.b, '"'), time.RFC3339Nano), '"')
 }
 
-// certJSON is json.Marshal(c).
-func certJSON(c *Certificate) ([]byte, error) {
-	if !handWritable(c) {
-		return json.Marshal(c)
-	}
-	j := jsonSink{b: append(make([]byte, 0, 512), '{')}
-	walkCert(c, &j)
-	return append(j.b, '}'), nil
-}
-
 // packSink writes members as packer.pack writes their JSON; ok turns false
 // at a string that JSON escapes (packJSON keeps the escapes) or a number
 // packJSON would not store as an integer.
@@ -167,14 +156,40 @@ func (k *packSink) time(t time.Time) {
 	k.p.str(t.AppendFormat(nil, time.RFC3339Nano), false)
 }
 
-// importPacked is packJSON of the closed head of an import event (its
-// canonical JSON up to prev, then "}"; see eventvalue.go) appended to dst,
-// or false when the hand-written packing does not cover it.
-func importPacked(dst []byte, ev Event, c *Certificate) ([]byte, bool) {
-	if !handWritable(c) {
-		return dst, false
+// bothSink writes the JSON and the packed form in one walk.
+type bothSink struct {
+	j jsonSink
+	k packSink
+}
+
+func (b *bothSink) key(k string) { b.j.key(k); b.k.key(k) }
+func (b *bothSink) str(s string) {
+	if !plainJSON(s) {
+		b.j.str(s)
+		b.k.ok = false
+		return
 	}
-	k := packSink{p: packer{out: append(dst, pkObj)}, ok: true}
+	b.j.b = append(append(append(b.j.b, '"'), s...), '"')
+	b.k.p.str([]byte(s), false)
+}
+func (b *bothSink) uint(v uint64)    { b.j.uint(v); b.k.uint(v) }
+func (b *bothSink) int(v int)        { b.j.int(v); b.k.int(v) }
+func (b *bothSink) bool(v bool)      { b.j.bool(v); b.k.bool(v) }
+func (b *bothSink) time(t time.Time) { b.j.time(t); b.k.time(t) }
+
+// encodeImport writes the data of ev, an import event of c: its JSON
+// (json.Marshal(c)), and its stored form appended to dst — packJSON of the
+// event's closed head (its canonical JSON up to prev, then "}"; see
+// eventvalue.go). packed is nil when the hand-written packing does not
+// cover c; data comes from json.Marshal when the hand-written JSON does
+// not.
+func encodeImport(dst []byte, ev Event, c *Certificate) (data, packed []byte, err error) {
+	if !handWritable(c) {
+		data, err = json.Marshal(c)
+		return data, nil, err
+	}
+	b := bothSink{j: jsonSink{b: append(make([]byte, 0, 512), '{')}, k: packSink{p: packer{out: append(dst, pkObj)}, ok: true}}
+	k := &b.k
 	k.key("seq")
 	k.uint(ev.Seq)
 	k.key("time")
@@ -189,9 +204,10 @@ func importPacked(dst []byte, ev Event, c *Certificate) ([]byte, bool) {
 	k.uint(ev.Subject)
 	k.key("data")
 	k.p.out = append(k.p.out, pkObj)
-	walkCert(c, &k)
+	walkCert(c, &b)
+	data = append(b.j.b, '}')
 	if !k.ok {
-		return dst, false
+		return data, nil, nil
 	}
-	return append(k.p.out, pkEndObj, pkEndObj), true
+	return data, append(k.p.out, pkEndObj, pkEndObj), nil
 }

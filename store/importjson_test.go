@@ -56,31 +56,31 @@ func TestImportCodecs(t *testing.T) {
 	}
 }
 
-// sameImportCodecs checks certJSON against json.Marshal and importPacked
-// against packJSON of the event head, and says whether importPacked
+// sameImportCodecs checks encodeImport's JSON against json.Marshal and its packing
+// against packJSON of the event head, and says whether encodeImport packed
 // covered the certificate.
 func sameImportCodecs(t *testing.T, c Certificate, op Operator) bool {
 	t.Helper()
+	ev := Event{Seq: c.ID + 3, Time: testNow, OperatorID: op.ID, Operator: op.Name, Kind: EvCertImport, Subject: c.ID}
 	want, werr := json.Marshal(c)
-	got, gerr := certJSON(&c)
+	got, gotPacked, gerr := encodeImport([]byte{evPacked}, ev, &c)
 	if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
-		t.Fatalf("certJSON differs from json.Marshal for %+v\n got  %s (%v)\n want %s (%v)", c, got, gerr, want, werr)
+		t.Fatalf("encodeImport's JSON differs from json.Marshal for %+v\n got  %s (%v)\n want %s (%v)", c, got, gerr, want, werr)
 	}
 	if werr != nil {
 		return false
 	}
-	ev := Event{Seq: c.ID + 3, Time: testNow, OperatorID: op.ID, Operator: op.Name, Kind: EvCertImport, Subject: c.ID, Data: want}
+	ev.Data = want
 	body, err := ev.newBody()
 	if err != nil {
 		t.Fatal(err)
 	}
 	head := append(body[:len(body)-len(`,"prev":""}`)], '}')
 	wantPacked, wok := packJSON([]byte{evPacked}, head)
-	gotPacked, gok := importPacked([]byte{evPacked}, ev, &c)
-	if gok && (!wok || !bytes.Equal(gotPacked, wantPacked)) {
-		t.Fatalf("importPacked differs from packJSON for %s\n got  %x\n want %x (%v)", head, gotPacked, wantPacked, wok)
+	if gotPacked != nil && (!wok || !bytes.Equal(gotPacked, wantPacked)) {
+		t.Fatalf("encodeImport's packing differs from packJSON for %s\n got  %x\n want %x (%v)", head, gotPacked, wantPacked, wok)
 	}
-	return gok
+	return gotPacked != nil
 }
 
 func FuzzImportCodecs(f *testing.F) {

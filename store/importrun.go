@@ -163,25 +163,25 @@ func (r *ImportRun) Prepare(c Certificate) Prepared {
 // fixed: several goroutines may encode different certificates at once,
 // while Add stores the ones before.
 func (r *ImportRun) Encode(p *Prepared) error {
-	data, err := certJSON(&p.c)
+	ev := Event{Seq: p.seq, Time: r.now, OperatorID: r.op.ID, Operator: r.op.Name, Kind: EvCertImport, Subject: p.c.ID}
+	data, stored, err := encodeImport(make([]byte, 1, 400), ev, &p.c)
 	if err != nil {
 		return err
 	}
-	ev := Event{Seq: p.seq, Time: r.now, OperatorID: r.op.ID, Operator: r.op.Name, Kind: EvCertImport, Subject: p.c.ID, Data: data}
+	ev.Data = data
 	body, err := ev.newBody() // ends `,"prev":""}`: cut to before the prev
 	if err != nil {
 		return err
 	}
 	body = body[:len(body)-len(`,"prev":""}`)]
-	// The stored form packs the JSON without prev, closed (eventvalue.go).
 	head := append(body, '}')
-	stored, ok := importPacked(make([]byte, 1, len(body)/2+1+sha256.Size), ev, &p.c)
-	if !ok {
-		stored, ok = packJSON(stored, head)
+	if stored == nil {
+		// The stored form packs the JSON without prev, closed (eventvalue.go).
+		stored, _ = packJSON(make([]byte, 1, len(body)/2+1+sha256.Size), head)
 	}
-	if ok {
+	if len(stored) > 1 {
 		stored[0] = evPacked
-		p.stored = stored
+		p.stored = slices.Grow(stored, sha256.Size)
 	}
 	p.body = head[:len(body)]
 	month := MonthKey(p.c.IssueDate)
