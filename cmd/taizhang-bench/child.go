@@ -147,7 +147,7 @@ func childLookup(warm bool, dbPath, what, q, outDir string) (childResult, error)
 		}
 		res.Build = t.elapsed().Seconds()
 		res.Loaded = ix.LoadError() == nil
-		defer certs.SaveIndex(db, ix)
+		defer certs.SettleIndex(db, ix)
 		run = func() (int, error) { return find(db, ix, q), nil }
 	case "export":
 		n := 0

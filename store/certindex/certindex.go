@@ -41,6 +41,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -68,6 +69,9 @@ type Index struct {
 	fresh bool          // built from the ledger, not written since
 	built error         // why the snapshot was not used; nil if it was
 	types map[int]assets.CertTemplate
+	// unsure is the snapshot base was read from while its checksum is
+	// still to be checked (Settle); base uses its bytes.
+	unsure []byte
 }
 
 // SaveAfter is how many certificates added since the snapshot was read
@@ -84,9 +88,11 @@ func SnapshotPath(dbPath string) string {
 
 // Open is the index of db's certificates as the 证明 screen opens it: the
 // snapshot caught up with the ledger, or, if there is none or it cannot
-// be used (LoadError says why), built from the ledger.
+// be used (LoadError says why), built from the ledger. The snapshot's
+// offsets and counts are checked as it is read, its checksum later
+// (Settle): the first search does not wait for every byte of it.
 func Open(db *store.DB) (*Index, error) {
-	x, err := Load(db)
+	x, err := load(db, false)
 	if err == nil {
 		return x, nil
 	}
@@ -98,25 +104,83 @@ func Open(db *store.DB) (*Index, error) {
 	return x, nil
 }
 
-// Load reads the snapshot and catches it up with the ledger. It fails
-// with ErrNoSnapshot, an error that says why the snapshot cannot be used
-// (damaged, made by another version, of another ledger), or the ledger's.
-func Load(db *store.DB) (*Index, error) {
-	b, err := readFile(SnapshotPath(db.Path()))
+// load reads the snapshot (its checksum too if whole) and catches it up
+// with the ledger. It fails with ErrNoSnapshot, an error that says why the
+// snapshot cannot be used (damaged, made by another version, of another
+// ledger), or the ledger's.
+func load(db *store.DB, whole bool) (*Index, error) {
+	b, release, err := mapFile(SnapshotPath(db.Path()))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, ErrNoSnapshot
 	}
 	if err != nil {
 		return nil, err
 	}
-	x, err := decode(b)
+	x, err := decode(b, whole)
 	if err != nil {
+		release()
 		return nil, err
+	}
+	// The index uses the bytes as they are: they go when it does.
+	runtime.AddCleanup(x.base, func(release func()) { release() }, release)
+	if !whole {
+		x.unsure = b
 	}
 	if _, err := x.catchUp(db, false); err != nil {
 		return nil, err
 	}
 	return x, nil
+}
+
+// errDamaged: the snapshot's checksum did not match (Settle).
+var errDamaged = errors.New("certindex: the snapshot is damaged (checksum)")
+
+// verify checks the snapshot base was read from against its checksum,
+// once, and builds the index again if it does not match.
+func (x *Index) verify(db *store.DB) error {
+	x.mu.Lock()
+	b, base := x.unsure, x.base
+	x.unsure = nil
+	x.mu.Unlock()
+	if b == nil {
+		return nil
+	}
+	ok := binary.LittleEndian.Uint32(b[96:]) == checksum(b)
+	runtime.KeepAlive(base) // b is base's to unmap
+	if ok {
+		return nil
+	}
+	return x.rebuild(db, errDamaged)
+}
+
+// rebuild puts a new build of the ledger in place of the index; why is
+// what LoadError says then.
+func (x *Index) rebuild(db *store.DB, why error) error {
+	nx, err := Build(db)
+	if err != nil {
+		return err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.base, x.tail, x.maxID, x.mark, x.added, x.fresh, x.unsure = nx.base, nil, nx.maxID, nx.mark, nx.added, true, nil
+	if why != nil {
+		x.built = why
+	}
+	return nil
+}
+
+// Settle is what the 证明 screen does in the background once the index is
+// open: it checks the snapshot it read against its checksum (building
+// the index again if the snapshot was damaged), then writes the snapshot
+// if the index was built or many certificates came since it was read.
+func (x *Index) Settle(db *store.DB) error {
+	if err := x.verify(db); err != nil {
+		return err
+	}
+	if !x.NeedsSave() {
+		return nil
+	}
+	return x.Save(db)
 }
 
 // Build reads every certificate of the ledger into a new index.
@@ -235,14 +299,10 @@ func (x *Index) catchUp(db *store.DB, rebuild bool) (int, error) {
 	var rows []store.CertRow
 	head, last, err := db.CertRowsSince(after, since, func(r store.CertRow) { rows = append(rows, r) })
 	if errors.Is(err, store.ErrOtherLedger) && rebuild {
-		nx, err := Build(db)
-		if err != nil {
+		if err := x.rebuild(db, nil); err != nil {
 			return 0, err
 		}
-		x.mu.Lock()
-		x.base, x.tail, x.maxID, x.mark, x.added, x.fresh = nx.base, nil, nx.maxID, nx.mark, nx.added, true
-		x.mu.Unlock()
-		return nx.base.Len(), nil
+		return x.Len(), nil
 	}
 	if err != nil {
 		return 0, err
@@ -381,6 +441,9 @@ func (x *Index) Save(db *store.DB) error {
 	if db.ReadOnly() {
 		return nil
 	}
+	if err := x.verify(db); err != nil {
+		return err
+	}
 	if _, err := x.CatchUp(db); err != nil {
 		return err
 	}
@@ -434,8 +497,9 @@ func checksum(b []byte) uint32 {
 	return crc32.Update(crc32.Checksum(b[:96], castagnoli), castagnoli, b[100:])
 }
 
-// decode reads a snapshot's bytes (b is kept: the index uses it as it is).
-func decode(b []byte) (*Index, error) {
+// decode reads a snapshot's bytes (b is kept: the index uses it as it is),
+// checking its checksum too if whole.
+func decode(b []byte, whole bool) (*Index, error) {
 	le := binary.LittleEndian
 	if len(b) < headerSize || string(b[:4]) != magic {
 		return nil, errors.New("certindex: the snapshot is damaged")
@@ -443,8 +507,8 @@ func decode(b []byte) (*Index, error) {
 	if f := Fingerprint(); le.Uint32(b[4:]) != version || !bytes.Equal(b[8:40], f[:]) {
 		return nil, errors.New("certindex: the snapshot was made by another version of the program")
 	}
-	if le.Uint32(b[96:]) != checksum(b) || le.Uint32(b[100:]) != 0 {
-		return nil, errors.New("certindex: the snapshot is damaged (checksum)")
+	if whole && le.Uint32(b[96:]) != checksum(b) || le.Uint32(b[100:]) != 0 {
+		return nil, errDamaged
 	}
 	ix, err := search.Unmarshal(b[headerSize:])
 	if err != nil {
@@ -460,6 +524,10 @@ func decode(b []byte) (*Index, error) {
 	return x, nil
 }
 
+// maxSnapshot is the largest snapshot read (a million certificates take
+// about 180 MB).
+const maxSnapshot = 1 << 30
+
 // readFile reads a whole file in one read, into memory that begins at a
 // multiple of 8 bytes (as the index wants to use it in place).
 func readFile(path string) ([]byte, error) {
@@ -472,7 +540,7 @@ func readFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.Size() > 1<<30 {
+	if st.Size() > maxSnapshot {
 		return nil, errors.New("certindex: the snapshot is too large")
 	}
 	b := make([]byte, st.Size())

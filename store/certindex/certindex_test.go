@@ -285,7 +285,7 @@ func TestSnapshotOfAnotherLedger(t *testing.T) {
 	if err := os.WriteFile(SnapshotPath(b.Path()), snapA, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Load(b); !errors.Is(err, store.ErrOtherLedger) {
+	if _, err := load(b, true); !errors.Is(err, store.ErrOtherLedger) {
 		t.Errorf("another ledger's snapshot: %v", err)
 	}
 	findsAsBefore(t, "another ledger's", b, open(t, b, false), queries(b, rng))
@@ -308,11 +308,11 @@ func TestSnapshotOfAnotherLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if _, err := Load(a); !errors.Is(err, store.ErrOtherLedger) {
+	if _, err := load(a, true); !errors.Is(err, store.ErrOtherLedger) {
 		t.Errorf("the snapshot of a later state: %v", err)
 	}
 	issue(t, a, opA, rng, 2) // as many events as when the snapshot was made, other ones
-	if _, err := Load(a); !errors.Is(err, store.ErrOtherLedger) {
+	if _, err := load(a, true); !errors.Is(err, store.ErrOtherLedger) {
 		t.Errorf("the snapshot of a later state: %v", err)
 	}
 	findsAsBefore(t, "an older copy put back", a, open(t, a, false), queries(a, rng))
@@ -323,7 +323,7 @@ func TestSnapshotOfAnotherLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 	damage(t, b, func(s []byte) { s[20] ^= 1 })
-	if _, err := Load(b); err == nil || !strings.Contains(err.Error(), "another version") {
+	if _, err := load(b, true); err == nil || !strings.Contains(err.Error(), "another version") {
 		t.Errorf("another version's snapshot: %v", err)
 	}
 }
@@ -342,7 +342,9 @@ func damage(t *testing.T, db *store.DB, change func([]byte)) {
 	}
 }
 
-// A damaged snapshot is refused (Load says why) and the index built.
+// A damaged snapshot is refused and the index built: at once when its
+// offsets or counts do not add up, after the first search (Settle) when
+// only its checksum tells; LoadError says why.
 func TestDamagedSnapshot(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	db, op := newLedger(t, t.TempDir())
@@ -350,6 +352,7 @@ func TestDamagedSnapshot(t *testing.T) {
 	qs := queries(db, rng)
 	for name, change := range map[string]func([]byte) []byte{
 		"a bit of the index":  func(b []byte) []byte { b[len(b)-40] ^= 4; return b },
+		"a certificate's id":  func(b []byte) []byte { b[headerSize+48] ^= 1; return b }, // the checksum alone tells
 		"its highest id":      func(b []byte) []byte { b[40] ^= 1; return b },
 		"its count":           func(b []byte) []byte { b[88]++; return b },
 		"cut short":           func(b []byte) []byte { return b[:len(b)-3] },
@@ -358,7 +361,7 @@ func TestDamagedSnapshot(t *testing.T) {
 		"not a snapshot":      func(b []byte) []byte { return []byte("TZSI and some more bytes") },
 		"a checksum that fit": func(b []byte) []byte { return resum(b[:len(b)-1]) },
 	} {
-		if err := open(t, db, false).Save(db); err != nil {
+		if x, err := Open(db); err != nil || x.Save(db) != nil {
 			t.Fatal(err)
 		}
 		path := SnapshotPath(db.Path())
@@ -366,10 +369,23 @@ func TestDamagedSnapshot(t *testing.T) {
 		if err := os.WriteFile(path, change(bytes.Clone(good)), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Load(db); err == nil {
+		if _, err := load(db, true); err == nil {
 			t.Errorf("%s: the damaged snapshot was read", name)
 		}
-		findsAsBefore(t, name, db, open(t, db, false), qs)
+		x, err := Open(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "a certificate's id" && x.LoadError() != nil {
+			t.Errorf("%s: refused before the checksum was checked: %v", name, x.LoadError())
+		}
+		if err := x.Settle(db); err != nil {
+			t.Fatal(err)
+		}
+		if x.LoadError() == nil {
+			t.Errorf("%s: the damaged snapshot was used", name)
+		}
+		findsAsBefore(t, name, db, x, qs)
 	}
 }
 

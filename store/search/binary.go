@@ -543,11 +543,15 @@ func (ix *Index) readTags(b []byte, n int) error {
 	return nil
 }
 
-// check proves what a search takes for granted of the arrays read back:
-// documents own runs of fields in order; each field's text ends with a NUL
-// where the next begins; rune maps and reading runs cover every rune of
-// the text they belong to; reading runs come in field order, end with
-// ^0 and name sets of the table; tags are known.
+// check proves what a search takes for granted of the arrays read back,
+// so that it never reads out of them: documents own runs of fields in
+// order; each field's text lies before the next one's, the last ending
+// with a NUL; reading runs come in field order, end with ^0, name sets of
+// the table and belong to Text and Name fields; rune maps cover every rune
+// a span of their field can reach (its text's, or its run's); tags are
+// known. Texts are not decoded (a search counts the runes of a damaged
+// one as it does in any text), so a load reads little more than the
+// offsets.
 func (ix *Index) check() error {
 	nf := uint32(len(ix.fields))
 	if len(ix.ids) == 0 && nf > 0 {
@@ -560,53 +564,48 @@ func (ix *Index) check() error {
 		}
 		prev = f
 	}
-	if nf == 0 && len(ix.text) != 0 || nf > 0 && (len(ix.text) == 0 || ix.text[len(ix.text)-1] != 0) {
+	ntext := uint32(len(ix.text))
+	if nf == 0 && ntext != 0 || nf > 0 && (ntext == 0 || ix.text[ntext-1] != 0) {
 		return damaged("texts")
 	}
-	nsets, pos := uint32(len(ix.sets)), uint32(0)
+	nsets, ntab, pos := uint32(len(ix.sets)), uint32(len(ix.tab.sets)), uint32(0)
+	off := uint32(0) // of field f
 	for f := range ix.fields {
-		fr := ix.fields[f]
-		end := uint32(len(ix.text)) - 1
+		end := ntext - 1
 		if f+1 < len(ix.fields) {
-			next := ix.fields[f+1].off
-			if next <= fr.off || next > uint32(len(ix.text)) || ix.text[next-1] != 0 {
-				return damaged("field %d", f)
-			}
-			end = next - 1
+			end = ix.fields[f+1].off - 1
 		}
-		if f == 0 && fr.off != 0 || fr.off > end {
+		if ix.fields[f].off != off || end < off || end >= ntext {
 			return damaged("field %d", f)
 		}
-		w := ix.letters[f]
-		kind := Kind(w >> kindShift)
+		off = end + 1
+		kind := Kind(ix.letters[f] >> kindShift)
 		if kind >= Tag {
 			return damaged("field %d", f)
 		}
 		ix.kinds |= 1 << kind
-		py := ix.pyOff[f]
-		if fr.mp == none && py == none {
-			continue
+		py, run := ix.pyOff[f], uint32(0)
+		if py != none {
+			if py != pos || kind != Text && kind != Name {
+				return damaged("field %d", f)
+			}
+			for ; pos < nsets && ix.sets[pos] != endSet; pos++ {
+				if uint32(ix.sets[pos]) >= ntab {
+					return damaged("field %d", f)
+				}
+			}
+			if pos == nsets {
+				return damaged("field %d", f)
+			}
+			run = pos - py
+			pos++
 		}
-		runes := uint64(utf8.RuneCount(ix.text[fr.off:end]))
-		if fr.mp != none && uint64(fr.mp)+2*runes > uint64(len(ix.maps)) {
-			return damaged("field %d", f)
-		}
-		if py == none {
-			continue
-		}
-		if py != pos || kind != Text && kind != Name || uint64(nsets-pos) <= runes {
-			return damaged("field %d", f)
-		}
-		for _, id := range ix.sets[pos : pos+uint32(runes)] {
-			if uint32(id) >= uint32(len(ix.tab.sets)) {
+		if mp := ix.fields[f].mp; mp != none {
+			runes := max(uint64(utf8.RuneCount(ix.text[ix.fields[f].off:end])), uint64(run))
+			if uint64(mp)+2*runes > uint64(len(ix.maps)) {
 				return damaged("field %d", f)
 			}
 		}
-		pos += uint32(runes)
-		if ix.sets[pos] != endSet {
-			return damaged("field %d", f)
-		}
-		pos++
 	}
 	if pos != nsets {
 		return damaged("reading sets")

@@ -208,7 +208,7 @@ func TestUnmarshalRefusesDamage(t *testing.T) {
 		"version":      func(b []byte) []byte { b[4] = 9; return b },
 		"count":        func(b []byte) []byte { b[8]++; return b },
 		"first":        func(b []byte) []byte { b[off[sFirst]+4] = 0xff; return b },
-		"text offset":  func(b []byte) []byte { b[off[sFields]+8]++; return b },
+		"text offset":  func(b []byte) []byte { b[off[sFields]]++; return b },
 		"rune map":     func(b []byte) []byte { binary.LittleEndian.PutUint32(b[off[sFields]+4:], 1<<20); return b },
 		"kind":         func(b []byte) []byte { b[off[sLetters]+3] = 0x40; return b },
 		"reading run":  func(b []byte) []byte { binary.LittleEndian.PutUint32(b[off[sPyOff]:], 3); return b },

@@ -231,34 +231,27 @@ func catchUp(db *store.DB, x *certindex.Index) tea.Cmd {
 	})
 }
 
-// saveIndex writes the index beside the ledger if it is worth it (see
-// SaveIndex); a failure is not the worker's concern: the next start
-// builds the index again.
-func saveIndex(db *store.DB, x *certindex.Index) tea.Cmd {
-	if !x.NeedsSave() {
-		return nil
-	}
+// settleIndex runs SettleIndex in the background. Its failure is not the
+// worker's concern (the index kept beside the ledger is a cache: the next
+// start builds it again), and it changes nothing the screen shows.
+func settleIndex(db *store.DB, x *certindex.Index) tea.Cmd {
 	return func() tea.Msg {
-		_ = SaveIndex(db, x)
+		_ = SettleIndex(db, x)
 		return nil
 	}
 }
 
 // OpenIndex is the search index as the screen opens it in the background
 // when it is first shown: the one kept beside the ledger, caught up, or
-// built from the ledger (certindex.Open). It, SaveIndex and Find are
+// built from the ledger (certindex.Open). It, SettleIndex and Find are
 // exported for cmd/taizhang-bench, which times what the screen does.
 func OpenIndex(db *store.DB) (*certindex.Index, error) { return certindex.Open(db) }
 
-// SaveIndex is what the screen does next, in the background: it writes
-// the index beside the ledger when it was built, or when many
-// certificates were added since it was read.
-func SaveIndex(db *store.DB, x *certindex.Index) error {
-	if !x.NeedsSave() {
-		return nil
-	}
-	return x.Save(db)
-}
+// SettleIndex is what the screen does next, in the background: it checks
+// the copy the index was read from, and writes the index beside the
+// ledger when it was built, or when many certificates were added since
+// it was read (certindex.Index.Settle).
+func SettleIndex(db *store.DB, x *certindex.Index) error { return x.Settle(db) }
 
 // readRows reads the list rows of some hits. A search that matches 30,000
 // certificates reads only the rows near the cursor: the first two pages
@@ -356,7 +349,7 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, common.Fail(msg.err)
 		}
 		m.index = msg.index
-		cmds := []tea.Cmd{saveIndex(m.ctx.Store, m.index)}
+		cmds := []tea.Cmd{settleIndex(m.ctx.Store, m.index)}
 		if m.stale { // the index may have read the ledger before that save
 			m.stale = false
 			cmds = append(cmds, catchUp(m.ctx.Store, m.index))
@@ -371,7 +364,9 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 		}
 		var cmds []tea.Cmd
 		if msg.n > 0 {
-			cmds = append(cmds, saveIndex(m.ctx.Store, m.index))
+			if m.index.NeedsSave() {
+				cmds = append(cmds, settleIndex(m.ctx.Store, m.index))
+			}
 			if m.mode == searching {
 				cmds = append(cmds, m.runSearch())
 			}
