@@ -44,6 +44,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"taizhang/assets"
@@ -447,11 +448,7 @@ func (x *Index) Save(db *store.DB) error {
 	if _, err := x.CatchUp(db); err != nil {
 		return err
 	}
-	b, err := x.encode()
-	if err != nil {
-		return err
-	}
-	if err := writeFile(SnapshotPath(db.Path()), b); err != nil {
+	if err := writeFile(SnapshotPath(db.Path()), x.encode); err != nil {
 		return err
 	}
 	x.mu.Lock()
@@ -460,22 +457,24 @@ func (x *Index) Save(db *store.DB) error {
 	return nil
 }
 
-func (x *Index) encode() ([]byte, error) {
+// encode writes the snapshot to f from its start: the header, then the
+// index streamed through the checksum, which goes into the header last.
+func (x *Index) encode(f *os.File) error {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	hash, err := hex.DecodeString(x.mark.Hash)
 	if err != nil || len(hash) != 32 && x.mark.Seq > 0 {
-		return nil, fmt.Errorf("certindex: the ledger's last event has hash %q", x.mark.Hash)
+		return fmt.Errorf("certindex: the ledger's last event has hash %q", x.mark.Hash)
 	}
 	le := binary.LittleEndian
-	b := make([]byte, headerSize, headerSize+64<<20)
-	copy(b, magic)
-	le.PutUint32(b[4:], version)
-	f := Fingerprint()
-	copy(b[8:], f[:])
-	le.PutUint64(b[40:], x.maxID)
-	le.PutUint64(b[48:], x.mark.Seq)
-	copy(b[56:], hash)
+	var head [headerSize]byte
+	copy(head[:], magic)
+	le.PutUint32(head[4:], version)
+	fp := Fingerprint()
+	copy(head[8:], fp[:])
+	le.PutUint64(head[40:], x.maxID)
+	le.PutUint64(head[48:], x.mark.Seq)
+	copy(head[56:], hash)
 	parts := []*search.Index{x.base}
 	if x.tail != nil {
 		parts = append(parts, x.tail)
@@ -484,12 +483,19 @@ func (x *Index) encode() ([]byte, error) {
 	for _, p := range parts {
 		n += p.Len()
 	}
-	le.PutUint64(b[88:], uint64(n))
-	if b, err = search.AppendJoined(b, parts...); err != nil {
-		return nil, err
+	le.PutUint64(head[88:], uint64(n))
+	sum := crc32.New(castagnoli)
+	sum.Write(head[:96])
+	sum.Write(head[100:])
+	if _, err := f.Write(head[:]); err != nil {
+		return err
 	}
-	le.PutUint32(b[96:], checksum(b))
-	return b, nil
+	if _, err := search.WriteJoined(io.MultiWriter(f, sum), parts...); err != nil {
+		return err
+	}
+	le.PutUint32(head[96:], sum.Sum32())
+	_, err = f.WriteAt(head[96:100], 96)
+	return err
 }
 
 // checksum is the CRC-32C of a snapshot's bytes but its own.
@@ -550,15 +556,26 @@ func readFile(path string) ([]byte, error) {
 	return b, nil
 }
 
-// writeFile puts b at path through a temporary file beside it, synced
-// and renamed over it, readable by the owner only.
-func writeFile(path string, b []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
+// writeFile puts what write writes at path through a temporary file
+// beside it, synced and renamed over it, readable by the owner only.
+// Temporary files that a program killed while writing left are removed
+// first (only the program that holds the ledger open for writing writes
+// its snapshot).
+func writeFile(path string, write func(*os.File) error) error {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	if es, err := os.ReadDir(dir); err == nil {
+		for _, e := range es {
+			if strings.HasPrefix(e.Name(), base+".") {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	f, err := os.CreateTemp(dir, base+".*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
-	_, err = f.Write(b)
+	err = write(f)
 	if err == nil {
 		err = f.Sync()
 	}

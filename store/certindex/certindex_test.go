@@ -224,6 +224,16 @@ func TestSnapshotFindsAsBuilt(t *testing.T) {
 	if x.NeedsSave() {
 		t.Error("needs saving right after a save")
 	}
+	left := SnapshotPath(db.Path()) + ".12345" // a save killed halfway
+	if err := os.WriteFile(left, []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Save(db); err != nil {
+		t.Fatal(err)
+	}
+	if es, _ := os.ReadDir(dir); len(es) != 2 {
+		t.Errorf("beside the ledger after a save: %v", es)
+	}
 	findsAsBefore(t, "read back", db, open(t, db, true), qs)
 
 	issue(t, db, op, rng, 3)

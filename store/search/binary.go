@@ -1,12 +1,15 @@
 package search
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"unicode"
 	"unicode/utf8"
@@ -97,6 +100,22 @@ func (ix *Index) AppendBinary(b []byte) ([]byte, error) { return AppendJoined(b,
 // documents of parts, in that order: what adding them all to one index
 // would have given.
 func AppendJoined(b []byte, parts ...*Index) ([]byte, error) {
+	a := appender(b)
+	_, err := WriteJoined(&a, parts...)
+	return a, err
+}
+
+// appender is a Writer that appends to itself.
+type appender []byte
+
+func (a *appender) Write(p []byte) (int, error) {
+	*a = append(*a, p...)
+	return len(p), nil
+}
+
+// WriteJoined is AppendJoined to a Writer (a file): it holds no copy of
+// the index. It returns the number of bytes written.
+func WriteJoined(w io.Writer, parts ...*Index) (int64, error) {
 	for _, p := range parts {
 		p.mu.Lock()
 		p.resolve()
@@ -106,12 +125,17 @@ func AppendJoined(b []byte, parts ...*Index) ([]byte, error) {
 	}
 	var j joiner
 	if err := j.plan(parts); err != nil {
-		return b, err
+		return 0, err
 	}
-	start := len(b)
-	b = append(b, make([]byte, j.size)...)
-	j.write(b[start:], parts)
-	return b, nil
+	if a, ok := w.(*appender); ok {
+		*a = slices.Grow(*a, int(j.size))
+	}
+	sw := &sectionWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	j.write(sw, parts)
+	if sw.err == nil {
+		sw.err = sw.w.Flush()
+	}
+	return int64(sw.n), sw.err
 }
 
 // joiner lays out the parts of AppendJoined.
@@ -267,81 +291,175 @@ func layout(n [10]uint64) (off [13]uint64, size uint64, ok bool) {
 	return off, size, size < math.MaxInt/2
 }
 
-func (j *joiner) write(b []byte, parts []*Index) {
-	le := binary.LittleEndian
-	copy(b, binaryMagic)
-	le.PutUint32(b[4:], binaryVersion)
+// write writes the sections in order.
+func (j *joiner) write(w *sectionWriter, parts []*Index) {
+	var head [headerSize]byte
+	copy(head[:], binaryMagic)
+	binary.LittleEndian.PutUint32(head[4:], binaryVersion)
 	for i, v := range j.n {
-		le.PutUint32(b[8+4*i:], uint32(v))
+		binary.LittleEndian.PutUint32(head[8+4*i:], uint32(v))
 	}
-	var docs, fields, text, maps, sets uint64
-	for pi, p := range parts {
-		for d, id := range p.ids {
-			at := docs + uint64(d)
-			le.PutUint64(b[j.off[sIDs]+8*at:], id)
-			le.PutUint32(b[j.off[sFirst]+4*at:], uint32(fields+uint64(p.first[d])))
-			if j.hasTags {
+	w.bytes(head[:])
+	w.at(j.off[sIDs])
+	for _, p := range parts {
+		w.u64s(p.ids)
+	}
+	w.at(j.off[sFirst])
+	fields := uint32(0)
+	for _, p := range parts {
+		for _, f := range p.first {
+			w.u32(fields + f)
+		}
+		fields += uint32(len(p.fields))
+	}
+	w.at(j.off[sFields])
+	text, maps := uint32(0), uint32(0)
+	for _, p := range parts {
+		for _, fr := range p.fields {
+			mp := none
+			if fr.mp != none {
+				mp = maps + fr.mp
+			}
+			w.u32(text + fr.off)
+			w.u32(mp)
+		}
+		text += uint32(len(p.text))
+		maps += uint32(len(p.maps))
+	}
+	w.at(j.off[sBloom])
+	for _, p := range parts {
+		w.u64s(p.bloom)
+	}
+	w.at(j.off[sPairs])
+	for _, p := range parts {
+		w.u64s(p.pairs)
+	}
+	w.at(j.off[sInits])
+	for _, p := range parts {
+		w.u32s(p.inits)
+	}
+	w.at(j.off[sLetters])
+	for _, p := range parts {
+		w.u32s(p.letters)
+	}
+	w.at(j.off[sPyOff])
+	sets := uint32(0) // the runs are written in field order, each where it begins
+	for _, p := range parts {
+		for _, py := range p.pyOff {
+			if py == none {
+				w.u32(none)
+				continue
+			}
+			w.u32(sets)
+			sets += uint32(slices.Index(p.sets[py:], endSet)) + 1
+		}
+	}
+	w.at(j.off[sMaps])
+	for _, p := range parts {
+		w.u32s(p.maps)
+	}
+	if j.hasTags {
+		w.at(j.off[sTagOf])
+		for pi, p := range parts {
+			for d := range p.ids {
 				t := none
 				if p.tagOf != nil && p.tagOf[d] != none {
 					t = j.tagMap[pi][p.tagOf[d]]
 				}
-				le.PutUint32(b[j.off[sTagOf]+4*at:], t)
+				w.u32(t)
 			}
 		}
-		rm := j.remap[pi]
-		for f, fr := range p.fields {
-			at := fields + uint64(f)
-			mp := none
-			if fr.mp != none {
-				mp = uint32(maps + uint64(fr.mp))
-			}
-			le.PutUint32(b[j.off[sFields]+8*at:], uint32(text+uint64(fr.off)))
-			le.PutUint32(b[j.off[sFields]+8*at+4:], mp)
-			le.PutUint64(b[j.off[sBloom]+8*at:], p.bloom[f])
-			le.PutUint64(b[j.off[sPairs]+8*at:], p.pairs[f])
-			le.PutUint32(b[j.off[sInits]+4*at:], p.inits[f])
-			le.PutUint32(b[j.off[sLetters]+4*at:], p.letters[f])
-			py := none
-			if p.pyOff[f] != none {
-				py = uint32(sets)
-				for _, id := range p.sets[p.pyOff[f]:] {
-					v := endSet
-					if id != endSet {
-						v = rm[id]
-					}
-					le.PutUint16(b[j.off[sSets]+2*sets:], v)
-					sets++
-					if id == endSet {
-						break
-					}
-				}
-			}
-			le.PutUint32(b[j.off[sPyOff]+4*at:], py)
-		}
-		for i, v := range p.maps {
-			le.PutUint32(b[j.off[sMaps]+4*(maps+uint64(i)):], v)
-		}
-		copy(b[j.off[sText]+text:], p.text)
-		docs += uint64(len(p.ids))
-		fields += uint64(len(p.fields))
-		text += uint64(len(p.text))
-		maps += uint64(len(p.maps))
 	}
-	w := b[j.off[sTable]:]
+	w.at(j.off[sSets])
+	for pi, p := range parts {
+		rm := j.remap[pi]
+		for _, py := range p.pyOff {
+			if py == none {
+				continue
+			}
+			for _, id := range p.sets[py:] {
+				if id == endSet {
+					w.u16(endSet)
+					break
+				}
+				w.u16(rm[id])
+			}
+		}
+	}
+	w.at(j.off[sText])
+	for _, p := range parts {
+		w.bytes(p.text)
+	}
+	w.at(j.off[sTable])
 	for i, l := range j.table.sets[1:] {
-		w[0], w[1] = j.table.common[i+1], byte(len(l))
-		w = w[2:]
-		for _, s := range l {
-			w[0] = byte(len(s))
-			w = w[1+copy(w[1:], s):]
+		w.bytes([]byte{j.table.common[i+1], byte(len(l))})
+		for _, r := range l {
+			w.bytes([]byte{byte(len(r))})
+			w.bytes([]byte(r))
 		}
 	}
 	for _, t := range j.tags {
-		le.PutUint32(w, uint32(t.mp))
-		le.PutUint32(w[4:], uint32(len(t.folded)))
-		le.PutUint32(w[8:], uint32(len(t.text)))
-		w = w[12+copy(w[12:], t.folded):]
-		w = w[copy(w, t.text):]
+		w.u32(uint32(t.mp))
+		w.u32(uint32(len(t.folded)))
+		w.u32(uint32(len(t.text)))
+		w.bytes(t.folded)
+		w.bytes([]byte(t.text))
+	}
+}
+
+// sectionWriter writes little-endian numbers, keeping the first error.
+type sectionWriter struct {
+	w   *bufio.Writer
+	n   uint64
+	err error
+}
+
+func (w *sectionWriter) bytes(b []byte) {
+	if w.err == nil {
+		_, w.err = w.w.Write(b)
+		w.n += uint64(len(b))
+	}
+}
+
+// at pads with zeros up to offset off, where the next section begins.
+func (w *sectionWriter) at(off uint64) {
+	if w.n > off && w.err == nil {
+		w.err = fmt.Errorf("search: a section ends at %d, past %d", w.n, off)
+	}
+	for w.n < off && w.err == nil {
+		w.bytes([]byte{0})
+	}
+}
+
+func (w *sectionWriter) u16(v uint16) {
+	w.bytes(binary.LittleEndian.AppendUint16(w.w.AvailableBuffer(), v))
+}
+func (w *sectionWriter) u32(v uint32) {
+	w.bytes(binary.LittleEndian.AppendUint32(w.w.AvailableBuffer(), v))
+}
+func (w *sectionWriter) u64(v uint64) {
+	w.bytes(binary.LittleEndian.AppendUint64(w.w.AvailableBuffer(), v))
+}
+
+// u32s and u64s write arrays: as they lie in memory on a little-endian
+// machine.
+func (w *sectionWriter) u32s(v []uint32) {
+	if littleEndian {
+		w.bytes(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 4*len(v)))
+		return
+	}
+	for _, x := range v {
+		w.u32(x)
+	}
+}
+
+func (w *sectionWriter) u64s(v []uint64) {
+	if littleEndian {
+		w.bytes(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 8*len(v)))
+		return
+	}
+	for _, x := range v {
+		w.u64(x)
 	}
 }
 
