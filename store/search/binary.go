@@ -29,7 +29,8 @@ import (
 //
 //	header   "TZSI", u32 version, then u32 counts: documents, fields, text
 //	         bytes, reading-set ids, rune-map entries, reading sets, tags,
-//	         flags (1: documents have tags), table bytes, tag bytes
+//	         flags (bit 0: documents have tags; bits 8–15: a bit per Kind
+//	         of the fields), table bytes, tag bytes
 //	ids      u64 per document
 //	first    u32 per document: its first field
 //	fields   u32 text offset, u32 rune-map offset (or ^0) per field
@@ -150,6 +151,7 @@ type joiner struct {
 	off     [13]uint64 // of each section
 	size    uint64
 	hasTags bool
+	kinds   uint8
 }
 
 type tagOut struct {
@@ -202,15 +204,10 @@ func (j *joiner) plan(parts []*Index) error {
 		// The sets the fields' runs name, numbered as first met.
 		rm := make([]uint16, len(p.tab.sets))
 		for _, py := range p.pyOff {
-			if py == none {
-				continue
-			}
-			for _, id := range p.sets[py:] {
-				j.n[nSets]++
-				if id == endSet {
-					break
-				}
-				if id == 0 || rm[id] != 0 {
+			run := p.run(py)
+			j.n[nSets] += uint64(len(run))
+			for _, id := range run {
+				if id == endSet || id == 0 || rm[id] != 0 {
 					continue
 				}
 				key = setKey(key[:0], p.tab.sets[id], p.tab.common[id])
@@ -242,11 +239,13 @@ func (j *joiner) plan(parts []*Index) error {
 		}
 		j.tagMap = append(j.tagMap, tm)
 		j.hasTags = j.hasTags || p.tagOf != nil
+		j.kinds |= p.kinds
 	}
 	j.n[nTable] = uint64(len(j.table.sets))
 	j.n[nTags] = uint64(len(j.tags))
+	j.n[nFlags] = uint64(j.kinds) << 8
 	if j.hasTags {
-		j.n[nFlags] = 1
+		j.n[nFlags] |= 1
 	}
 	for _, l := range j.table.sets[1:] {
 		j.n[nTableBytes] += 2
@@ -268,6 +267,19 @@ func (j *joiner) plan(parts []*Index) error {
 		return errors.New("search: the index is too large to write")
 	}
 	return nil
+}
+
+// run is the run of reading sets at py, its ^0 included; nil for none
+// (or, in a damaged index read back, a run that is not there).
+func (ix *Index) run(py uint32) []uint16 {
+	if py == none || py >= uint32(len(ix.sets)) {
+		return nil
+	}
+	n := slices.Index(ix.sets[py:], endSet)
+	if n < 0 {
+		return nil
+	}
+	return ix.sets[py : py+uint32(n)+1]
 }
 
 // layout returns where each section begins and the whole size, given the
@@ -346,12 +358,13 @@ func (j *joiner) write(w *sectionWriter, parts []*Index) {
 	sets := uint32(0) // the runs are written in field order, each where it begins
 	for _, p := range parts {
 		for _, py := range p.pyOff {
-			if py == none {
+			run := p.run(py)
+			if run == nil {
 				w.u32(none)
 				continue
 			}
 			w.u32(sets)
-			sets += uint32(slices.Index(p.sets[py:], endSet)) + 1
+			sets += uint32(len(run))
 		}
 	}
 	w.at(j.off[sMaps])
@@ -374,15 +387,11 @@ func (j *joiner) write(w *sectionWriter, parts []*Index) {
 	for pi, p := range parts {
 		rm := j.remap[pi]
 		for _, py := range p.pyOff {
-			if py == none {
-				continue
-			}
-			for _, id := range p.sets[py:] {
-				if id == endSet {
-					w.u16(endSet)
-					break
+			for _, id := range p.run(py) {
+				if id != endSet {
+					id = rm[id]
 				}
-				w.u16(rm[id])
+				w.u16(id)
 			}
 		}
 	}
@@ -496,7 +505,7 @@ func Unmarshal(data []byte) (*Index, error) {
 	}
 	// Each set takes 4 bytes or more, each tag 12 (nothing is allocated
 	// for counts the bytes cannot hold).
-	if n[nFlags]&^1 != 0 || n[nTable] < 1 || n[nTable] > uint64(endSet) ||
+	if n[nFlags]&^0xff01 != 0 || n[nTable] < 1 || n[nTable] > uint64(endSet) ||
 		4*(n[nTable]-1) > n[nTableBytes] || 12*n[nTags] > n[nTagBytes] {
 		return nil, damaged("header")
 	}
@@ -518,6 +527,7 @@ func Unmarshal(data []byte) (*Index, error) {
 		sets:    u16s(sec(sSets, 2*n[nSets])),
 		text:    sec(sText, n[nText]),
 		own:     &ownTable{},
+		kinds:   uint8(n[nFlags] >> 8),
 	}
 	if n[nFlags]&1 != 0 {
 		ix.tagOf = u32s(sec(sTagOf, 4*nd))
@@ -606,7 +616,7 @@ func readTable(b []byte, n int) (*readingTable, error) {
 			if len(b) < 1 || int(b[0]) >= len(b) || b[0] == 0 {
 				return nil, damaged("reading set %d", id)
 			}
-			r := b[1 : 1+b[0]]
+			r := b[1 : 1+int(b[0])]
 			b = b[1+len(r):]
 			if !isLetters(string(r)) {
 				return nil, damaged("reading set %d", id)
@@ -664,12 +674,12 @@ func (ix *Index) readTags(b []byte, n int) error {
 // check proves what a search takes for granted of the arrays read back,
 // so that it never reads out of them: documents own runs of fields in
 // order; each field's text lies before the next one's, the last ending
-// with a NUL; reading runs come in field order, end with ^0, name sets of
-// the table and belong to Text and Name fields; rune maps cover every rune
-// a span of their field can reach (its text's, or its run's); tags are
-// known. Texts are not decoded (a search counts the runes of a damaged
-// one as it does in any text), so a load reads little more than the
-// offsets.
+// with a NUL; the reading-set arena names sets of the table and ends with
+// ^0; tags are known and their rune maps whole. It reads no more than it
+// must, as a load touches each page it reads: what a search reads of a
+// field only when it is a candidate, its reading run and its rune map, is
+// checked where it is used (Index.run, searcher.pinyin, appendSpan), and
+// a field's Kind (four bits) has no value that a search cannot take.
 func (ix *Index) check() error {
 	nf := uint32(len(ix.fields))
 	if len(ix.ids) == 0 && nf > 0 {
@@ -686,7 +696,6 @@ func (ix *Index) check() error {
 	if nf == 0 && ntext != 0 || nf > 0 && (ntext == 0 || ix.text[ntext-1] != 0) {
 		return damaged("texts")
 	}
-	nsets, ntab, pos := uint32(len(ix.sets)), uint32(len(ix.tab.sets)), uint32(0)
 	off := uint32(0) // of field f
 	for f := range ix.fields {
 		end := ntext - 1
@@ -697,35 +706,14 @@ func (ix *Index) check() error {
 			return damaged("field %d", f)
 		}
 		off = end + 1
-		kind := Kind(ix.letters[f] >> kindShift)
-		if kind >= Tag {
-			return damaged("field %d", f)
-		}
-		ix.kinds |= 1 << kind
-		py, run := ix.pyOff[f], uint32(0)
-		if py != none {
-			if py != pos || kind != Text && kind != Name {
-				return damaged("field %d", f)
-			}
-			for ; pos < nsets && ix.sets[pos] != endSet; pos++ {
-				if uint32(ix.sets[pos]) >= ntab {
-					return damaged("field %d", f)
-				}
-			}
-			if pos == nsets {
-				return damaged("field %d", f)
-			}
-			run = pos - py
-			pos++
-		}
-		if mp := ix.fields[f].mp; mp != none {
-			runes := max(uint64(utf8.RuneCount(ix.text[ix.fields[f].off:end])), uint64(run))
-			if uint64(mp)+2*runes > uint64(len(ix.maps)) {
-				return damaged("field %d", f)
-			}
+	}
+	ntab := uint16(len(ix.tab.sets))
+	for i, id := range ix.sets {
+		if id >= ntab && id != endSet {
+			return damaged("reading set %d", i)
 		}
 	}
-	if pos != nsets {
+	if len(ix.sets) > 0 && ix.sets[len(ix.sets)-1] != endSet {
 		return damaged("reading sets")
 	}
 	for d, t := range ix.tagOf {

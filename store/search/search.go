@@ -876,7 +876,7 @@ func isWordByte(c byte) bool {
 // with the field's readings into s.cand and ranks the best of them.
 func (s *searcher) pinyin(fr *fieldRec, py uint32) (Rank, bool) {
 	ix := s.ix
-	if py == none {
+	if py == none || py >= uint32(len(ix.sets)) { // out of the arena: a damaged index read back
 		return 0, false
 	}
 	sets := ix.sets[py:]
@@ -974,6 +974,9 @@ func (s *searcher) result() []Hit {
 // (two matches inside one original rune that folding expanded, such as ㍿).
 func (ix *Index) appendSpan(spans []Span, fr *fieldRec, a, b int) []Span {
 	if fr.mp != none {
+		if int(fr.mp)+2*b > len(ix.maps) {
+			return spans // a rune map cut short: a damaged index read back
+		}
 		m := ix.maps[fr.mp:]
 		a, b = int(m[2*a]), int(m[2*(b-1)+1])
 	}
