@@ -426,7 +426,9 @@ var (
 )
 
 const (
-	magic      = "TZCX"
+	magic = "TZCX"
+	// version is raised with every change to the layout or to what add
+	// indexes of a certificate.
 	version    = 1
 	headerSize = 104
 )

@@ -54,7 +54,10 @@ import (
 // that is built only when something added to it needs readings. What the
 // bytes hold depends on more than the documents: see Fingerprint.
 const (
-	binaryMagic   = "TZSI"
+	binaryMagic = "TZSI"
+	// binaryVersion is raised with every change to the layout or to what
+	// Add stores (folding, the bigram and letter masks, reading sets):
+	// an index kept by an older program is then built again.
 	binaryVersion = 1
 	headerSize    = 48
 )
