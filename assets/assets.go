@@ -5,6 +5,7 @@
 package assets
 
 import (
+	"crypto/sha256"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -308,4 +309,19 @@ func (c *Catalog) validate() error {
 		}
 	}
 	return nil
+}
+
+// digest is a SHA-256 over the named embedded files, each preceded by its
+// name and length. A file that is not there (which the tests rule out)
+// counts as empty.
+func digest(names ...string) [32]byte {
+	h := sha256.New()
+	for _, n := range names {
+		b, _ := files.ReadFile(n)
+		fmt.Fprintf(h, "%s %d\n", n, len(b))
+		h.Write(b)
+	}
+	var d [32]byte
+	h.Sum(d[:0])
+	return d
 }

@@ -114,3 +114,8 @@ func hasReading(l []string, s string) bool {
 	}
 	return false
 }
+
+// PinyinOverridesDigest is a SHA-256 of the embedded override files, for
+// what is built from them and kept (a search index beside the ledger): it
+// changes when an override does.
+func PinyinOverridesDigest() [32]byte { return digest(surnamesFile, placesFile) }

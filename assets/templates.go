@@ -116,3 +116,18 @@ func loadCertTemplates() (map[int]CertTemplate, error) {
 	}
 	return m, nil
 }
+
+// CertTemplatesDigest is a SHA-256 of the embedded templates file, for
+// what is built from it and kept (the short type names in a search index
+// beside the ledger).
+func CertTemplatesDigest() [32]byte { return digest(certTemplatesFile) }
+
+// ShortName is the short name of certificate type no (居住证明) that lists
+// show and the search finds; a type issued under an approved admission (0,
+// or a number without a template) is 准入证明.
+func ShortName(types map[int]CertTemplate, no int) string {
+	if t, ok := types[no]; ok && no != 0 {
+		return t.Short
+	}
+	return "准入证明"
+}

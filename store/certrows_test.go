@@ -1,6 +1,10 @@
 package store
 
 import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -51,6 +55,69 @@ func TestCertRows(t *testing.T) {
 	}
 	if !rows[ids[0]].Voided || !rows[ids[1]].Voided || !rows[imported[0].ID].Imported() {
 		t.Errorf("voided or imported not shown: %+v", rows)
+	}
+}
+
+// TestCertRowsSince: the rows above an id (a few one by one, many as the
+// month rows lie) with the log's last event read with them; a mark the
+// log does not hold (another hash, an event it has not got) reads nothing.
+func TestCertRowsSince(t *testing.T) {
+	db, op, _ := ledger(t)
+	cat := catalog(t)
+	all := func(after uint64, since LogMark) ([]uint64, LogMark) {
+		t.Helper()
+		var ids []uint64
+		head, last, err := db.CertRowsSince(after, since, func(r CertRow) {
+			c, err := db.Certificate(r.ID)
+			if err != nil || CertRowOf(c) != r {
+				t.Errorf("row %+v is not its certificate's (%v)", r, err)
+			}
+			ids = append(ids, r.ID)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, h, _ := db.VerifyChain(); h != head.Hash {
+			t.Errorf("head %+v, the chain ends with %s", head, h)
+		}
+		if n := uint64(db.CertCount()); last != n {
+			t.Errorf("last id %d, %d certificates", last, n)
+		}
+		slices.Sort(ids)
+		return ids, head
+	}
+	if ids, head := all(0, LogMark{}); len(ids) != 0 || head.Seq == 0 {
+		t.Fatalf("an empty ledger: rows %v, head %+v", ids, head)
+	}
+	var want []uint64
+	var marks []LogMark
+	for i := range 17 {
+		c, err := db.IssueCertificate(op, input("张三", validID(fmt.Sprintf("14040319900101%03d", i)), 3), cat, IssueOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 3 {
+			if _, err := db.VoidCertificate(op, c.ID, "姓名写错"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want = append(want, c.ID)
+		_, m := all(0, LogMark{})
+		marks = append(marks, m)
+	}
+	for _, after := range []int{0, 1, 10, 15, 16, 17} {
+		ids, _ := all(uint64(after), marks[max(after-1, 0)])
+		if !slices.Equal(ids, want[after:]) {
+			t.Errorf("rows after %d: %v", after, ids)
+		}
+	}
+	other := marks[5]
+	other.Hash = strings.Repeat("0", 64)
+	for _, m := range []LogMark{other, {Seq: marks[16].Seq + 1, Hash: marks[16].Hash}} {
+		called := false
+		if _, _, err := db.CertRowsSince(0, m, func(CertRow) { called = true }); !errors.Is(err, ErrOtherLedger) || called {
+			t.Errorf("mark %+v: %v, rows read %v", m, err, called)
+		}
 	}
 }
 

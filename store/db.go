@@ -141,6 +141,9 @@ func openFailed(path string, fresh bool, err error) error {
 // Path is the file the ledger lives in.
 func (db *DB) Path() string { return db.path }
 
+// ReadOnly says whether the file was opened without a write lock.
+func (db *DB) ReadOnly() bool { return db.bolt.IsReadOnly() }
+
 // Now is the ledger's clock, in Beijing time.
 func (db *DB) Now() time.Time { return db.now() }
 

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"taizhang/store"
+	"taizhang/store/certindex"
 )
 
 // searchNames are the residents of issueRows, one certificate each, in
@@ -110,6 +112,52 @@ func TestLedgerSearchWays(t *testing.T) {
 			t.Errorf("%s: %v, want %v\n%s", tt.query, got, tt.want, view())
 		}
 		send(tea.KeyEsc)
+	}
+}
+
+// ledgerSearches starts the program on db, opens 证明 and returns the
+// result rows of each query.
+func ledgerSearches(t *testing.T, db *store.DB, queries ...string) [][]string {
+	t.Helper()
+	send, view := driver(t, db, 80, 24)
+	send("2")
+	var out [][]string
+	for _, q := range queries {
+		send("/", q)
+		out = append(out, resultRows(view()))
+		send(tea.KeyEsc)
+	}
+	return out
+}
+
+// The 证明 screen keeps its search index beside the ledger: the next start
+// reads it rather than building it again (the file is not written anew),
+// finds what the first start found, and catches up with a certificate
+// issued since.
+func TestLedgerSearchIndexKept(t *testing.T) {
+	db := newDB(t, true)
+	issueRows(t, db)
+	queries := []string{"zhangw", "死亡", "17", "张", "20260003", "jianhua"}
+	first := ledgerSearches(t, db, queries...)
+	path := certindex.SnapshotPath(db.Path())
+	written, err := os.Stat(path)
+	if err != nil {
+		t.Fatalf("no search index beside the ledger: %v", err)
+	}
+	if again := ledgerSearches(t, db, queries...); fmt.Sprint(again) != fmt.Sprint(first) {
+		t.Errorf("the next start finds\n%v\nthe first\n%v", again, first)
+	}
+	if st, err := os.Stat(path); err != nil || !os.SameFile(st, written) {
+		t.Errorf("the next start wrote the search index again (%v): it did not read it", err)
+	}
+	op, _ := db.Operator(db.LastOperator())
+	in := store.CertInput{TypeNo: 3, Name: "张伟强", IDNumber: rowID(30), Address: "潞州区英雄南路12号", Purpose: "办理入学", Copies: 1}
+	if _, err := db.IssueCertificate(op, in, newApp(t, db).ctx.Catalog, store.IssueOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := ledgerSearches(t, db, "zhangw")[0]
+	if len(got) != len(first[0])+1 || !strings.Contains(got[1], "张伟强") {
+		t.Errorf("zhangw after a new certificate:\n%s", strings.Join(got, "\n"))
 	}
 }
 

@@ -280,6 +280,9 @@ func (r *runner) lookup(tzDB, sqDB, what, q string, l sqlLookup) (lookupResult, 
 		colds, walls = append(colds, open+build+query), append(walls, wall)
 		opens, builds, queries = append(opens, open), append(builds, build), append(queries, query)
 		m.tzHits = res.Hits
+		if res.Loaded {
+			m.tzLoaded++
+		}
 	}
 	m.tzCold, m.tzProcess = medianDuration(colds), medianDuration(walls)
 	m.tzOpen, m.tzBuild, m.tzFirst = medianDuration(opens), medianDuration(builds), medianDuration(queries)

@@ -9,6 +9,7 @@ import (
 
 	"taizhang/assets"
 	"taizhang/store"
+	"taizhang/store/certindex"
 	"taizhang/store/deskcheck"
 	"taizhang/store/idcard"
 )
@@ -134,6 +135,10 @@ func importFile(db *store.DB, path string, opt Options) (Report, error) {
 			return rep, err
 		}
 		rep.Applied = true
+		// certindex: the 证明 screen's search index is kept beside the
+		// ledger for the next start. A cache: its failure is not the
+		// import's. (To be fed the rows as they stream: NewBuilder.)
+		_ = certindex.Update(im.db)
 	}
 	im.progress(true)
 	return rep, nil

@@ -18,24 +18,72 @@ import (
 // Internally each distinct list of readings ("reading set") is interned and
 // numbered, so an index stores one uint16 per character.
 type Pinyin struct {
-	sets  [][]string // set id -> readings; set 0 is empty (no readings)
-	inits []uint32   // set id -> mask of first letters of its readings
-	chars []uint32   // set id -> mask of all letters of its readings
-	pre2  []uint64   // set id -> pairBit of the first two letters of each reading
-	dense []uint16   // rune-denseLo -> set id
+	readingTable
+	dense []uint16 // rune-denseLo -> set id
 	other map[rune]uint16
-
-	// common says how many of a set's readings, from the first, are
-	// common: a character's usual reading is go-pinyin's first (有 is you;
-	// wei is rare), while every reading an override gives is common.
-	common []uint8
-	cinits []uint32 // set id -> mask of first letters of its common readings
 
 	primary    []uint16            // set id -> set of its first reading only
 	surnames   map[string][]uint16 // surname -> one set per character
 	places     map[rune][]phrase   // first rune -> phrases, longest first
 	setByKey   map[string]uint16   // interning, used only while building
 	sylByValue map[string]string   // interning of reading strings, build only
+}
+
+// readingTable is what a search needs of the reading sets: a Pinyin's
+// own, or the one an index read back from bytes carries (binary.go).
+type readingTable struct {
+	sets  [][]string // set id -> readings; set 0 is empty (no readings)
+	inits []uint32   // set id -> mask of first letters of its readings
+	chars []uint32   // set id -> mask of all letters of its readings
+	pre2  []uint64   // set id -> pairBit of the first two letters of each reading
+
+	// common says how many of a set's readings, from the first, are
+	// common: a character's usual reading is go-pinyin's first (有 is you;
+	// wei is rare), while every reading an override gives is common.
+	common []uint8
+	cinits []uint32 // set id -> mask of first letters of its common readings
+}
+
+// emptyTable has only set 0 (no readings).
+func emptyTable() *readingTable {
+	return &readingTable{sets: [][]string{nil}, inits: []uint32{0}, chars: []uint32{0}, pre2: []uint64{0},
+		common: []uint8{0}, cinits: []uint32{0}}
+}
+
+// add appends a set of readings, nc of them common, and returns its id.
+func (t *readingTable) add(list []string, nc uint8) uint16 {
+	id := uint16(len(t.sets))
+	var im, cm, ci uint32
+	var pm uint64
+	for i, s := range list {
+		im |= letterBit(s[0])
+		for j := 0; j < len(s); j++ {
+			cm |= letterBit(s[j])
+		}
+		if len(s) >= 2 {
+			pm |= pairBit(s[0], s[1])
+		}
+		if i < int(nc) {
+			ci |= letterBit(s[0])
+		}
+	}
+	t.sets = append(t.sets, list)
+	t.inits = append(t.inits, im)
+	t.chars = append(t.chars, cm)
+	t.pre2 = append(t.pre2, pm)
+	t.common = append(t.common, nc)
+	t.cinits = append(t.cinits, ci)
+	return id
+}
+
+// setKey is how a set is told apart from others when interned: its
+// readings and how many of them are common.
+func setKey(dst []byte, list []string, nc uint8) []byte {
+	dst = append(dst, nc)
+	for _, s := range list {
+		dst = append(append(dst, s...), ',')
+	}
+	return dst
 }
 
 type phrase struct {
@@ -75,18 +123,13 @@ func DefaultPinyin() *Pinyin {
 // phrase in a Text field. Readings must be lower-case ASCII letters.
 func NewPinyin(surnames, places map[string][][]string) (*Pinyin, error) {
 	p := &Pinyin{
-		sets:       [][]string{nil},
-		inits:      []uint32{0},
-		chars:      []uint32{0},
-		pre2:       []uint64{0},
-		common:     []uint8{0},
-		cinits:     []uint32{0},
-		dense:      make([]uint16, denseHi-denseLo),
-		other:      make(map[rune]uint16, 16384),
-		surnames:   make(map[string][]uint16, len(surnames)),
-		places:     make(map[rune][]phrase, len(places)),
-		setByKey:   make(map[string]uint16, 4096),
-		sylByValue: make(map[string]string, 1024),
+		readingTable: *emptyTable(),
+		dense:        make([]uint16, denseHi-denseLo),
+		other:        make(map[rune]uint16, 16384),
+		surnames:     make(map[string][]uint16, len(surnames)),
+		places:       make(map[rune][]phrase, len(places)),
+		setByKey:     make(map[string]uint16, 4096),
+		sylByValue:   make(map[string]string, 1024),
 	}
 	var (
 		buf  []byte
@@ -208,47 +251,19 @@ func (p *Pinyin) syllable(b []byte) string {
 // readings of an override are all common; those of the dictionary only
 // the first, so the same list is two sets.
 func (p *Pinyin) intern(list []string, override bool) (uint16, error) {
-	var kb [64]byte
-	key := kb[:0]
+	nc := uint8(1)
 	if override {
-		key = append(key, '!')
+		nc = uint8(min(len(list), 255))
 	}
-	for _, s := range list {
-		key = append(key, s...)
-		key = append(key, ',')
-	}
+	var kb [64]byte
+	key := setKey(kb[:0], list, nc)
 	if id, ok := p.setByKey[string(key)]; ok {
 		return id, nil
 	}
 	if len(p.sets) >= int(endSet) {
 		return 0, fmt.Errorf("search: too many distinct reading sets")
 	}
-	id := uint16(len(p.sets))
-	var im, cm uint32
-	var pm uint64
-	for _, s := range list {
-		im |= letterBit(s[0])
-		for i := 0; i < len(s); i++ {
-			cm |= letterBit(s[i])
-		}
-		if len(s) >= 2 {
-			pm |= pairBit(s[0], s[1])
-		}
-	}
-	p.sets = append(p.sets, append([]string(nil), list...))
-	p.inits = append(p.inits, im)
-	p.chars = append(p.chars, cm)
-	p.pre2 = append(p.pre2, pm)
-	nc := uint8(1)
-	if override {
-		nc = uint8(min(len(list), 255))
-	}
-	var ci uint32
-	for _, s := range list[:nc] {
-		ci |= letterBit(s[0])
-	}
-	p.common = append(p.common, nc)
-	p.cinits = append(p.cinits, ci)
+	id := p.add(append([]string(nil), list...), nc)
 	p.setByKey[string(key)] = id
 	return id, nil
 }

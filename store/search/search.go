@@ -184,8 +184,17 @@ const (
 // Index is an append-only search index. The zero value is not usable; call
 // New.
 type Index struct {
-	mu     sync.RWMutex
-	py     *Pinyin
+	mu sync.RWMutex
+	// dict gives the readings of the fields added; nil until a query
+	// needs them in an index of NewLazy or Unmarshal (then DefaultPinyin),
+	// and meanwhile the fields' readings wait in pend. tab is what a search
+	// reads of the reading sets: dict's own, or the index's own when it
+	// was read back from bytes (own then maps dict's sets into it).
+	dict *Pinyin
+	tab  *readingTable
+	own  *ownTable
+	pend []uint32 // fields whose readings wait for dict
+
 	ids    []uint64   // per document
 	first  []uint32   // per document: index of its first field
 	fields []fieldRec // all fields, in order
@@ -217,8 +226,18 @@ func New(p *Pinyin) *Index {
 	if p == nil {
 		p = DefaultPinyin()
 	}
-	return &Index{py: p}
+	return &Index{dict: p, tab: &p.readingTable}
 }
+
+// NewLazy returns an empty index that works out the readings of what is
+// added (with DefaultPinyin) only when a query needs them, a query of
+// letters: one that answers names, numbers and serials never builds
+// DefaultPinyin, which takes tens of milliseconds in a new process.
+func NewLazy() *Index { return &Index{tab: noReadings} }
+
+// noReadings is the reading table of a lazy index before its first query
+// of letters: only set 0. Never changed.
+var noReadings = emptyTable()
 
 // Len returns the number of documents added.
 func (ix *Index) Len() int {
@@ -274,6 +293,7 @@ func (ix *Index) Grow(docs, fields int) {
 // tagRec is one distinct Tag text.
 type tagRec struct {
 	text []byte   // folded
+	orig string   // as added
 	fr   fieldRec // its rune map (off unused)
 }
 
@@ -295,7 +315,12 @@ func (ix *Index) addField(f Field) {
 		ix.maps = append(ix.maps, ix.norm.mp...)
 	}
 	if f.Kind == Text || f.Kind == Name {
-		ix.readings(f.Kind, &rec, &fl, runes)
+		switch {
+		case ix.dict != nil:
+			ix.readings(f.Kind, ix.text[rec.off:len(ix.text)-1], &fl, runes)
+		case mayHaveReadings(runes):
+			ix.pend = append(ix.pend, uint32(len(ix.fields)))
+		}
 	}
 	ix.fields = append(ix.fields, rec)
 	ix.bloom = append(ix.bloom, fl.bloom)
@@ -311,7 +336,7 @@ func (ix *Index) tag(text string) uint32 {
 		return id
 	}
 	var identity bool
-	tr := tagRec{fr: fieldRec{mp: none}}
+	tr := tagRec{orig: text, fr: fieldRec{mp: none}}
 	tr.text, identity = ix.norm.appendText(nil, text, false)
 	if !identity {
 		tr.fr.mp = uint32(len(ix.maps))
@@ -355,13 +380,25 @@ func bigrams(b []byte) uint64 {
 	return m
 }
 
-// readings stores the reading-set ids of the field's runes, with overrides,
-// and sets the pinyin masks of fl. fl.pairs holds, for every Han character,
-// the first two letters of each reading and, for every two adjacent Han
-// characters, each pair of their initials: a query of two or more letters
-// can match only if the pair of its first two letters is among them.
-func (ix *Index) readings(kind Kind, rec *fieldRec, fl *filter, runes []rune) {
-	p := ix.py
+// mayHaveReadings reports whether a text has characters that a Pinyin
+// may give readings (Pinyin.set).
+func mayHaveReadings(runes []rune) bool {
+	for _, r := range runes {
+		if r >= 0x2E80 {
+			return true
+		}
+	}
+	return false
+}
+
+// readings stores the reading-set ids of the field's runes (the folded
+// text), with overrides, and sets the pinyin masks of fl. fl.pairs holds,
+// for every Han character, the first two letters of each reading and, for
+// every two adjacent Han characters, each pair of their initials: a query
+// of two or more letters can match only if the pair of its first two
+// letters is among them.
+func (ix *Index) readings(kind Kind, text []byte, fl *filter, runes []rune) {
+	p := ix.dict
 	s := ix.sbuf[:0]
 	han := false
 	for _, r := range runes {
@@ -374,7 +411,6 @@ func (ix *Index) readings(kind Kind, rec *fieldRec, fl *filter, runes []rune) {
 		return
 	}
 	if kind == Name {
-		text := ix.text[rec.off : len(ix.text)-1]
 		done := false
 		if len(runes) >= 3 {
 			n := utf8.RuneLen(runes[0]) + utf8.RuneLen(runes[1])
@@ -413,9 +449,52 @@ func (ix *Index) readings(kind Kind, rec *fieldRec, fl *filter, runes []rune) {
 			}
 		}
 	}
+	if ix.own != nil {
+		for i, id := range s {
+			s[i] = ix.own.local(p, ix.tab, id)
+		}
+	}
 	fl.py = uint32(len(ix.sets))
 	ix.sets = append(ix.sets, s...)
 	ix.sets = append(ix.sets, endSet)
+}
+
+// resolve works out the readings that wait in pend; the write lock is held.
+func (ix *Index) resolve() {
+	if len(ix.pend) == 0 {
+		return
+	}
+	if ix.dict == nil {
+		ix.dict = DefaultPinyin()
+		if ix.own == nil {
+			ix.tab = &ix.dict.readingTable
+		}
+	}
+	var runes []rune
+	for _, f := range ix.pend {
+		text := ix.text[ix.fields[f].off:ix.fieldEnd(int(f))]
+		runes = runes[:0]
+		for _, r := range string(text) {
+			runes = append(runes, r)
+		}
+		fl := filter{letters: ix.letters[f], py: none}
+		ix.readings(Kind(fl.letters>>kindShift), text, &fl, runes)
+		ix.inits[f], ix.letters[f], ix.pairs[f], ix.pyOff[f] = fl.inits, fl.letters, fl.pairs, fl.py
+	}
+	ix.pend = nil
+}
+
+// resolvePending is resolve for a search, which needs the readings of
+// every field.
+func (ix *Index) resolvePending() {
+	ix.mu.RLock()
+	n := len(ix.pend)
+	ix.mu.RUnlock()
+	if n > 0 {
+		ix.mu.Lock()
+		ix.resolve()
+		ix.mu.Unlock()
+	}
 }
 
 func hasPrefix(s, prefix []rune) bool {
@@ -438,6 +517,9 @@ func (ix *Index) Search(query string, limit int) []Hit {
 	q := normalizeQuery(query)
 	if q == "" {
 		return nil
+	}
+	if usesReadings(q) {
+		ix.resolvePending()
 	}
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -531,7 +613,7 @@ func (s *searcher) run() {
 	q := s.q
 	c := prefilter{blooms: ix.bloom, letters: ix.letters, inits: ix.inits, pairs: ix.pairs}
 	bloom := bigrams(s.qb)
-	c.pinyin = isLetters(q) && len(q) <= 63
+	c.pinyin = usesReadings(q)
 	if c.pinyin {
 		c.q0 = letterBit(q[0])
 		for i := 0; i < len(q); i++ {
@@ -794,11 +876,11 @@ func isWordByte(c byte) bool {
 // with the field's readings into s.cand and ranks the best of them.
 func (s *searcher) pinyin(fr *fieldRec, py uint32) (Rank, bool) {
 	ix := s.ix
-	if py == none {
+	if py == none || py >= uint32(len(ix.sets)) { // out of the arena: a damaged index read back
 		return 0, false
 	}
 	sets := ix.sets[py:]
-	p := ix.py
+	p := ix.tab
 	q0 := letterBit(s.q[0])
 	s.cand = s.cand[:0]
 	best := Rare
@@ -892,6 +974,9 @@ func (s *searcher) result() []Hit {
 // (two matches inside one original rune that folding expanded, such as ㍿).
 func (ix *Index) appendSpan(spans []Span, fr *fieldRec, a, b int) []Span {
 	if fr.mp != none {
+		if int(fr.mp)+2*b > len(ix.maps) {
+			return spans // a rune map cut short: a damaged index read back
+		}
 		m := ix.maps[fr.mp:]
 		a, b = int(m[2*a]), int(m[2*(b-1)+1])
 	}
@@ -922,7 +1007,7 @@ func NewestFirst(hits []Hit) {
 // such run of that length uses common readings only (see Pinyin.common).
 // The positions of q still reachable are kept as bit sets (through any
 // reading, through common ones), so alternatives cost no recursion.
-func (p *Pinyin) match(sets []uint16, q string) (n int, rare bool) {
+func (p *readingTable) match(sets []uint16, q string) (n int, rare bool) {
 	if len(q) == 1 && sets[0] != 0 && sets[0] != endSet { // often: the first key typed
 		b := letterBit(q[0])
 		if p.inits[sets[0]]&b == 0 {
@@ -974,6 +1059,9 @@ func (ix *Index) fieldEnd(f int) int {
 	}
 	return len(ix.text) - 1
 }
+
+// usesReadings reports whether a folded query is matched by pinyin too.
+func usesReadings(q string) bool { return isLetters(q) && len(q) <= 63 }
 
 func isLetters(q string) bool {
 	for i := 0; i < len(q); i++ {

@@ -258,7 +258,7 @@ func bruteForce(ix *Index, query string) string {
 			if isLetters(q) && len(q) <= 63 && kind != Tag && ix.pyOff[f] != none {
 				sets := ix.sets[ix.pyOff[f]:]
 				for i := 0; sets[i] != endSet; i++ {
-					if n, rare := ix.py.match(sets[i:], q); n > 0 {
+					if n, rare := ix.tab.match(sets[i:], q); n > 0 {
 						rank, ok = min(rank, pinyinRank(sets, i, n, rare)), true
 					}
 				}
@@ -293,7 +293,7 @@ func TestPrefiltersKeepMatches(t *testing.T) {
 		ix.Add(uint64(i), Field{r.name, Name}, Field{r.id, Digits}, Field{r.serial, Code},
 			Field{[]string{"居住证明", "长治市潞州区消防", "无犯罪记录证明", "ABC 证明"}[i%4], Text}, Field{r.typ, Tag})
 	}
-	p := ix.py
+	p := ix.dict
 	rng := rand.New(rand.NewPCG(3, 4))
 	var queries []string
 	for range 300 {

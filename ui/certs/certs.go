@@ -14,9 +14,8 @@ import (
 
 	"taizhang/assets"
 	"taizhang/store"
-	"taizhang/store/search"
+	"taizhang/store/certindex"
 	"taizhang/ui/common"
-	"taizhang/ui/components/certview"
 	"taizhang/ui/components/listview"
 	"taizhang/ui/components/pager"
 	"taizhang/ui/components/searchbox"
@@ -74,9 +73,9 @@ type Model struct {
 	rows  []store.CertRow
 	list  listview.Model
 
-	index    *search.Index // built once in the background, then kept current
+	index    *certindex.Index // opened once in the background, then caught up
 	indexing bool
-	stale    bool // a certificate was saved while the index was being built
+	stale    bool // a certificate was saved while the index was being opened
 	search   searchbox.Model
 	hits     []uint64                 // ids of the matches, newest first
 	hitRows  map[uint64]store.CertRow // the rows of the hits read so far
@@ -142,12 +141,16 @@ func (m *Model) SetSize(w, h int) {
 // bg routes a command's result back to this screen, whichever is showing.
 func bg(cmd tea.Cmd) tea.Cmd { return common.Route(common.CertsScreen, cmd) }
 
-// Init reloads the month and starts building the search index.
+// Init reloads the month and opens the search index, or catches it up
+// with what was saved meanwhile elsewhere (an import in 设置).
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.loadMonth()}
-	if m.index == nil && !m.indexing {
+	switch {
+	case m.index == nil && !m.indexing:
 		m.indexing = true
-		cmds = append(cmds, buildIndex(m.ctx.Store, m.types))
+		cmds = append(cmds, openIndex(m.ctx.Store))
+	case m.index != nil:
+		cmds = append(cmds, catchUp(m.ctx.Store, m.index))
 	}
 	return tea.Batch(cmds...)
 }
@@ -160,8 +163,13 @@ type (
 		err   error
 	}
 	indexBuilt struct {
-		index *search.Index
+		index *certindex.Index
 		err   error
+	}
+	// indexCaughtUp: n certificates saved since were added to the index.
+	indexCaughtUp struct {
+		n   int
+		err error
 	}
 	searchDone struct {
 		query string
@@ -209,34 +217,41 @@ func (m *Model) loadMonth() tea.Cmd {
 	})
 }
 
-// buildIndex reads every certificate row once (no JSON) into the index.
-func buildIndex(db *store.DB, types map[int]assets.CertTemplate) tea.Cmd {
+func openIndex(db *store.DB) tea.Cmd {
 	return bg(func() tea.Msg {
-		ix, err := BuildIndex(db, types)
-		return indexBuilt{ix, err}
+		x, err := OpenIndex(db)
+		return indexBuilt{x, err}
 	})
 }
 
-// BuildIndex is the search index the screen builds in the background when
-// it first opens. It and Find are exported for cmd/taizhang-bench, which
-// times what the screen does.
-func BuildIndex(db *store.DB, types map[int]assets.CertTemplate) (*search.Index, error) {
-	ix := search.New(nil)
-	ix.Grow(db.CertCount(), 3)
-	err := db.AllRows(func(r store.CertRow) { addRow(ix, r, types) })
-	return ix, err
+func catchUp(db *store.DB, x *certindex.Index) tea.Cmd {
+	return bg(func() tea.Msg {
+		n, err := x.CatchUp(db)
+		return indexCaughtUp{n, err}
+	})
 }
 
-// addRow indexes a certificate by name, ID number, serial (the prefix
-// printed before it is ignored by the search) and type (死亡 finds the
-// 死亡证明).
-func addRow(ix *search.Index, r store.CertRow, types map[int]assets.CertTemplate) {
-	ix.Add(r.ID,
-		search.Field{Text: r.Name, Kind: search.Name},
-		search.Field{Text: r.IDNumber, Kind: search.Digits},
-		search.Field{Text: r.Serial, Kind: search.Code},
-		search.Field{Text: certview.ShortType(types, r.TypeNo), Kind: search.Tag})
+// settleIndex runs SettleIndex in the background. Its failure is not the
+// worker's concern (the index kept beside the ledger is a cache: the next
+// start builds it again), and it changes nothing the screen shows.
+func settleIndex(db *store.DB, x *certindex.Index) tea.Cmd {
+	return func() tea.Msg {
+		_ = SettleIndex(db, x)
+		return nil
+	}
 }
+
+// OpenIndex is the search index as the screen opens it in the background
+// when it is first shown: the one kept beside the ledger, caught up, or
+// built from the ledger (certindex.Open). It, SettleIndex and Find are
+// exported for cmd/taizhang-bench, which times what the screen does.
+func OpenIndex(db *store.DB) (*certindex.Index, error) { return certindex.Open(db) }
+
+// SettleIndex is what the screen does next, in the background: it checks
+// the copy the index was read from, and writes the index beside the
+// ledger when it was built, or when many certificates were added since
+// it was read (certindex.Index.Settle).
+func SettleIndex(db *store.DB, x *certindex.Index) error { return x.Settle(db) }
 
 // readRows reads the list rows of some hits. A search that matches 30,000
 // certificates reads only the rows near the cursor: the first two pages
@@ -269,15 +284,10 @@ func (m *Model) runSearch() tea.Cmd {
 	})
 }
 
-// Find is one search as the screen runs it: the ids of all hits, newest
-// first, and the rows of the first ones.
-func Find(db *store.DB, ix *search.Index, q string, first int) ([]uint64, map[uint64]store.CertRow) {
-	hits := ix.Search(q, 0)
-	search.NewestFirst(hits) // the index holds the oldest first
-	ids := make([]uint64, len(hits))
-	for i, h := range hits {
-		ids[i] = h.ID
-	}
+// Find is one search as the screen runs it: the ids of all hits, best
+// first and the newest first among equals, and the rows of the first ones.
+func Find(db *store.DB, x *certindex.Index, q string, first int) ([]uint64, map[uint64]store.CertRow) {
+	ids := x.Find(q)
 	return ids, readRows(db, ids[:min(first, len(ids))])
 }
 
@@ -339,13 +349,27 @@ func (m *Model) Update(msg tea.Msg) (common.Screen, tea.Cmd) {
 			return m, common.Fail(msg.err)
 		}
 		m.index = msg.index
-		var cmds []tea.Cmd
-		if m.stale { // the build may have read the ledger before that save
-			m.stale, m.indexing = false, true
-			cmds = append(cmds, buildIndex(m.ctx.Store, m.types))
+		cmds := []tea.Cmd{settleIndex(m.ctx.Store, m.index)}
+		if m.stale { // the index may have read the ledger before that save
+			m.stale = false
+			cmds = append(cmds, catchUp(m.ctx.Store, m.index))
 		}
 		if m.mode == searching {
 			cmds = append(cmds, m.runSearch())
+		}
+		return m, tea.Batch(cmds...)
+	case indexCaughtUp:
+		if msg.err != nil {
+			return m, common.Fail(msg.err)
+		}
+		var cmds []tea.Cmd
+		if msg.n > 0 {
+			if m.index.NeedsSave() {
+				cmds = append(cmds, settleIndex(m.ctx.Store, m.index))
+			}
+			if m.mode == searching {
+				cmds = append(cmds, m.runSearch())
+			}
 		}
 		return m, tea.Batch(cmds...)
 	case searchDone:

@@ -344,12 +344,13 @@ func (m *Model) afterSave(msg saved) tea.Cmd {
 		return common.Fail(msg.err)
 	}
 	m.form, m.mode = nil, ledger
+	var index tea.Cmd
 	if m.index != nil {
-		addRow(m.index, store.CertRowOf(msg.cert), m.types)
+		index = catchUp(m.ctx.Store, m.index)
 	} else if m.indexing {
 		m.stale = true
 	}
 	m.month = monthOf(m.ctx.Now())
-	return tea.Batch(m.openCert(msg.cert.ID), m.loadMonth(),
+	return tea.Batch(m.openCert(msg.cert.ID), m.loadMonth(), index,
 		common.Info(fmt.Sprintf("已保存，编号 %s。按 p 打印。", msg.cert.FullSerial(m.ctx.Profile))))
 }

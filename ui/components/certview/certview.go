@@ -14,14 +14,9 @@ import (
 	"taizhang/ui/common"
 )
 
-// ShortType is the type's short name (居住证明) for lists, from the
-// templates; 准入证明 for a type issued under an admission.
-func ShortType(types map[int]assets.CertTemplate, no int) string {
-	if t, ok := types[no]; ok && no != 0 {
-		return t.Short
-	}
-	return "准入证明"
-}
+// ShortType is the type's short name (居住证明) for lists: the one the
+// search index finds (assets.ShortName).
+func ShortType(types map[int]assets.CertTemplate, no int) string { return assets.ShortName(types, no) }
 
 // Ledger columns: 状态 comes right after the date, so a narrow window
 // (60 columns) never loses 有效/作废; there the ID number shows only its
