@@ -148,6 +148,9 @@ type Prepared struct {
 	state  []byte // its cert_state value
 }
 
+// Row is the list row of the prepared certificate.
+func (p *Prepared) Row() CertRow { return CertRowOf(p.c) }
+
 // Prepare gives an imported certificate (as ImportInput.Validate made it)
 // the next id and seq. The certificates must reach Add in the order
 // Prepare saw them.

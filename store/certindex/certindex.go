@@ -212,20 +212,6 @@ func NewBuilder(db *store.DB) (*Index, error) {
 	return x, nil
 }
 
-// Update brings the snapshot up to date with the ledger: what an import
-// does after it commits, until it feeds its rows to a NewBuilder as they
-// stream. It writes nothing for a ledger opened read-only.
-func Update(db *store.DB) error {
-	if db.ReadOnly() {
-		return nil
-	}
-	x, err := Open(db)
-	if err != nil {
-		return err
-	}
-	return x.Save(db)
-}
-
 // Add indexes one certificate that the ledger has (or will have, once the
 // rows being added are committed) and that is newer than every one in the
 // index: rows must come in the order of their ids. A row at or below the

@@ -79,11 +79,7 @@ func importOld(t testing.TB, db *store.DB, op store.Operator, rng *rand.Rand, n 
 		if err != nil {
 			t.Fatalf("%+v: %v", in, err)
 		}
-		p, err := run.Prepare(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if c, err = run.Add(p); err != nil {
+		if c, err = run.Add(run.Prepare(c)); err != nil {
 			t.Fatal(err)
 		}
 		if feed != nil {
@@ -418,9 +414,6 @@ func TestReadOnlyWritesNothing(t *testing.T) {
 	defer ro.Close()
 	x := open(t, ro, false)
 	if err := x.Save(ro); err != nil {
-		t.Fatal(err)
-	}
-	if err := Update(ro); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(SnapshotPath(ro.Path())); !errors.Is(err, os.ErrNotExist) {

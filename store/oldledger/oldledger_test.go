@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"taizhang/store"
+	"taizhang/store/certindex"
 )
 
 // person ID numbers of the messy sheet, valid ones with an 18th digit that
@@ -191,6 +192,16 @@ func TestMessyWorkbook(t *testing.T) {
 	}
 	if n := db.CertCount(); n != m.wantValid {
 		t.Fatalf("the ledger holds %d certificates, want %d", n, m.wantValid)
+	}
+
+	// The import left the search index beside the ledger: the next open
+	// reads it, and it finds the imported rows.
+	ix, err := certindex.Open(db)
+	if err != nil || ix.LoadError() != nil {
+		t.Fatalf("the search index was not kept by the import: %v %v", err, ix.LoadError())
+	}
+	if ix.Len() != m.wantValid || len(ix.Find("李四")) == 0 {
+		t.Errorf("the kept index holds %d certificates (want %d) and finds %v for 李四", ix.Len(), m.wantValid, ix.Find("李四"))
 	}
 
 	// The old serial is kept in its own namespace; the ledger's own serials
