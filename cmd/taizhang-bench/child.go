@@ -46,6 +46,8 @@ type childResult struct {
 	Build    float64 `json:"build,omitempty"`
 	Hits     int     `json:"hits"`
 	Runs     int     `json:"runs,omitempty"`
+	// cpu is the whole child process's CPU time, which the parent reads.
+	cpu time.Duration
 }
 
 // childMain runs the job named by mode with args and prints its result.

@@ -52,7 +52,7 @@ func TestBench(t *testing.T) {
 			}
 			text := out.String()
 			t.Log("\n" + text)
-			for _, want := range []string{"导入 300 行", "taizhang 导入 300 行、拒收 0 行", "身份证尾号", "姓名", "整月导出 CSV", "每张证明占用磁盘"} {
+			for _, want := range []string{"导入 300 行", "taizhang 导入 300 行、拒收 0 行", "身份证尾号", "姓名", "整月导出 CSV", "每张证明占用磁盘", "CPU 时间"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the report lacks %q", want)
 				}
