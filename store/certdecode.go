@@ -110,8 +110,19 @@ type certDecoder struct {
 	spans []textSpan
 	tmp   []byte // a time's JSON, a string to unescape
 
-	evTime   time.Time // the envelope's time, and where its token is
-	evTimeAt int
+	times [16]timeSlot // times parsed, by the value of their token (a hash's top 4 bits)
+}
+
+// timeSlot is a time token's value and what Time.UnmarshalJSON made of
+// its text: the same for the same token, and dear to make (the text is
+// formatted, then parsed). An issue time is the event's time written
+// again; an import's events share one time, its certificates' dates recur.
+type timeSlot struct {
+	s     int64
+	ns    uint64
+	t     time.Time
+	ok    bool
+	valid bool
 }
 
 // textSpan is a string member whose text is text[a:b].
@@ -127,7 +138,7 @@ func (d *certDecoder) issue(v []byte) (c Certificate, ok bool) {
 		return c, false
 	}
 	d.src, d.i, d.nseen, d.depth = v[1:len(v)-sha256.Size], 0, 0, 0
-	d.text, d.spans, d.evTimeAt = d.text[:0], d.spans[:0], -1
+	d.text, d.spans = d.text[:0], d.spans[:0]
 	if !d.envelope(&c) || d.i != len(d.src) {
 		return Certificate{}, false
 	}
@@ -177,11 +188,10 @@ func (d *certDecoder) envelope(c *Certificate) bool {
 				return false
 			}
 		case envelopeKeys[1]: // time
-			at := d.i - 1
-			if !d.time(tag, &d.evTime) {
+			var t time.Time
+			if !d.time(tag, &t) {
 				return false
 			}
-			d.evTimeAt = at
 		case envelopeKeys[3]: // operator
 			mark := len(d.text)
 			_, _, ok := d.str(tag)
@@ -224,7 +234,7 @@ func (d *certDecoder) certificate(c *Certificate) bool {
 		if tag == pkEndObj {
 			return true
 		}
-		if tag < pkStatic {
+		if tag < pkStatic || int(tag-pkStatic) >= len(packedStrings) {
 			return false // a key that is no static string: the JSON path matches it
 		}
 		f := certKeys[tag]
@@ -337,7 +347,7 @@ func (d *certDecoder) issuer(c *Certificate) bool {
 		if tag == pkEndObj {
 			return true
 		}
-		if tag < pkStatic {
+		if tag < pkStatic || int(tag-pkStatic) >= len(packedStrings) {
 			return false
 		}
 		f := issuerKeys[tag]
@@ -402,30 +412,73 @@ func (d *certDecoder) int(tag byte) (int, bool) {
 // time reads a string into a time.Time member as encoding/json does: by
 // Time.UnmarshalJSON of the string as written.
 func (d *certDecoder) time(tag byte, t *time.Time) bool {
-	if tag == pkAgain && d.evTimeAt >= 0 {
-		// The issue time is the event's, written again: parsed already.
-		save := d.i
-		if i, ok := d.uv(); ok && i < uint64(d.nseen) && int(d.seen[i]) == d.evTimeAt {
-			*t = d.evTime
-			return true
+	at, next := d.i-1, -1 // the time's token, and where reading goes on
+	if tag == pkAgain {
+		if i, n := binary.Uvarint(d.src[d.i:]); n > 0 && i < uint64(d.nseen) {
+			at, next = int(d.seen[i]), d.i+n
 		}
-		d.i = save
+	}
+	var slot *timeSlot
+	if sec, ns, end, ok := d.timeToken(at); ok {
+		if next < 0 {
+			next = end
+		}
+		slot = &d.times[((uint64(sec)^ns)*0x9e3779b97f4a7c15)>>60] // midnights apart by days too
+		if slot.valid && slot.s == sec && slot.ns == ns {
+			if tag != pkAgain {
+				d.note(at)
+			}
+			d.i, *t = next, slot.t
+			return slot.ok
+		}
+		*slot = timeSlot{s: sec, ns: ns}
 	}
 	mark := len(d.text)
 	s, k, ok := d.str(tag)
-	if !ok {
-		d.text = d.text[:mark]
-		return false
+	if ok {
+		d.tmp = append(d.tmp[:0], '"')
+		if k == strStatic {
+			d.tmp = append(d.tmp, s...)
+		} else {
+			d.tmp = append(d.tmp, d.text[mark:]...) // as written, escapes and all
+		}
+		d.tmp = append(d.tmp, '"')
+		ok = t.UnmarshalJSON(d.tmp) == nil
 	}
-	d.tmp = append(d.tmp[:0], '"')
-	if k == strStatic {
-		d.tmp = append(d.tmp, s...)
-	} else {
-		d.tmp = append(d.tmp, d.text[mark:]...) // as written, escapes and all
-	}
-	d.tmp = append(d.tmp, '"')
 	d.text = d.text[:mark]
-	return t.UnmarshalJSON(d.tmp) == nil
+	if slot != nil {
+		slot.t, slot.ok, slot.valid = *t, ok, true
+	}
+	return ok
+}
+
+// timeToken reads the operands of the time token at src[at], if it is
+// one: its seconds and nanoseconds, and where it ends.
+func (d *certDecoder) timeToken(at int) (sec int64, ns uint64, end int, ok bool) {
+	if tag := d.src[at]; tag != pkTime && tag != pkTimeNano {
+		return 0, 0, 0, false
+	}
+	end = at + 1
+	sec, n := binary.Varint(d.src[end:])
+	if n <= 0 {
+		return 0, 0, 0, false
+	}
+	end += n
+	if d.src[at] == pkTimeNano {
+		if ns, n = binary.Uvarint(d.src[end:]); n <= 0 || ns >= 1e9 {
+			return 0, 0, 0, false
+		}
+		end += n
+	}
+	return sec, ns, end, true
+}
+
+// note notes the string token at src[at] for back-references.
+func (d *certDecoder) note(at int) {
+	if d.nseen < maxAgain {
+		d.seen[d.nseen] = int32(at)
+		d.nseen++
+	}
 }
 
 // field reads a string into the string member f of c: a static string as
@@ -484,10 +537,7 @@ func (d *certDecoder) str(tag byte) (s string, k strKind, ok bool) {
 			return "", 0, false
 		}
 		d.i = next
-		if d.nseen < maxAgain {
-			d.seen[d.nseen] = int32(at)
-			d.nseen++
-		}
+		d.note(at)
 	}
 	// Dates, times, digits and hex are plain ASCII.
 	if d.src[at] != pkString || plainJSON(d.text[mark:]) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -16,10 +17,15 @@ type certReader struct {
 	tx     *bolt.Tx
 	states *bolt.Cursor // nil in a file that keeps whole certificates
 	events *bolt.Cursor
-	key    [8]byte
-	later  []uint64
-	buf    []byte // an event's JSON (the JSON path)
-	dec    certDecoder
+	// Where the cursors are (0: not yet), and the event's value there: a
+	// month's certificates and their events mostly follow each other, and
+	// Next is cheaper than Seek.
+	stateAt, eventAt uint64
+	eventValue       []byte
+	key              [8]byte
+	later            []uint64
+	buf              []byte // an event's JSON (the JSON path)
+	dec              certDecoder
 }
 
 func newCertReader(tx *bolt.Tx) *certReader {
@@ -45,8 +51,14 @@ func (r *certReader) get(id uint64) (Certificate, error) {
 		}
 		return c, json.Unmarshal(v, &c)
 	}
-	k, v := r.states.Seek(r.keyOf(id))
-	if k == nil || fromU64(k) != id {
+	var k, v []byte
+	if r.stateAt != 0 && id == r.stateAt+1 {
+		k, v = r.states.Next()
+	} else {
+		k, v = r.states.Seek(r.keyOf(id))
+	}
+	r.stateAt = fromU64(k)
+	if k == nil || r.stateAt != id {
 		return Certificate{}, ErrNotFound
 	}
 	f, later, ok := stateFields(v, r.later[:0])
@@ -103,15 +115,26 @@ func (r *certReader) packedEvent(seq uint64) []byte {
 	if seq <= 1 || r.events == nil {
 		return nil // the first event is the setup's
 	}
-	k, v := r.events.Seek(r.keyOf(seq - 1))
-	if k == nil || fromU64(k) != seq-1 || len(v) <= 32 || v[0] != evPacked {
+	at, v := r.eventAt, r.eventValue
+	if at == 0 || at >= seq || seq-1-at > 8 {
+		at, v = r.cursorAt(r.events.Seek(r.keyOf(seq - 1)))
+	}
+	for at != 0 && at < seq-1 {
+		at, v = r.cursorAt(r.events.Next())
+	}
+	if at != seq-1 || len(v) <= sha256.Size || v[0] != evPacked {
 		return nil
 	}
-	k, v = r.events.Next()
-	if k == nil || fromU64(k) != seq {
+	if at, v = r.cursorAt(r.events.Next()); at != seq {
 		return nil
 	}
 	return v
+}
+
+// cursorAt notes where the events' cursor is (0 past the end).
+func (r *certReader) cursorAt(k, v []byte) (uint64, []byte) {
+	r.eventAt, r.eventValue = fromU64(k), v
+	return r.eventAt, v
 }
 
 // Certificates calls fn with the certificates ids, whole, in that order,
