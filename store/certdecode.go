@@ -723,8 +723,9 @@ func appendDate(dst []byte, days int64) []byte {
 	if days < first || days > last {
 		return time.Unix(days*86400, 0).UTC().AppendFormat(dst, time.DateOnly)
 	}
-	// Howard Hinnant's civil_from_days, for days >= 0000-03-01.
-	z := days + shift
+	// Howard Hinnant's civil_from_days, for days >= 0000-03-01 (unsigned:
+	// cheaper division).
+	z := uint64(days + shift)
 	e := z / era
 	doe := z - e*era
 	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365

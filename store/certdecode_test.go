@@ -479,3 +479,38 @@ func TestPlainJSON(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCertDecoder decodes one packed cert.issue event: an issued
+// certificate (its time the event's) and an imported one.
+func BenchmarkCertDecoder(b *testing.B) {
+	prev := strings.Repeat("ab", sha256.Size)
+	issued := Certificate{ID: 12345, Serial: "2026-0123", Year: 2026, No: 123, TypeNo: 3, TypeName: "居民在社区居住证明",
+		Name: "王秀英", IDNumber: "14040319900101123X", Sex: "女", Birth: "1990-01-01", Address: "潞州区英雄南路12号",
+		Purpose: "办理入学", Recipient: "长治市潞州区教育局", Verified: "经查验户口簿，情况属实", Copies: 1, IssueDate: "2026-11-29",
+		Issued: testNow, OperatorID: 2, OperatorName: "王丽", Status: Valid,
+		Issuer: &Issuer{Committee: "英雄南路社区居民委员会", Prefix: "英南证", Phone: "0355-2021234"}}
+	imported := Certificate{ID: 12346, Serial: "旧2019-035", Year: 2019, TypeNo: 3, TypeName: "居民在社区居住证明",
+		Name: "李建国", IDNumber: "140403196501011234", Sex: "男", Birth: "1965-01-01", Address: "潞州区长兴南路83号",
+		Purpose: "办理社保", IssueDate: "2019-03-05", Issued: time.Date(2019, 3, 5, 0, 0, 0, 0, Beijing), OperatorName: "老王",
+		Status: Valid, Imported: true}
+	for _, c := range []struct {
+		name string
+		kind string
+		c    Certificate
+		at   time.Time
+	}{{"issued", EvCertIssue, issued, testNow}, {"imported", EvCertImport, imported, testNow}} {
+		data, _ := json.Marshal(c.c)
+		v, ok := storedEventValue(c.kind, data, prev, c.at)
+		if !ok {
+			b.Fatal("does not pack")
+		}
+		b.Run(c.name, func(b *testing.B) {
+			var dec certDecoder
+			for b.Loop() {
+				if _, ok := dec.issue(v); !ok {
+					b.Fatal("not decoded")
+				}
+			}
+		})
+	}
+}
