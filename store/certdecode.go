@@ -212,7 +212,7 @@ func (d *certDecoder) envelope(c *Certificate) bool {
 				return false
 			}
 		default: // data
-			if tag != pkObj || !d.certificate(c) {
+			if tag != pkObj || !d.object(c, &certKeys) {
 				return false
 			}
 		}
@@ -223,8 +223,9 @@ func (d *certDecoder) envelope(c *Certificate) bool {
 
 func issueKind(kind string) bool { return kind == EvCertIssue || kind == EvCertImport }
 
-// certificate reads the members of data's object, its { read.
-func (d *certDecoder) certificate(c *Certificate) bool {
+// object reads the members of an object, its { read: the certificate's
+// (keys certKeys) or its issuer's (issuerKeys).
+func (d *certDecoder) object(c *Certificate, keys *[256]certField) bool {
 	var had [cfCount]bool
 	for {
 		tag, ok := d.next()
@@ -237,7 +238,7 @@ func (d *certDecoder) certificate(c *Certificate) bool {
 		if tag < pkStatic || int(tag-pkStatic) >= len(packedStrings) {
 			return false // a key that is no static string: the JSON path matches it
 		}
-		f := certKeys[tag]
+		f := keys[tag]
 		if f != cfNone {
 			if had[f] {
 				return false // encoding/json keeps the last, merging objects
@@ -250,37 +251,20 @@ func (d *certDecoder) certificate(c *Certificate) bool {
 		if tag == pkNull && f != cfNone {
 			continue // null leaves a member as it is: zero
 		}
-		switch f {
-		case cfNone:
+		switch p := c.member(f).(type) {
+		case nil:
 			ok = d.skip(tag)
-		case cfID:
-			c.ID, ok = d.uint(tag)
-		case cfAdmissionID:
-			c.AdmissionID, ok = d.uint(tag)
-		case cfOperatorID:
-			c.OperatorID, ok = d.uint(tag)
-		case cfReplaces:
-			c.Replaces, ok = d.uint(tag)
-		case cfReplacedBy:
-			c.ReplacedBy, ok = d.uint(tag)
-		case cfYear:
-			c.Year, ok = d.int(tag)
-		case cfNo:
-			c.No, ok = d.int(tag)
-		case cfTypeNo:
-			c.TypeNo, ok = d.int(tag)
-		case cfCopies:
-			c.Copies, ok = d.int(tag)
-		case cfPrints:
-			c.Prints, ok = d.int(tag)
-		case cfIssued:
-			ok = d.time(tag, &c.Issued)
-		case cfVoidedAt:
-			ok = d.time(tag, &c.VoidedAt)
-		case cfImported:
-			c.Imported, ok = tag == pkTrue, tag == pkTrue || tag == pkFalse
-		case cfIssuer:
-			ok = tag == pkObj && d.issuer(c)
+		case *uint64:
+			*p, ok = d.uint(tag)
+		case *int:
+			*p, ok = d.int(tag)
+		case *time.Time:
+			ok = d.time(tag, p)
+		case *bool:
+			*p, ok = tag == pkTrue, tag == pkTrue || tag == pkFalse
+		case **Issuer:
+			*p = new(Issuer)
+			ok = tag == pkObj && d.object(c, &issuerKeys)
 		default:
 			ok = d.field(tag, c, f)
 		}
@@ -290,21 +274,24 @@ func (d *certDecoder) certificate(c *Certificate) bool {
 	}
 }
 
-// stringMember is the string member f of c (or of its issuer).
-func (c *Certificate) stringMember(f certField) *string {
+// member is a pointer to the member f of c (or of its issuer), nil for
+// cfNone; a string member's is a *string.
+func (c *Certificate) member(f certField) any {
 	switch f {
-	case cfStatus:
-		return (*string)(&c.Status)
-	case cfCommittee:
-		return &c.Issuer.Committee
-	case cfPrefix:
-		return &c.Issuer.Prefix
-	case cfPhone:
-		return &c.Issuer.Phone
+	case cfID:
+		return &c.ID
 	case cfSerial:
 		return &c.Serial
+	case cfYear:
+		return &c.Year
+	case cfNo:
+		return &c.No
+	case cfTypeNo:
+		return &c.TypeNo
 	case cfTypeName:
 		return &c.TypeName
+	case cfAdmissionID:
+		return &c.AdmissionID
 	case cfName:
 		return &c.Name
 	case cfIDNumber:
@@ -321,56 +308,48 @@ func (c *Certificate) stringMember(f certField) *string {
 		return &c.Recipient
 	case cfVerified:
 		return &c.Verified
+	case cfCopies:
+		return &c.Copies
 	case cfIssueDate:
 		return &c.IssueDate
+	case cfIssued:
+		return &c.Issued
+	case cfOperatorID:
+		return &c.OperatorID
 	case cfOperatorName:
 		return &c.OperatorName
+	case cfPrints:
+		return &c.Prints
+	case cfIssuer:
+		return &c.Issuer
+	case cfStatus:
+		return (*string)(&c.Status)
 	case cfVoidReason:
 		return &c.VoidReason
+	case cfVoidedAt:
+		return &c.VoidedAt
 	case cfVoidedBy:
 		return &c.VoidedBy
+	case cfReplaces:
+		return &c.Replaces
+	case cfReplacedBy:
+		return &c.ReplacedBy
+	case cfImported:
+		return &c.Imported
 	case cfNote:
 		return &c.Note
+	case cfCommittee:
+		return &c.Issuer.Committee
+	case cfPrefix:
+		return &c.Issuer.Prefix
+	case cfPhone:
+		return &c.Issuer.Phone
 	}
-	panic("certDecoder: no string member") // every string member is above
+	return nil
 }
 
-// issuer reads the issuer's object, its { read.
-func (d *certDecoder) issuer(c *Certificate) bool {
-	c.Issuer = new(Issuer)
-	var had [cfCount]bool
-	for {
-		tag, ok := d.next()
-		if !ok {
-			return false
-		}
-		if tag == pkEndObj {
-			return true
-		}
-		if tag < pkStatic || int(tag-pkStatic) >= len(packedStrings) {
-			return false
-		}
-		f := issuerKeys[tag]
-		if f != cfNone {
-			if had[f] {
-				return false
-			}
-			had[f] = true
-		}
-		if tag, ok = d.next(); !ok {
-			return false
-		}
-		switch {
-		case f == cfNone:
-			ok = d.skip(tag)
-		case tag != pkNull:
-			ok = d.field(tag, c, f)
-		}
-		if !ok {
-			return false
-		}
-	}
-}
+// stringMember is the string member f of c.
+func (c *Certificate) stringMember(f certField) *string { return c.member(f).(*string) }
 
 // uint reads an integer into a uint64 member: 20 digits are a number's
 // text (pkNumber).
