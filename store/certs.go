@@ -314,7 +314,11 @@ func (db *DB) CertificateBySerial(serial string) (Certificate, error) {
 	return db.Certificate(id)
 }
 
-func getCert(tx *bolt.Tx, id uint64) (Certificate, error) { return newCertReader(tx).get(id) }
+func getCert(tx *bolt.Tx, id uint64) (Certificate, error) {
+	var r certReader
+	r.init(tx)
+	return r.get(id)
+}
 
 // findDuplicate looks for a valid certificate of the same type for the same
 // ID number issued within DuplicateDays.
@@ -342,7 +346,8 @@ func lastPersonCert(tx *bolt.Tx, idNumber string, except uint64, match func(Cert
 	prefix := []byte(idNumber)
 	var found Certificate
 	ok := false
-	r := newCertReader(tx)
+	var r certReader
+	r.init(tx)
 	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
 		id := fromU64(k[len(prefix):])
 		if id == except {

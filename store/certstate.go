@@ -117,5 +117,7 @@ func putCertState(states *bolt.Bucket, id uint64, s certState) error {
 
 // materialise puts the certificate together from its events.
 func (s certState) materialise(tx *bolt.Tx) (Certificate, error) {
-	return newCertReader(tx).materialise(s.Issue, s.Prints, s.Later)
+	var r certReader
+	r.init(tx)
+	return r.materialise(s.Issue, s.Prints, s.Later)
 }
