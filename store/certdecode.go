@@ -174,7 +174,7 @@ func (d *certDecoder) envelope(c *Certificate) bool {
 	if tag, ok := d.next(); !ok || tag != pkObj {
 		return false
 	}
-	for _, key := range envelopeKeys {
+	for i, key := range envelopeKeys {
 		if tag, ok := d.next(); !ok || tag != key {
 			return false
 		}
@@ -182,24 +182,24 @@ func (d *certDecoder) envelope(c *Certificate) bool {
 		if !ok {
 			return false
 		}
-		switch key {
-		case envelopeKeys[0], envelopeKeys[2], envelopeKeys[5]: // seq, operator_id, subject
+		switch i {
+		case 0, 2, 5: // seq, operator_id, subject
 			if _, ok := d.uint(tag); !ok {
 				return false
 			}
-		case envelopeKeys[1]: // time
+		case 1: // time
 			var t time.Time
 			if !d.time(tag, &t) {
 				return false
 			}
-		case envelopeKeys[3]: // operator
+		case 3: // operator
 			mark := len(d.text)
 			_, _, ok := d.str(tag)
 			d.text = d.text[:mark]
 			if !ok {
 				return false
 			}
-		case envelopeKeys[4]: // kind
+		case 4: // kind
 			mark := len(d.text)
 			s, k, ok := d.str(tag)
 			if k == strPlain {
