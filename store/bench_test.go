@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"taizhang/store/search"
 )
 
@@ -133,6 +135,62 @@ func BenchmarkMonthRows(b *testing.B) {
 			b.Fatalf("%d rows, %v", len(rows), err)
 		}
 	}
+}
+
+// BenchmarkMonthCertificates reads one month of 5,000 certificates whole:
+// in one transaction with the packed decoder (MonthCertificates), one
+// Certificate call a row (as the month's export did), and in one
+// transaction through the events' JSON (what materialise did before).
+func BenchmarkMonthCertificates(b *testing.B) {
+	db, err := Open(benchLedger(b), Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.MonthRows(2026, 10)
+	if err != nil || len(rows) != benchPerMonth {
+		b.Fatalf("%d rows, %v", len(rows), err)
+	}
+	perCert := func(b *testing.B) {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/benchPerMonth/1e3, "µs/cert")
+	}
+	b.Run("month", func(b *testing.B) {
+		for b.Loop() {
+			n := 0
+			if err := db.MonthCertificates(2026, 10, func(Certificate) error { n++; return nil }); err != nil || n != benchPerMonth {
+				b.Fatalf("%d certificates, %v", n, err)
+			}
+		}
+		perCert(b)
+	})
+	b.Run("each", func(b *testing.B) {
+		for b.Loop() {
+			for _, r := range rows {
+				if _, err := db.Certificate(r.ID); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		perCert(b)
+	})
+	b.Run("json", func(b *testing.B) {
+		for b.Loop() {
+			db.bolt.View(func(tx *bolt.Tx) error {
+				states := tx.Bucket(bucketCertState)
+				for _, r := range rows {
+					st, err := getCertState(states, r.ID)
+					if err == nil {
+						_, err = jsonCertificate(tx, st)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				return nil
+			})
+		}
+		perCert(b)
+	})
 }
 
 // BenchmarkLedgerIndex builds the ledger's search index over 100,000 rows

@@ -315,19 +315,9 @@ func (db *DB) CertificateBySerial(serial string) (Certificate, error) {
 }
 
 func getCert(tx *bolt.Tx, id uint64) (Certificate, error) {
-	var c Certificate
-	if states := tx.Bucket(bucketCertState); states != nil {
-		st, err := getCertState(states, id)
-		if err != nil {
-			return c, err
-		}
-		return st.materialise(tx)
-	}
-	v := tx.Bucket(bucketCerts).Get(u64(id))
-	if v == nil {
-		return c, ErrNotFound
-	}
-	return c, json.Unmarshal(v, &c)
+	var r certReader
+	r.init(tx)
+	return r.get(id)
 }
 
 // findDuplicate looks for a valid certificate of the same type for the same
@@ -356,12 +346,14 @@ func lastPersonCert(tx *bolt.Tx, idNumber string, except uint64, match func(Cert
 	prefix := []byte(idNumber)
 	var found Certificate
 	ok := false
+	var r certReader
+	r.init(tx)
 	for k, _ := cur.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = cur.Next() {
 		id := fromU64(k[len(prefix):])
 		if id == except {
 			continue
 		}
-		old, err := getCert(tx, id)
+		old, err := r.get(id)
 		if err != nil || old.Status != Valid || !match(old) {
 			continue
 		}

@@ -36,24 +36,31 @@ func (s certState) encode() []byte {
 }
 
 func decodeCertState(b []byte) (certState, bool) {
-	var s certState
-	var f [3]uint64
+	f, later, ok := stateFields(b, nil)
+	if !ok {
+		return certState{}, false
+	}
+	return certState{Issue: f[0], Month: fmt.Sprintf("%06d", f[1]), Prints: int(f[2]), Later: later}, true
+}
+
+// stateFields reads a state's three numbers and its later seqs, appended
+// to later.
+func stateFields(b []byte, later []uint64) (f [3]uint64, _ []uint64, ok bool) {
 	for i := range f {
 		v, n := binary.Uvarint(b)
 		if n <= 0 {
-			return s, false
+			return f, later, false
 		}
 		f[i], b = v, b[n:]
 	}
-	s.Issue, s.Month, s.Prints = f[0], fmt.Sprintf("%06d", f[1]), int(f[2])
 	for len(b) > 0 {
 		v, n := binary.Uvarint(b)
 		if n <= 0 {
-			return s, false
+			return f, later, false
 		}
-		s.Later, b = append(s.Later, v), b[n:]
+		later, b = append(later, v), b[n:]
 	}
-	return s, true
+	return f, later, true
 }
 
 // stateJSON shows a stored state as JSON (for check's messages).
@@ -110,27 +117,7 @@ func putCertState(states *bolt.Bucket, id uint64, s certState) error {
 
 // materialise puts the certificate together from its events.
 func (s certState) materialise(tx *bolt.Tx) (Certificate, error) {
-	var c Certificate
-	var buf []byte
-	issue, err := eventAt(tx, s.Issue, &buf)
-	if err != nil {
-		return c, err
-	}
-	if issue.Kind != EvCertIssue && issue.Kind != EvCertImport {
-		return c, fmt.Errorf("第 %d 条事件不是开具证明", s.Issue)
-	}
-	if err := json.Unmarshal(issue.Data, &c); err != nil {
-		return c, err
-	}
-	c.Prints = s.Prints
-	for _, seq := range s.Later {
-		ev, err := eventAt(tx, seq, &buf)
-		if err != nil {
-			return c, err
-		}
-		if err := certEvent(&c, ev); err != nil {
-			return c, err
-		}
-	}
-	return c, nil
+	var r certReader
+	r.init(tx)
+	return r.materialise(s.Issue, s.Prints, s.Later)
 }

@@ -148,7 +148,16 @@ func (r *runner) child(mode string, args ...string) (childResult, time.Duration,
 	if err != nil {
 		return res, wall, fmt.Errorf("%s %s：%v %s", mode, strings.Join(args, " "), err, strings.TrimSpace(errOut.String()))
 	}
+	res.cpu = cpuOf(cmd.ProcessState)
 	return res, wall, json.Unmarshal(b, &res)
+}
+
+// cpuOf is the CPU time (user and system) a process that ended used.
+func cpuOf(ps *os.ProcessState) time.Duration {
+	if ps == nil {
+		return 0
+	}
+	return ps.UserTime() + ps.SystemTime()
 }
 
 func (r *runner) say(format string, args ...any) {
@@ -208,7 +217,7 @@ func (r *runner) measure() (*report, error) {
 // keeps the last ledger for the lookups.
 func (r *runner) importTaizhang(rep *report, csvPath string) (string, error) {
 	db := filepath.Join(r.dir, "taizhang.db")
-	var walls []time.Duration
+	var walls, cpus []time.Duration
 	for i := range r.opt.repeat {
 		r.say("taizhang 导入（第 %d 次）……", i+1)
 		os.Remove(db)
@@ -216,11 +225,11 @@ func (r *runner) importTaizhang(rep *report, csvPath string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		walls = append(walls, seconds(res.Seconds))
+		walls, cpus = append(walls, seconds(res.Seconds)), append(cpus, res.cpu)
 		rep.imported, rep.rejected = res.Imported, res.Rejected
 		rep.peakRSS = max(rep.peakRSS, res.PeakRSS)
 	}
-	rep.tzImport = medianDuration(walls)
+	rep.tzImport, rep.tzImportCPU = medianDuration(walls), medianDuration(cpus)
 	st, err := os.Stat(db)
 	if err != nil {
 		return "", err
@@ -238,22 +247,22 @@ func (r *runner) importSQLite(rep *report, csvPath string) (string, error) {
 		if indexes {
 			db = filepath.Join(r.dir, "sqlite.db")
 		}
-		var ds []time.Duration
+		var ds, cpus []time.Duration
 		for i := range r.opt.repeat {
 			r.say("sqlite3 .import%s（第 %d 次）……", map[bool]string{true: " 加索引"}[indexes], i+1)
 			os.Remove(db)
-			d, _, err := r.sq.run(db, importScript(csvPath, indexes))
+			d, cpu, _, err := r.sq.runCPU(db, importScript(csvPath, indexes))
 			if err != nil {
 				return "", err
 			}
-			ds = append(ds, d)
+			ds, cpus = append(ds, d), append(cpus, cpu)
 		}
 		st, err := os.Stat(db)
 		if err != nil {
 			return "", err
 		}
 		if indexes {
-			rep.sqImport, rep.sqBytes = medianDuration(ds), st.Size()
+			rep.sqImport, rep.sqImportCPU, rep.sqBytes = medianDuration(ds), medianDuration(cpus), st.Size()
 		} else {
 			rep.sqPlain = medianDuration(ds)
 			os.Remove(db)

@@ -52,7 +52,7 @@ func TestBench(t *testing.T) {
 			}
 			text := out.String()
 			t.Log("\n" + text)
-			for _, want := range []string{"导入 300 行", "taizhang 导入 300 行、拒收 0 行", "身份证尾号", "姓名", "整月导出 CSV", "每张证明占用磁盘"} {
+			for _, want := range []string{"导入 300 行", "taizhang 导入 300 行、拒收 0 行", "身份证尾号", "姓名", "整月导出 CSV", "每张证明占用磁盘", "CPU 时间"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("the report lacks %q", want)
 				}
@@ -192,6 +192,54 @@ func TestGenerate(t *testing.T) {
 			if judged[sp] == 0 && rows >= 3000 {
 				t.Errorf("%s never appears in %d rows", sp, rows)
 			}
+		}
+	}
+}
+
+// TestExportMonth: the month's register holds, oldest first, each of the
+// month's certificates as db.Certificate reads it (a voided one too).
+func TestExportMonth(t *testing.T) {
+	dir := t.TempDir()
+	csvPath, dbPath := filepath.Join(dir, "旧台账.csv"), filepath.Join(dir, "taizhang.db")
+	s, err := generate(csvPath, 2000, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := childImport(dbPath, csvPath); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(dbPath, store.Options{Now: benchClock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	m, _ := store.ParseMonth(s.Month)
+	rows, err := db.MonthRows(m.Year(), m.Month())
+	if err != nil || len(rows) < 2 {
+		t.Fatalf("%d rows in %s: %v", len(rows), s.Month, err)
+	}
+	op, _ := db.Operator(db.LastOperator())
+	if _, err := db.VoidCertificate(op, rows[1].ID, "=打印错误"); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "月.csv")
+	n, err := exportMonth(db, s.Month, out)
+	if err != nil || n != len(rows) {
+		t.Fatalf("%d rows written of %d: %v", n, len(rows), err)
+	}
+	b, _ := os.ReadFile(out)
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\uFEFF")))).ReadAll()
+	if err != nil || len(recs) != len(rows)+1 {
+		t.Fatalf("%d records: %v", len(recs), err)
+	}
+	for i, rec := range recs[1:] {
+		c, err := db.Certificate(rows[len(rows)-1-i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{c.Serial, c.IssueDate, c.Name, c.IDNumber, c.TypeName, c.Purpose, c.Address, c.OperatorName, c.Verified, string(c.Status)}
+		if strings.Join(rec, "|") != strings.Join(want, "|") {
+			t.Errorf("row %d: %q, want %q", i+1, rec, want)
 		}
 	}
 }

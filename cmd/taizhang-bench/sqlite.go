@@ -34,19 +34,25 @@ func findSQLite(name string) *sqlite3 {
 // run runs script against db in one process and returns its wall time
 // and what it printed.
 func (s *sqlite3) run(db, script string) (time.Duration, []byte, error) {
+	d, _, out, err := s.runCPU(db, script)
+	return d, out, err
+}
+
+// runCPU is run that also returns the process's CPU time.
+func (s *sqlite3) runCPU(db, script string) (wall, cpu time.Duration, out []byte, err error) {
 	cmd := exec.Command(s.path, "-bail", db)
 	cmd.Stdin = strings.NewReader(script)
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
+	var stdout, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &errOut
 	start := startWatch()
-	err := cmd.Run()
-	d := start.elapsed()
+	err = cmd.Run()
+	wall = start.elapsed()
 	if err == nil && errOut.Len() > 0 {
 		err = fmt.Errorf("%s", strings.TrimSpace(errOut.String()))
 	} else if err != nil {
 		err = fmt.Errorf("sqlite3: %v: %s", err, strings.TrimSpace(errOut.String()))
 	}
-	return d, out.Bytes(), err
+	return wall, cpuOf(cmd.ProcessState), stdout.Bytes(), err
 }
 
 // The table holds the CSV's columns as text, as .import makes them.
@@ -155,35 +161,40 @@ func (s *sqlite3) cold(db string, l sqlLookup, runs int) (time.Duration, error) 
 
 // warm is the time of one more lookup in a process that has the database
 // open and has run it before: the difference between a process running it
-// 1+n times and one running it once, over n, n chosen so that the n
-// lookups take about a quarter of a second. The median of runs such pairs.
+// 1+n times and one running it once (the fastest of three, as a start is
+// only ever slowed), over n. n grows until the n lookups take 0.3 s, far
+// above how much a process's start varies; the result is the median of
+// runs such differences.
 func (s *sqlite3) warm(db string, l sqlLookup, runs int) (time.Duration, error) {
-	pair := func(n int) (time.Duration, error) {
-		one, _, err := s.runLookup(db, l, 1)
-		if err != nil {
-			return 0, err
+	diff := func(n int) (time.Duration, error) {
+		one := time.Duration(1<<63 - 1)
+		for range 3 {
+			d, _, err := s.runLookup(db, l, 1)
+			if err != nil {
+				return 0, err
+			}
+			one = min(one, d)
 		}
 		more, _, err := s.runLookup(db, l, 1+n)
+		return more - one, err
+	}
+	n := 16
+	for ; n < 1<<16; n *= 4 {
+		d, err := diff(n)
 		if err != nil {
 			return 0, err
 		}
-		return (more - one) / time.Duration(n), nil
-	}
-	est, err := pair(10)
-	if err != nil {
-		return 0, err
-	}
-	n := 2000
-	if est > 0 {
-		n = min(max(int(250*time.Millisecond/est), 10), 2000)
+		if d >= 300*time.Millisecond {
+			break
+		}
 	}
 	var ds []time.Duration
 	for range runs {
-		d, err := pair(n)
+		d, err := diff(n)
 		if err != nil {
 			return 0, err
 		}
-		ds = append(ds, d)
+		ds = append(ds, d/time.Duration(n))
 	}
 	return max(medianDuration(ds), 0), nil
 }
