@@ -117,16 +117,16 @@ func (e Event) newBody() ([]byte, error) {
 // is when nothing in it is escaped (valid UTF-8 without control
 // characters, " \ < > & or U+2028, U+2029), else by json.Marshal.
 func appendJSONString(b []byte, s string) []byte {
-	if plainJSON(s) {
+	if writesPlain(s) {
 		return append(append(append(b, '"'), s...), '"')
 	}
 	q, _ := json.Marshal(s) // a string always encodes
 	return append(b, q...)
 }
 
-// plainJSON says whether json.Marshal writes s between quotes as it is:
+// writesPlain says whether json.Marshal writes s between quotes as it is:
 // valid UTF-8 without control characters, " \ < > & or U+2028, U+2029.
-func plainJSON(s string) bool {
+func writesPlain(s string) bool {
 	for i := 0; i < len(s); {
 		if c := s[i]; c < utf8.RuneSelf {
 			if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {

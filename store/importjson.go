@@ -125,7 +125,7 @@ type packSink struct {
 
 func (k *packSink) key(s string) { k.p.out = append(k.p.out, packedCode[s]) }
 func (k *packSink) str(s string) {
-	if !plainJSON(s) {
+	if !writesPlain(s) {
 		k.ok = false
 		return
 	}
@@ -164,7 +164,7 @@ type bothSink struct {
 
 func (b *bothSink) key(k string) { b.j.key(k); b.k.key(k) }
 func (b *bothSink) str(s string) {
-	if !plainJSON(s) {
+	if !writesPlain(s) {
 		b.j.str(s)
 		b.k.ok = false
 		return
