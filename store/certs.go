@@ -582,12 +582,17 @@ func (r CertRow) certificate() Certificate {
 
 const rowSep = "\x1f"
 
-func (r CertRow) encode() string {
-	v := "1"
-	if r.Voided {
-		v = "0"
+func (r CertRow) encode() string { return string(r.appendEncoded(nil)) }
+
+// appendEncoded appends the row's stored value to b.
+func (r CertRow) appendEncoded(b []byte) []byte {
+	for _, f := range [...]string{r.Serial, r.IssueDate, strconv.Itoa(r.TypeNo), r.Name, r.IDNumber} {
+		b = append(append(b, f...), rowSep...)
 	}
-	return strings.Join([]string{r.Serial, r.IssueDate, strconv.Itoa(r.TypeNo), r.Name, r.IDNumber, v}, rowSep)
+	if r.Voided {
+		return append(b, '0')
+	}
+	return append(b, '1')
 }
 
 func decodeRow(id uint64, b []byte) (CertRow, bool) {

@@ -153,7 +153,8 @@ func (k *packSink) bool(v bool) {
 	k.p.out = append(k.p.out, tag)
 }
 func (k *packSink) time(t time.Time) {
-	k.p.str(t.AppendFormat(nil, time.RFC3339Nano), false)
+	var b [40]byte
+	k.p.str(t.AppendFormat(b[:0], time.RFC3339Nano), false)
 }
 
 // bothSink writes the JSON and the packed form in one walk.

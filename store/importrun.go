@@ -191,7 +191,8 @@ func (r *ImportRun) Encode(p *Prepared) error {
 	p.state = certState{Issue: p.seq, Month: month}.encode()
 	var id [8]byte
 	binary.BigEndian.PutUint64(id[:], p.c.ID)
-	r.rows.add([]byte(CertRowOf(p.c).encode()), []byte(month), id[:])
+	var row [256]byte
+	r.rows.add(CertRowOf(p.c).appendEncoded(row[:0]), []byte(month), id[:])
 	r.person.add(nil, []byte(p.c.IDNumber), id[:])
 	if p.c.Serial != "" {
 		r.serials.add(id[:], []byte(p.c.Serial))
