@@ -98,6 +98,11 @@ func (e Event) newBody() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return e.bodyWithTime(tm), nil
+}
+
+// bodyWithTime is newBody with the time as Time.MarshalJSON wrote it.
+func (e Event) bodyWithTime(tm []byte) []byte {
 	data := []byte(e.Data)
 	if data == nil {
 		data = []byte("null")
@@ -110,7 +115,7 @@ func (e Event) newBody() ([]byte, error) {
 	b = appendJSONString(append(b, `,"kind":`...), e.Kind)
 	b = strconv.AppendUint(append(b, `,"subject":`...), e.Subject, 10)
 	b = append(append(append(b, `,"data":`...), data...), `,"prev":`...)
-	return append(appendJSONString(b, e.Prev), '}'), nil
+	return append(appendJSONString(b, e.Prev), '}')
 }
 
 // appendJSONString appends s as json.Marshal writes a string: quoted as it

@@ -173,10 +173,14 @@ func (b *bothSink) str(s string) {
 	b.j.b = append(append(append(b.j.b, '"'), s...), '"')
 	b.k.p.str([]byte(s), false)
 }
-func (b *bothSink) uint(v uint64)    { b.j.uint(v); b.k.uint(v) }
-func (b *bothSink) int(v int)        { b.j.int(v); b.k.int(v) }
-func (b *bothSink) bool(v bool)      { b.j.bool(v); b.k.bool(v) }
-func (b *bothSink) time(t time.Time) { b.j.time(t); b.k.time(t) }
+func (b *bothSink) uint(v uint64) { b.j.uint(v); b.k.uint(v) }
+func (b *bothSink) int(v int)     { b.j.int(v); b.k.int(v) }
+func (b *bothSink) bool(v bool)   { b.j.bool(v); b.k.bool(v) }
+func (b *bothSink) time(t time.Time) {
+	s := t.AppendFormat(make([]byte, 0, len(time.RFC3339Nano)), time.RFC3339Nano)
+	b.j.b = append(append(append(b.j.b, '"'), s...), '"')
+	b.k.p.str(s, false)
+}
 
 // encodeImport writes the data of ev, an import event of c: its JSON
 // (json.Marshal(c)), and its stored form appended to dst — packJSON of the

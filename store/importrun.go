@@ -40,6 +40,7 @@ type ImportRun struct {
 	rows, person, serials keyList
 	prev                  [sha256.Size]byte
 	hash                  hash.Hash
+	nowJSON               []byte // now as Time.MarshalJSON writes it
 	last                  Prepared
 }
 
@@ -70,9 +71,13 @@ func (db *DB) BeginImport(op Operator) (*ImportRun, error) {
 		return nil, errors.New("导入旧台账前请先校正电脑的日期和时间。")
 	}
 	r := &ImportRun{live: db, op: op, now: db.now(), batch: firstImportBatch, hash: sha256.New()}
+	var err error
+	if r.nowJSON, err = r.now.MarshalJSON(); err != nil {
+		return nil, err
+	}
 	tmp := importName(db.path)
 	_ = os.Remove(tmp)
-	err := db.bolt.View(func(tx *bolt.Tx) error {
+	err = db.bolt.View(func(tx *bolt.Tx) error {
 		if err := db.checkClock(tx, r.now); err != nil {
 			return err
 		}
@@ -172,10 +177,7 @@ func (r *ImportRun) Encode(p *Prepared) error {
 		return err
 	}
 	ev.Data = data
-	body, err := ev.newBody() // ends `,"prev":""}`: cut to before the prev
-	if err != nil {
-		return err
-	}
+	body := ev.bodyWithTime(r.nowJSON) // ends `,"prev":""}`: cut to before the prev
 	body = body[:len(body)-len(`,"prev":""}`)]
 	head := append(body, '}')
 	if stored == nil {
