@@ -530,74 +530,8 @@ func (d *certDecoder) str(tag byte) (s string, k strKind, ok bool) {
 // string, not a back-reference) to dst, as unpackJSON writes it; next is
 // where the token ends.
 func (d *certDecoder) textAt(at int, dst []byte) (out []byte, next int, ok bool) {
-	src := d.src[at+1:]
-	uv := func() (uint64, bool) {
-		v, n := binary.Uvarint(src)
-		if n <= 0 {
-			return 0, false
-		}
-		src = src[n:]
-		return v, true
-	}
-	switch d.src[at] {
-	case pkString:
-		n, ok := uv()
-		if !ok || n > uint64(len(src)) {
-			return dst, 0, false
-		}
-		dst = append(dst, src[:n]...)
-		src = src[n:]
-	case pkTime, pkTimeNano:
-		s, n := binary.Varint(src)
-		if n <= 0 {
-			return dst, 0, false
-		}
-		src = src[n:]
-		var ns uint64
-		ok := true
-		if d.src[at] == pkTimeNano {
-			ns, ok = uv()
-		}
-		if !ok || ns >= 1e9 {
-			return dst, 0, false
-		}
-		dst = time.Unix(s, int64(ns)).In(Beijing).AppendFormat(dst, time.RFC3339Nano)
-	case pkDate:
-		v, n := binary.Varint(src)
-		if n <= 0 {
-			return dst, 0, false
-		}
-		src = src[n:]
-		dst = appendDate(dst, v)
-	case pkDigits:
-		n, ok := uv()
-		if !ok || (n+1)/2 > uint64(len(src)) {
-			return dst, 0, false
-		}
-		for i := uint64(0); i < n; i++ {
-			sym := src[i/2] >> 4
-			if i%2 == 1 {
-				sym = src[i/2] & 0xf
-			}
-			if int(sym) >= len(digitSymbols) {
-				return dst, 0, false
-			}
-			dst = append(dst, digitSymbols[sym])
-		}
-		src = src[(n+1)/2:]
-	case pkHex:
-		n, ok := uv()
-		if !ok || n > uint64(len(src)) {
-			return dst, 0, false
-		}
-		for _, b := range src[:n] {
-			dst = append(dst, "0123456789abcdef"[b>>4], "0123456789abcdef"[b&0xf])
-		}
-		src = src[n:]
-	default:
-		return dst, 0, false
-	}
-	return dst, len(d.src) - len(src), true
+	out, rest, ok := appendText(dst, d.src[at], d.src[at+1:])
+	return out, len(d.src) - len(rest), ok
 }
 
 // plainJSON says whether s, a string's text between the quotes, is what

@@ -376,6 +376,81 @@ func hexVal(c byte) byte {
 
 var errPacked = errors.New("压缩存储的记录已损坏")
 
+// isText says whether tag is a string token with operands: plain text, a
+// time, a date, digits or hex.
+func isText(tag byte) bool {
+	return tag == pkString || tag == pkTime || tag == pkTimeNano || tag == pkDate || tag == pkDigits || tag == pkHex
+}
+
+// appendText appends the text of the string token tag (see isText), whose
+// operands begin src, as it stands between the quotes of the JSON it
+// unpacks to; rest is what follows the token.
+func appendText(dst []byte, tag byte, src []byte) (out, rest []byte, ok bool) {
+	uv := func() (uint64, bool) {
+		v, n := binary.Uvarint(src)
+		if n <= 0 {
+			return 0, false
+		}
+		src = src[n:]
+		return v, true
+	}
+	switch tag {
+	case pkString:
+		n, ok := uv()
+		if !ok || n > uint64(len(src)) {
+			return dst, nil, false
+		}
+		return append(dst, src[:n]...), src[n:], true
+	case pkTime, pkTimeNano:
+		s, n := binary.Varint(src)
+		if n <= 0 {
+			return dst, nil, false
+		}
+		src = src[n:]
+		var ns uint64
+		ok := true
+		if tag == pkTimeNano {
+			ns, ok = uv()
+		}
+		if !ok || ns >= 1e9 {
+			return dst, nil, false
+		}
+		return time.Unix(s, int64(ns)).In(Beijing).AppendFormat(dst, time.RFC3339Nano), src, true
+	case pkDate:
+		v, n := binary.Varint(src)
+		if n <= 0 {
+			return dst, nil, false
+		}
+		return appendDate(dst, v), src[n:], true
+	case pkDigits:
+		n, ok := uv()
+		if !ok || (n+1)/2 > uint64(len(src)) {
+			return dst, nil, false
+		}
+		for i := uint64(0); i < n; i++ {
+			sym := src[i/2] >> 4
+			if i%2 == 1 {
+				sym = src[i/2] & 0xf
+			}
+			if int(sym) >= len(digitSymbols) {
+				return dst, nil, false
+			}
+			dst = append(dst, digitSymbols[sym])
+		}
+		return dst, src[(n+1)/2:], true
+	case pkHex:
+		n, ok := uv()
+		if !ok || n > uint64(len(src)) {
+			return dst, nil, false
+		}
+		for _, b := range src[:n] {
+			dst = append(dst, "0123456789abcdef"[b>>4], "0123456789abcdef"[b&0xf])
+		}
+		return dst, src[n:], true
+	}
+	return dst, nil, false
+}
+
 // maxDepth bounds the nesting unpackJSON follows.
 const maxDepth = 32
 
@@ -393,14 +468,6 @@ func unpackJSON(dst, packed []byte) ([]byte, error) {
 	src := packed
 	uv := func() (uint64, bool) {
 		v, n := binary.Uvarint(src)
-		if n <= 0 {
-			return 0, false
-		}
-		src = src[n:]
-		return v, true
-	}
-	sv := func() (int64, bool) {
-		v, n := binary.Varint(src)
 		if n <= 0 {
 			return 0, false
 		}
@@ -461,15 +528,6 @@ func unpackJSON(dst, packed []byte) ([]byte, error) {
 				return dst, errPacked
 			}
 			dst = append(append(append(dst, '"'), packedStrings[i]...), '"')
-		case tag == pkString:
-			n, ok := uv()
-			if !ok || n > uint64(len(src)) {
-				return dst, errPacked
-			}
-			dst = append(dst, '"')
-			str = len(dst)
-			dst = append(append(dst, src[:n]...), '"')
-			src = src[n:]
 		case tag == pkAgain:
 			i, ok := uv()
 			if !ok || i >= uint64(nseen) {
@@ -477,57 +535,14 @@ func unpackJSON(dst, packed []byte) ([]byte, error) {
 			}
 			r := seen[i]
 			dst = append(append(append(dst, '"'), dst[r[0]:r[1]]...), '"')
-		case tag == pkTime || tag == pkTimeNano:
-			s, ok := sv()
-			var ns uint64
-			if ok && tag == pkTimeNano {
-				ns, ok = uv()
-			}
-			if !ok || ns >= 1e9 {
+		case isText(tag):
+			dst = append(dst, '"')
+			str = len(dst)
+			var ok bool
+			if dst, src, ok = appendText(dst, tag, src); !ok {
 				return dst, errPacked
 			}
 			dst = append(dst, '"')
-			str = len(dst)
-			dst = append(time.Unix(s, int64(ns)).In(Beijing).AppendFormat(dst, time.RFC3339Nano), '"')
-		case tag == pkDate:
-			d, ok := sv()
-			if !ok {
-				return dst, errPacked
-			}
-			dst = append(dst, '"')
-			str = len(dst)
-			dst = append(time.Unix(d*86400, 0).UTC().AppendFormat(dst, time.DateOnly), '"')
-		case tag == pkDigits:
-			n, ok := uv()
-			if !ok || (n+1)/2 > uint64(len(src)) {
-				return dst, errPacked
-			}
-			dst = append(dst, '"')
-			str = len(dst)
-			for i := uint64(0); i < n; i++ {
-				sym := src[i/2] >> 4
-				if i%2 == 1 {
-					sym = src[i/2] & 0xf
-				}
-				if int(sym) >= len(digitSymbols) {
-					return dst, errPacked
-				}
-				dst = append(dst, digitSymbols[sym])
-			}
-			dst = append(dst, '"')
-			src = src[(n+1)/2:]
-		case tag == pkHex:
-			n, ok := uv()
-			if !ok || n > uint64(len(src)) {
-				return dst, errPacked
-			}
-			dst = append(dst, '"')
-			str = len(dst)
-			for _, b := range src[:n] {
-				dst = append(dst, "0123456789abcdef"[b>>4], "0123456789abcdef"[b&0xf])
-			}
-			dst = append(dst, '"')
-			src = src[n:]
 		case isKey:
 			return dst, errPacked // keys are strings
 		case tag == pkInt || tag == pkNeg:
