@@ -41,6 +41,7 @@ type ImportRun struct {
 	prev                  [sha256.Size]byte
 	hash                  hash.Hash
 	nowJSON               []byte // now as Time.MarshalJSON writes it
+	feed                  func(CertRow)
 	last                  Prepared
 }
 
@@ -416,7 +417,10 @@ func (r *ImportRun) Commit() (int, error) {
 			return 0, r.fail(err)
 		}
 	}
-	if err := r.putSorted(); err != nil {
+	fed := r.feedRows()
+	err := r.putSorted()
+	<-fed
+	if err != nil {
 		return 0, r.fail(err)
 	}
 	if err := r.work.bolt.Sync(); err != nil {
@@ -432,6 +436,39 @@ func (r *ImportRun) Commit() (int, error) {
 		return 0, err
 	}
 	return r.n, nil
+}
+
+// FeedRows has Commit give fn the list row of every certificate added, in
+// the order of their ids, on a goroutine of its own while it writes the
+// buckets: an import builds the search index from them.
+func (r *ImportRun) FeedRows(fn func(CertRow)) { r.feed = fn }
+
+// feedRows starts feeding the rows to r.feed (if set) from the rows
+// gathered for cert_rows; done is closed when all are fed.
+func (r *ImportRun) feedRows() (done <-chan struct{}) {
+	c := make(chan struct{})
+	if r.feed == nil {
+		close(c)
+		return c
+	}
+	l := &r.rows
+	chunks := l.chunks // putSorted lets go of the list, not of its bytes
+	byID := make([]keyEnt, r.n)
+	for _, e := range l.ents {
+		if i := binary.BigEndian.Uint64(l.key(e)[len("200601"):]) - r.firstID; i < uint64(len(byID)) {
+			byID[i] = e
+		}
+	}
+	go func() {
+		defer close(c)
+		for i, e := range byID {
+			at := e.off + uint32(e.klen)
+			if row, ok := decodeRow(r.firstID+uint64(i), chunks[e.chunk][at:at+uint32(e.vlen)]); ok {
+				r.feed(row)
+			}
+		}
+	}()
+	return c
 }
 
 // replaceWith puts tmp in place of the file if the file still ends with

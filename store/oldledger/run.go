@@ -133,12 +133,15 @@ func importFile(db *store.DB, path string, opt Options) (Report, error) {
 		rep.RejectedFileError = err.Error()
 	}
 	if im.run != nil {
+		im.seen, im.names, im.serials = nil, nil, nil // the search index needs the memory
+		index := newIndex(db, im.run)
 		if _, err := im.run.Commit(); err != nil {
 			return rep, err
 		}
 		rep.Applied = true
-		im.seen, im.names, im.serials = nil, nil, nil // the search index needs the memory
-		keepIndex(db)
+		if index != nil {
+			_ = index.Save(db)
+		}
 	}
 	im.progress(true)
 	return rep, nil
@@ -150,15 +153,17 @@ func importFile(db *store.DB, path string, opt Options) (Report, error) {
 // with GOMEMLIMIT stays).
 const importHeap = 150 << 20
 
-// keepIndex brings the 证明 screen's search index kept beside the ledger
-// up to date with the rows just imported, so that the next start reads
-// it rather than building it. It is built here, once the import's own
-// memory is free, rather than as the rows stream, which would hold both
-// at once. A cache: a failure to read or write it is not the import's.
-func keepIndex(db *store.DB) {
-	if x, err := certindex.Open(db); err == nil && x.NeedsSave() {
-		_ = x.Save(db)
+// newIndex starts the 证明 screen's search index kept beside the ledger,
+// to be given the imported rows while the run commits them and saved
+// after, so that the next start reads it rather than building it. A
+// cache: a failure to read or write it is not the import's (nil: none).
+func newIndex(db *store.DB, run *store.ImportRun) *certindex.Index {
+	x, err := certindex.NewBuilder(db)
+	if err != nil {
+		return nil
 	}
+	run.FeedRows(x.Add)
+	return x
 }
 
 // operator is who imports: the one given, or the one at the desk last.
