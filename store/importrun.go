@@ -34,15 +34,18 @@ type ImportRun struct {
 	batch      int    // certificates per transaction
 	n          int
 
-	// Add's: the open transaction's buckets, what waits for its end, the
-	// hash of the last event so far and the last certificate added.
-	bk                    importBuckets
+	nowJSON    []byte        // now as Time.MarshalJSON writes it
+	feed       func(CertRow) // FeedRows's, or nil
+
+	// Encode's: the keys and values that wait for the end of the run.
 	rows, person, serials keyList
-	prev                  [sha256.Size]byte
-	hash                  hash.Hash
-	nowJSON               []byte // now as Time.MarshalJSON writes it
-	feed                  func(CertRow)
-	last                  Prepared
+
+	// Add's: the open transaction's buckets, the hash of the last event so
+	// far and the last certificate added.
+	bk   importBuckets
+	prev [sha256.Size]byte
+	hash hash.Hash
+	last Prepared
 }
 
 // Batches start small and double: bbolt splits a bucket's pages only when
@@ -141,11 +144,11 @@ func writeCopy(tx *bolt.Tx, path string) error {
 	return err
 }
 
-// Prepared is a certificate ready to be added, made by Prepare: its id
-// and event seq given, and its cert.import event written, all but the
-// link to the event before it, which only Add knows (the event's JSON up
-// to its "prev" member, and its stored form but for the hash), with the
-// values of the record buckets it goes to.
+// Prepared is a certificate on its way into the run: Prepare gives its id
+// and event seq; Encode writes its cert.import event, all but the link to
+// the event before it, which only Add knows (the event's JSON up to its
+// "prev" member, and its stored form but for the hash), and the values of
+// the record buckets it goes to.
 type Prepared struct {
 	c      Certificate
 	seq    uint64
@@ -153,9 +156,6 @@ type Prepared struct {
 	stored []byte // evPacked and the packed body, room for the hash after
 	state  []byte // its cert_state value
 }
-
-// Row is the list row of the prepared certificate.
-func (p *Prepared) Row() CertRow { return CertRowOf(p.c) }
 
 // Prepare gives an imported certificate (as ImportInput.Validate made it)
 // the next id and seq. The certificates must reach Add in the order
