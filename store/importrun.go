@@ -34,8 +34,8 @@ type ImportRun struct {
 	batch      int    // certificates per transaction
 	n          int
 
-	nowJSON    []byte        // now as Time.MarshalJSON writes it
-	feed       func(CertRow) // FeedRows's, or nil
+	nowJSON []byte        // now as Time.MarshalJSON writes it
+	feed    func(CertRow) // FeedRows's, or nil
 
 	// Encode's: the keys and values that wait for the end of the run.
 	rows, person, serials keyList
