@@ -306,3 +306,25 @@ func stateOf(t *testing.T, db *store.DB) string {
 	}
 	return fmt.Sprintf("%d %s %d", n, head, st.Size())
 }
+
+// Once every row is read, an import says so (done == total) before it
+// writes the file, which on an old PC's disk takes seconds: the screen
+// then says it is writing rather than standing at 99%.
+func TestProgressReachesTheEndBeforeTheCommit(t *testing.T) {
+	dir := t.TempDir()
+	db, _ := newLedger(t, dir, store.Options{})
+	m := writeMessy(t, dir)
+	opt := options(t, true)
+	endBeforeCommit := false
+	opt.Progress = func(done, total int) {
+		if done == total && db.CertCount() == 0 {
+			endBeforeCommit = true
+		}
+	}
+	if _, err := Import(db, m.path, opt); err != nil {
+		t.Fatal(err)
+	}
+	if !endBeforeCommit || db.CertCount() != m.wantValid {
+		t.Fatalf("progress reached its end before the commit: %v; %d certificates", endBeforeCommit, db.CertCount())
+	}
+}

@@ -203,20 +203,29 @@ func (m *Model) importView() string {
 	case importPath:
 		wrap("能认出的栏目："+columnsText+"。表头上方的标题行、空行都可以有。", s.Dim.Render)
 	case importReading, importWriting:
-		what := "正在读取和核对"
-		if im.stage == importWriting {
-			what = "正在导入"
-		}
+		line(progressText(im.stage, im.done, im.total))
 		frac := 0.0
 		if im.total > 0 {
 			frac = float64(im.done) / float64(im.total)
 		}
-		line(fmt.Sprintf("  %s……已读 %d / %d 行", what, im.done, im.total))
 		line("  " + m.imp.bar.ViewAs(frac))
 	case importReview, importDone:
 		m.importSummary(line, wrap)
 	}
 	return b.String()
+}
+
+// progressText says what a run is doing: reading, or, once an import has
+// read every row, writing the data file (on an old PC's disk the last
+// step of a large import takes seconds, and the bar stands full).
+func progressText(stage importStage, done, total int) string {
+	switch {
+	case stage == importReading:
+		return fmt.Sprintf("  正在读取和核对……已读 %d / %d 行", done, total)
+	case total > 0 && done >= total:
+		return fmt.Sprintf("  已读完 %d 行，正在写入数据文件，请稍候，不要关机……", done)
+	}
+	return fmt.Sprintf("  正在导入……已读 %d / %d 行", done, total)
 }
 
 // columnsText names the columns the importer reads.
