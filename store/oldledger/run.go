@@ -133,8 +133,10 @@ func importFile(db *store.DB, path string, opt Options) (Report, error) {
 		rep.RejectedFileError = err.Error()
 	}
 	if im.run != nil {
-		im.progress(true)                             // every row read: what is left is writing the file
-		im.seen, im.names, im.serials = nil, nil, nil // the search index needs the memory
+		// Every row is read: what is left is writing the file. The
+		// search index needs the memory the checks held.
+		im.progress(true)
+		im.seen, im.names, im.serials = nil, nil, nil
 		index := newIndex(db, im.run)
 		if _, err := im.run.Commit(); err != nil {
 			return rep, err
