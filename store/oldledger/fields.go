@@ -65,14 +65,16 @@ func parseDate(cell string) (time.Time, string) {
 	if n == 1 && digits[0] == 8 { // 20190305
 		nums, digits, n = [3]int{nums[0] / 10000, nums[0] / 100 % 100, nums[0] % 100}, [3]int{4, 2, 2}, 3
 	}
-	bad := fmt.Sprintf("日期“%s”看不懂，请写成 2019-03-05、2019/3/5、2019.3.5 或 2019年3月5日 这样的年月日", cell)
+	bad := func() string {
+		return fmt.Sprintf("日期“%s”看不懂，请写成 2019-03-05、2019/3/5、2019.3.5 或 2019年3月5日 这样的年月日。", cell)
+	}
 	switch {
 	case n < 3 || digits[1] > 2 || digits[2] > 2:
-		return time.Time{}, bad + "。"
+		return time.Time{}, bad()
 	case digits[0] != 4:
 		return time.Time{}, fmt.Sprintf("日期“%s”的年份不是四位数，分不清是哪一年，请写成四位年份（例如 2019-03-05）。", cell)
 	case rest != "" && !timeOfDay(rest):
-		return time.Time{}, bad + "。"
+		return time.Time{}, bad()
 	}
 	y, m, d := nums[0], nums[1], nums[2]
 	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, store.Beijing)

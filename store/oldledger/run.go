@@ -98,7 +98,7 @@ func importFile(db *store.DB, path string, opt Options) (Report, error) {
 	}
 	defer b.close()
 	im.total = b.rows
-	im.seen, im.names = make(map[fingerprint]where, b.rows), make(map[string]person, b.rows)
+	im.seen, im.names, im.serials = make(map[fingerprint]where, b.rows), make(map[string]person, b.rows), make(map[string]fingerprint, b.rows)
 	if err := im.loadLedger(); err != nil {
 		return rep, err
 	}
