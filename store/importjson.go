@@ -118,9 +118,14 @@ func (j *jsonSink) time(t time.Time) {
 // packSink writes members as packer.pack writes their JSON; ok turns false
 // at a string that JSON escapes (packJSON keeps the escapes) or a number
 // packJSON would not store as an integer.
+//
+// The texts it hands the packer are kept in text, which only grows: the
+// packer keeps them to refer back to, and a text copied for each would be
+// most of an import's allocations.
 type packSink struct {
-	p  packer
-	ok bool
+	p    packer
+	ok   bool
+	text []byte
 }
 
 func (k *packSink) key(s string) { k.p.out = append(k.p.out, packedCode[s]) }
@@ -129,7 +134,16 @@ func (k *packSink) str(s string) {
 		k.ok = false
 		return
 	}
-	k.p.str([]byte(s), false)
+	k.plain(s)
+}
+
+// plain packs s, which JSON writes as it is, and returns its copy in text.
+func (k *packSink) plain(s string) []byte {
+	at := len(k.text)
+	k.text = append(k.text, s...)
+	t := k.text[at:len(k.text):len(k.text)]
+	k.p.str(t, false)
+	return t
 }
 func (k *packSink) uint(v uint64) {
 	if v >= 1e19 { // 20 digits: packJSON keeps the text
@@ -152,9 +166,12 @@ func (k *packSink) bool(v bool) {
 	}
 	k.p.out = append(k.p.out, tag)
 }
-func (k *packSink) time(t time.Time) {
-	var b [40]byte
-	k.p.str(t.AppendFormat(b[:0], time.RFC3339Nano), false)
+func (k *packSink) time(t time.Time) []byte {
+	at := len(k.text)
+	k.text = t.AppendFormat(k.text, time.RFC3339Nano)
+	s := k.text[at:len(k.text):len(k.text)]
+	k.p.str(s, false)
+	return s
 }
 
 // bothSink writes the JSON and the packed form in one walk.
@@ -171,15 +188,13 @@ func (b *bothSink) str(s string) {
 		return
 	}
 	b.j.b = append(append(append(b.j.b, '"'), s...), '"')
-	b.k.p.str([]byte(s), false)
+	b.k.plain(s)
 }
 func (b *bothSink) uint(v uint64) { b.j.uint(v); b.k.uint(v) }
 func (b *bothSink) int(v int)     { b.j.int(v); b.k.int(v) }
 func (b *bothSink) bool(v bool)   { b.j.bool(v); b.k.bool(v) }
 func (b *bothSink) time(t time.Time) {
-	s := t.AppendFormat(make([]byte, 0, len(time.RFC3339Nano)), time.RFC3339Nano)
-	b.j.b = append(append(append(b.j.b, '"'), s...), '"')
-	b.k.p.str(s, false)
+	b.j.b = append(append(append(b.j.b, '"'), b.k.time(t)...), '"')
 }
 
 // encodeImport writes the data of ev, an import event of c: its JSON
@@ -193,7 +208,8 @@ func encodeImport(dst []byte, ev Event, c *Certificate) (data, packed []byte, er
 		data, err = json.Marshal(c)
 		return data, nil, err
 	}
-	b := bothSink{j: jsonSink{b: append(make([]byte, 0, 512), '{')}, k: packSink{p: packer{out: append(dst, pkObj)}, ok: true}}
+	b := bothSink{j: jsonSink{b: append(make([]byte, 0, 512), '{')},
+		k: packSink{p: packer{out: append(dst, pkObj), seen: make([][]byte, 0, 32)}, ok: true, text: make([]byte, 0, 512)}}
 	k := &b.k
 	k.key("seq")
 	k.uint(ev.Seq)
