@@ -3,6 +3,7 @@ package oldledger
 import (
 	"errors"
 	"runtime"
+	"sync"
 
 	"taizhang/store"
 )
@@ -29,8 +30,21 @@ type batch struct {
 	encoded chan struct{}
 }
 
+// batches are the batches the writer is done with, for the reader to fill
+// again: a batch of 256 certificates is 150 KB to allocate and collect.
+var batches = sync.Pool{New: func() any { return &batch{rows: make([]store.Prepared, 0, writeBatch)} }}
+
 func newBatch() *batch {
-	return &batch{rows: make([]store.Prepared, 0, writeBatch), encoded: make(chan struct{})}
+	b := batches.Get().(*batch)
+	b.err, b.encoded = nil, make(chan struct{})
+	return b
+}
+
+// done gives a batch the writer has stored back to the pool.
+func (b *batch) done() {
+	clear(b.rows)
+	b.rows = b.rows[:0]
+	batches.Put(b)
 }
 
 const writeBatch = 256
@@ -85,6 +99,7 @@ func (w *writer) loop(ch <-chan *batch) {
 				close(w.stop)
 			}
 		}
+		b.done()
 	}
 	w.done <- err
 }
