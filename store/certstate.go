@@ -47,18 +47,16 @@ func decodeCertState(b []byte) (certState, bool) {
 // to later.
 func stateFields(b []byte, later []uint64) (f [3]uint64, _ []uint64, ok bool) {
 	for i := range f {
-		v, n := binary.Uvarint(b)
-		if n <= 0 {
+		if f[i], ok = takeUvarint(&b); !ok {
 			return f, later, false
 		}
-		f[i], b = v, b[n:]
 	}
 	for len(b) > 0 {
-		v, n := binary.Uvarint(b)
-		if n <= 0 {
+		v, ok := takeUvarint(&b)
+		if !ok {
 			return f, later, false
 		}
-		later, b = append(later, v), b[n:]
+		later = append(later, v)
 	}
 	return f, later, true
 }

@@ -376,6 +376,16 @@ func hexVal(c byte) byte {
 
 var errPacked = errors.New("压缩存储的记录已损坏")
 
+// takeUvarint reads a uvarint off the front of *src.
+func takeUvarint(src *[]byte) (uint64, bool) {
+	v, n := binary.Uvarint(*src)
+	if n <= 0 {
+		return 0, false
+	}
+	*src = (*src)[n:]
+	return v, true
+}
+
 // isText says whether tag is a string token with operands: plain text, a
 // time, a date, digits or hex.
 func isText(tag byte) bool {
@@ -386,14 +396,7 @@ func isText(tag byte) bool {
 // operands begin src, as it stands between the quotes of the JSON it
 // unpacks to; rest is what follows the token.
 func appendText(dst []byte, tag byte, src []byte) (out, rest []byte, ok bool) {
-	uv := func() (uint64, bool) {
-		v, n := binary.Uvarint(src)
-		if n <= 0 {
-			return 0, false
-		}
-		src = src[n:]
-		return v, true
-	}
+	uv := func() (uint64, bool) { return takeUvarint(&src) }
 	switch tag {
 	case pkString:
 		n, ok := uv()
@@ -466,14 +469,7 @@ func unpackJSON(dst, packed []byte) ([]byte, error) {
 	nseen := 0
 	depth, done := 0, false
 	src := packed
-	uv := func() (uint64, bool) {
-		v, n := binary.Uvarint(src)
-		if n <= 0 {
-			return 0, false
-		}
-		src = src[n:]
-		return v, true
-	}
+	uv := func() (uint64, bool) { return takeUvarint(&src) }
 	for len(src) > 0 {
 		tag := src[0]
 		src = src[1:]
