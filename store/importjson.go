@@ -34,68 +34,54 @@ func handWritable(c *Certificate) bool {
 }
 
 func walkCert(c *Certificate, s certSink) {
-	s.key("id")
-	s.uint(c.ID)
-	s.key("serial")
-	s.str(c.Serial)
-	for _, f := range [...]struct {
-		k string
-		v int
-	}{{"year", c.Year}, {"no", c.No}, {"type_no", c.TypeNo}} {
-		s.key(f.k)
-		s.int(f.v)
+	text := func(k, v string) { s.key(k); s.str(v) }
+	num := func(k string, v int) { s.key(k); s.int(v) }
+	id := func(k string, v uint64) { s.key(k); s.uint(v) }
+	// omitempty members
+	someText := func(k, v string) {
+		if v != "" {
+			text(k, v)
+		}
 	}
-	s.key("type_name")
-	s.str(c.TypeName)
-	if c.AdmissionID != 0 {
-		s.key("admission_id")
-		s.uint(c.AdmissionID)
+	someID := func(k string, v uint64) {
+		if v != 0 {
+			id(k, v)
+		}
 	}
-	for _, f := range [...]struct{ k, v string }{
-		{"name", c.Name}, {"id_number", c.IDNumber}, {"sex", c.Sex}, {"birth", c.Birth},
-		{"address", c.Address}, {"purpose", c.Purpose}, {"recipient", c.Recipient}, {"verified", c.Verified},
-	} {
-		s.key(f.k)
-		s.str(f.v)
-	}
-	s.key("copies")
-	s.int(c.Copies)
-	s.key("issue_date")
-	s.str(c.IssueDate)
+	id("id", c.ID)
+	text("serial", c.Serial)
+	num("year", c.Year)
+	num("no", c.No)
+	num("type_no", c.TypeNo)
+	text("type_name", c.TypeName)
+	someID("admission_id", c.AdmissionID)
+	text("name", c.Name)
+	text("id_number", c.IDNumber)
+	text("sex", c.Sex)
+	text("birth", c.Birth)
+	text("address", c.Address)
+	text("purpose", c.Purpose)
+	text("recipient", c.Recipient)
+	text("verified", c.Verified)
+	num("copies", c.Copies)
+	text("issue_date", c.IssueDate)
 	s.key("issued")
 	s.time(c.Issued)
-	s.key("operator_id")
-	s.uint(c.OperatorID)
-	s.key("operator_name")
-	s.str(c.OperatorName)
+	id("operator_id", c.OperatorID)
+	text("operator_name", c.OperatorName)
 	if c.Prints != 0 {
-		s.key("prints")
-		s.int(c.Prints)
+		num("prints", c.Prints)
 	}
-	s.key("status")
-	s.str(string(c.Status))
-	optional := func(k, v string) {
-		if v != "" {
-			s.key(k)
-			s.str(v)
-		}
-	}
-	optional("void_reason", c.VoidReason)
-	optional("voided_by", c.VoidedBy)
-	for _, f := range [...]struct {
-		k string
-		v uint64
-	}{{"replaces", c.Replaces}, {"replaced_by", c.ReplacedBy}} {
-		if f.v != 0 {
-			s.key(f.k)
-			s.uint(f.v)
-		}
-	}
+	text("status", string(c.Status))
+	someText("void_reason", c.VoidReason)
+	someText("voided_by", c.VoidedBy)
+	someID("replaces", c.Replaces)
+	someID("replaced_by", c.ReplacedBy)
 	if c.Imported {
 		s.key("imported")
 		s.bool(true)
 	}
-	optional("note", c.Note)
+	someText("note", c.Note)
 }
 
 // jsonSink writes members as json.Marshal does.
