@@ -11,28 +11,33 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
 // ImportRun is an import in progress: Add the certificates, then Commit.
-// It writes to a copy of the ledger, so until Commit the ledger is
+// It writes a new file beside the ledger, so until Commit the ledger is
 // untouched (and the ledger must not be written meanwhile: Commit refuses
 // to replace a file that changed since the run began). Abort, or a
-// failure, throws the copy away.
+// failure, throws the new file away.
+//
+// The new file is laid out page by page (bulkFile): the events, subjects
+// and states of the imported certificates as Add chains them, and at
+// Commit the ledger's own records around them, with the rows, persons and
+// serials gathered meanwhile merged in.
 type ImportRun struct {
-	live, work *DB
-	tx         *bolt.Tx
-	op         Operator
-	now        time.Time
-	head       []byte // the live ledger's last event when the run began
-	firstID    uint64 // the id of the first certificate added
-	firstSeq   uint64 // the seq of the first certificate's event
-	prepared   uint64 // certificates prepared (Prepare's own count)
-	inTx       int    // certificates in the open transaction
-	batch      int    // certificates per transaction
-	n          int
+	live     *DB
+	path     string // the new file
+	bf       *bulkFile
+	op       Operator
+	now      time.Time
+	head     []byte // the live ledger's last event when the run began
+	firstID  uint64 // the id of the first certificate added
+	firstSeq uint64 // the seq of the first certificate's event
+	prepared uint64 // certificates prepared (Prepare's own count)
+	n        int
 
 	nowJSON []byte        // now as Time.MarshalJSON writes it
 	feed    func(CertRow) // FeedRows's, or nil
@@ -40,31 +45,22 @@ type ImportRun struct {
 	// Encode's: the keys and values that wait for the end of the run.
 	rows, person, serials keyList
 
-	// Add's: the open transaction's buckets, the hash of the last event so
-	// far and the last certificate added.
-	bk   importBuckets
-	prev [sha256.Size]byte
-	hash hash.Hash
-	last Prepared
+	// Add's: the leaves of the buckets whose new keys come in order, the
+	// hash of the last event so far and the last certificate added.
+	events, subjects, states *nodeWriter
+	prev                     [sha256.Size]byte
+	hash                     hash.Hash
 }
 
-// Batches start small and double: bbolt splits a bucket's pages only when
-// a transaction commits, so the first batch into an empty bucket sorts
-// into one large node; later ones spread over the pages the earlier made.
-const (
-	firstImportBatch = 2048
-	maxImportBatch   = 8192
-)
-
-// importName is the working copy beside the ledger at path; a copy left
-// by a killed import is removed by the next one.
+// importName is the new file beside the ledger at path; a file left by a
+// killed import is removed by the next one.
 func importName(path string) string {
 	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".导入中")
 }
 
 // BeginImport starts an import by op: the clock is checked once (an
-// import's events all carry the time it began) and the ledger is copied
-// beside itself.
+// import's events all carry the time it began) and the new file is begun
+// beside the ledger.
 func (db *DB) BeginImport(op Operator) (*ImportRun, error) {
 	if op.ID == 0 {
 		return nil, &FieldError{"经办人", "请先选择经办人。"}
@@ -74,39 +70,20 @@ func (db *DB) BeginImport(op Operator) (*ImportRun, error) {
 		// newest record is set right first, not confirmed.
 		return nil, errors.New("导入旧台账前请先校正电脑的日期和时间。")
 	}
-	r := &ImportRun{live: db, op: op, now: db.now(), batch: firstImportBatch, hash: sha256.New()}
+	r := &ImportRun{live: db, op: op, now: db.now(), path: importName(db.path), hash: sha256.New()}
 	var err error
 	if r.nowJSON, err = r.now.MarshalJSON(); err != nil {
 		return nil, err
 	}
-	tmp := importName(db.path)
-	_ = os.Remove(tmp)
+	pageSize := 0
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		if err := db.checkClock(tx, r.now); err != nil {
 			return err
 		}
-		r.head = lastEventValue(tx)
-		return writeCopy(tx, tmp)
-	})
-	if err != nil {
-		os.Remove(tmp)
-		return nil, SaveError(db.path, err)
-	}
-	// The copy is synced once, when it is whole (Commit).
-	opts := *db.opts
-	opts.ReadOnly, opts.NoSync = false, true
-	b, err := bolt.Open(tmp, 0o600, &opts)
-	if err != nil {
-		os.Remove(tmp)
-		return nil, SaveError(db.path, err)
-	}
-	b.AllocSize = growStep
-	now := r.now
-	r.work = &DB{bolt: b, opts: &opts, path: tmp, now: func() time.Time { return now }}
-	err = b.View(func(tx *bolt.Tx) error {
 		if !compactLayout(tx) {
 			return errors.New("数据文件的格式不是当前版本")
 		}
+		r.head = lastEventValue(tx)
 		r.firstID = certRecords(tx).Sequence() + 1
 		events := tx.Bucket(bucketEvents)
 		r.firstSeq = events.Sequence() + 1
@@ -117,31 +94,24 @@ func (db *DB) BeginImport(op Operator) (*ImportRun, error) {
 				return err
 			}
 		}
+		pageSize = tx.DB().Info().PageSize
 		_, err := hex.Decode(r.prev[:], []byte(prev))
 		return err
 	})
 	if err != nil {
-		r.Abort()
 		return nil, SaveError(db.path, err)
 	}
+	_ = os.Remove(r.path)
+	if r.bf, err = createBulkFile(r.path, pageSize, db.opts.MaxSize); err != nil {
+		return nil, SaveError(db.path, err)
+	}
+	r.events, r.subjects, r.states = newNodeWriter(r.bf), newNodeWriter(r.bf), newNodeWriter(r.bf)
 	return r, nil
 }
 
 func lastEventValue(tx *bolt.Tx) []byte {
 	k, v := tx.Bucket(bucketEvents).Cursor().Last()
 	return append(append([]byte(nil), k...), v...)
-}
-
-func writeCopy(tx *bolt.Tx, path string) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	_, err = tx.WriteTo(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // Prepared is a certificate on its way into the run: Prepare gives its id
@@ -205,13 +175,14 @@ func (r *ImportRun) Encode(p *Prepared) error {
 
 // Add chains one prepared certificate onto the log as a cert.import event
 // and files it. It does what chainEvent and applyCert do for the event,
-// in another order: the record buckets whose keys come in any order are
-// written sorted at the end of the run (Commit), and the counters (the
-// month's checkpoint, the sequences) once per transaction. The file ends
-// the same; TestImportRunIsChainEvent compares every bucket.
+// in another order: the event, its subject and its state go into the new
+// file's pages at once; the record buckets whose keys come in any order,
+// and the counters (the month's checkpoint, the sequences), are written
+// at Commit. The file ends the same; TestImportRunIsChainEvent compares
+// every bucket.
 func (r *ImportRun) Add(p Prepared) (Certificate, error) {
 	c := p.c
-	if r.work == nil {
+	if r.bf == nil {
 		return c, errors.New("导入已经中止")
 	}
 	if want := r.firstID + uint64(r.n); c.ID != want || p.seq != r.firstSeq+uint64(r.n) {
@@ -222,47 +193,18 @@ func (r *ImportRun) Add(p Prepared) (Certificate, error) {
 			return c, r.fail(err)
 		}
 	}
-	if r.tx == nil {
-		if err := r.begin(); err != nil {
-			return c, r.fail(err)
-		}
-	}
-	if err := r.chain(p); err != nil {
-		return c, r.fail(err)
+	r.chain(p)
+	if r.bf.err != nil {
+		return c, r.fail(r.bf.err)
 	}
 	r.n++
-	if r.inTx++; r.inTx >= r.batch {
-		err := r.commitBatch()
-		r.batch = min(2*r.batch, maxImportBatch)
-		if err != nil {
-			return c, r.fail(err)
-		}
-	}
 	return c, nil
 }
 
-// importBuckets are the buckets an import writes, looked up once per
-// transaction.
-type importBuckets struct {
-	events, subjects, states *bolt.Bucket
-}
-
-func (r *ImportRun) begin() error {
-	tx, err := r.work.bolt.Begin(true)
-	if err != nil {
-		return err
-	}
-	r.tx = tx
-	b := &r.bk
-	b.events, b.subjects, b.states = tx.Bucket(bucketEvents), appendOnly(tx, bucketSubjects), tx.Bucket(bucketCertState)
-	b.events.FillPercent, b.states.FillPercent = 1, appendFill
-	return nil
-}
-
 // chain links p's event to the one before (its hash over the previous
-// hash and the canonical JSON) and writes the event, its subject and its
-// state; its row, person and serial wait for the end of the run.
-func (r *ImportRun) chain(p Prepared) error {
+// hash and the canonical JSON) and lays out the event, its subject and
+// its state; its row, person and serial wait for Commit.
+func (r *ImportRun) chain(p Prepared) {
 	var prevHex [2 * sha256.Size]byte
 	hex.Encode(prevHex[:], r.prev[:])
 	h := r.hash
@@ -280,101 +222,9 @@ func (r *ImportRun) chain(p Prepared) error {
 	} else {
 		stored = append(stored, r.prev[:]...)
 	}
-	c := p.c
-	// bbolt copies keys, not values: one buffer serves every key.
-	var key [17]byte
-	binary.BigEndian.PutUint64(key[:8], p.seq)
-	if err := r.bk.events.Put(key[:8], stored); err != nil {
-		return err
-	}
-	key[0] = subjectGroup(EvCertImport)
-	binary.BigEndian.PutUint64(key[1:9], c.ID)
-	binary.BigEndian.PutUint64(key[9:], p.seq)
-	if err := r.bk.subjects.Put(key[:], nil); err != nil {
-		return err
-	}
-	binary.BigEndian.PutUint64(key[:8], c.ID)
-	if err := r.bk.states.Put(key[:8], p.state); err != nil {
-		return err
-	}
-	r.last = p
-	return nil
-}
-
-// commitBatch commits the open transaction.
-func (r *ImportRun) commitBatch() error {
-	if err := r.finishBatch(); err != nil {
-		_ = r.tx.Rollback()
-		r.tx = nil
-		return err
-	}
-	err := r.tx.Commit()
-	r.tx, r.inTx = nil, 0
-	return err
-}
-
-// putSorted writes the record buckets whose keys come in any order, each
-// in key order. Left to the end of the run, they are written once: put
-// with every batch, each commit would write most of their pages again.
-// The lists are sorted side by side while the first is put.
-func (r *ImportRun) putSorted() error {
-	lists := []struct {
-		l    *keyList
-		name []byte
-	}{{&r.rows, bucketCertRows}, {&r.person, bucketCertPerson}, {&r.serials, bucketCertSerials}}
-	sorted := make([]chan struct{}, len(lists))
-	for i, w := range lists {
-		sorted[i] = make(chan struct{})
-		go func() {
-			w.l.sort()
-			close(sorted[i])
-		}()
-	}
-	var err error
-	for i, w := range lists {
-		<-sorted[i]
-		if err == nil {
-			err = w.l.putSorted(r.work.bolt, w.name, maxImportBatch)
-		}
-	}
-	r.rows, r.person, r.serials = keyList{}, keyList{}, keyList{}
-	return err
-}
-
-// finishBatch writes the counters of the transaction's events.
-func (r *ImportRun) finishBatch() error {
-	if r.inTx == 0 {
-		return nil
-	}
-	last := r.last
-	if err := r.bk.events.SetSequence(last.seq); err != nil {
-		return err
-	}
-	if err := raiseSequence(r.bk.states, last.c.ID); err != nil {
-		return err
-	}
-	if err := raiseNewest(r.tx, r.now); err != nil {
-		return err
-	}
-	return r.noteCheckpoints(last.seq - uint64(r.inTx) + 1)
-}
-
-// noteCheckpoints adds the transaction's events, from seq first on, to the
-// checkpoint of their month (one: they all carry the time the run began).
-func (r *ImportRun) noteCheckpoints(first uint64) error {
-	bk := r.tx.Bucket(bucketCheckpoints)
-	key := []byte(r.now.In(Beijing).Format("200601"))
-	var cp checkpoint
-	if v := bk.Get(key); v != nil {
-		if err := cp.decode(v); err != nil {
-			return err
-		}
-	} else {
-		cp.First = first
-	}
-	cp.Last, cp.Head = r.last.seq, hex.EncodeToString(r.prev[:])
-	cp.Events += r.inTx
-	return bk.Put(key, cp.encode())
+	r.events.add(u64(p.seq), stored, 0)
+	r.subjects.add(subjectKey(EvCertImport, p.c.ID, p.seq), nil, 0)
+	r.states.add(u64(p.c.ID), p.state, 0)
 }
 
 func (r *ImportRun) fail(err error) error {
@@ -382,60 +232,142 @@ func (r *ImportRun) fail(err error) error {
 	return SaveError(r.live.path, err)
 }
 
-// Abort throws the copy away; the ledger stays as it was.
+// Abort throws the new file away; the ledger stays as it was.
 func (r *ImportRun) Abort() {
-	if r.work == nil {
+	if r.bf == nil {
 		return
 	}
-	if r.tx != nil {
-		_ = r.tx.Rollback()
-		r.tx = nil
-	}
-	r.work.bolt.Close()
-	os.Remove(r.work.path)
-	r.work = nil
+	r.bf.close()
+	os.Remove(r.path)
+	r.bf = nil
 }
 
 // ErrLedgerChanged: something wrote to the ledger while an import ran on
 // its copy, so the copy cannot replace it.
 var ErrLedgerChanged = errors.New("导入期间台账有了新的记录，导入没有生效，台账保持原样。请重新导入一次（已导入过的行不会重复）")
 
-// Commit puts the copy, with every certificate added, in place of the
-// ledger file and returns how many were added. db (the ledger BeginImport
-// was called on) then reads the new file; nothing else may use it while
-// Commit runs.
+// Commit completes the new file with the ledger's records, puts it in
+// place of the ledger file and returns how many certificates were added.
+// db (the ledger BeginImport was called on) then reads the new file;
+// nothing else may use it while Commit runs.
 func (r *ImportRun) Commit() (int, error) {
-	if r.work == nil {
+	if r.bf == nil {
 		return 0, errors.New("导入已经中止")
 	}
 	if r.n == 0 { // nothing to add: the file stays as it is
 		r.Abort()
 		return 0, nil
 	}
-	if r.tx != nil {
-		if err := r.commitBatch(); err != nil {
-			return 0, r.fail(err)
-		}
-	}
 	fed := r.feedRows()
-	err := r.putSorted()
+	r.sortLists()
+	err := r.live.bolt.View(func(tx *bolt.Tx) error {
+		if !bytes.Equal(lastEventValue(tx), r.head) {
+			return ErrLedgerChanged
+		}
+		root, err := r.build(tx)
+		if err != nil {
+			return err
+		}
+		return r.bf.finish(root)
+	})
 	<-fed
+	r.rows, r.person, r.serials = keyList{}, keyList{}, keyList{}
 	if err != nil {
+		if errors.Is(err, ErrLedgerChanged) {
+			r.Abort()
+			return 0, err
+		}
 		return 0, r.fail(err)
 	}
-	if err := r.work.bolt.Sync(); err != nil {
+	if err := r.bf.close(); err != nil {
 		return 0, r.fail(err)
 	}
-	tmp := r.work.path
-	if err := r.work.bolt.Close(); err != nil {
-		return 0, r.fail(err)
-	}
-	r.work = nil
-	if err := r.live.replaceWith(tmp, r.head); err != nil {
-		os.Remove(tmp)
+	r.bf = nil
+	if err := r.live.replaceWith(r.path, r.head); err != nil {
+		os.Remove(r.path)
 		return 0, err
 	}
 	return r.n, nil
+}
+
+// sortLists sorts the rows, persons and serials side by side.
+func (r *ImportRun) sortLists() {
+	var wg sync.WaitGroup
+	for _, l := range []*keyList{&r.rows, &r.person, &r.serials} {
+		wg.Go(l.sort)
+	}
+	wg.Wait()
+}
+
+// build lays out every bucket of the ledger (tx) in the new file, with
+// the run's keys, and returns the root's page.
+func (r *ImportRun) build(tx *bolt.Tx) (uint64, error) {
+	last := r.firstSeq + uint64(r.n) - 1
+	lastID := r.firstID + uint64(r.n) - 1
+	adds, err := r.counters(tx, last)
+	if err != nil {
+		return 0, err
+	}
+	bf := r.bf
+	top := newNodeWriter(bf)
+	written := 0
+	c := tx.Cursor()
+	for name, _ := c.First(); name != nil; name, _ = c.Next() {
+		b := tx.Bucket(name)
+		var v []byte
+		var err error
+		switch string(name) {
+		case string(bucketEvents):
+			v, err = bf.spliceBucket(b, r.events.pages(), u64(r.firstSeq), u64(last), last)
+			written++
+		case string(bucketSubjects):
+			v, err = bf.spliceBucket(b, r.subjects.pages(), subjectKey(EvCertImport, r.firstID, r.firstSeq), subjectKey(EvCertImport, lastID, last), b.Sequence())
+			written++
+		case string(bucketCertState):
+			v, err = bf.spliceBucket(b, r.states.pages(), u64(r.firstID), u64(lastID), max(b.Sequence(), lastID))
+			written++
+		case string(bucketCertRows):
+			v, err = bf.copyBucket(b, r.rows.source(), b.Sequence())
+		case string(bucketCertPerson):
+			v, err = bf.copyBucket(b, r.person.source(), b.Sequence())
+		case string(bucketCertSerials):
+			v, err = bf.copyBucket(b, r.serials.source(), b.Sequence())
+		default:
+			src := adds[string(name)]
+			v, err = bf.copyBucket(b, &src, b.Sequence())
+		}
+		if err != nil {
+			return 0, err
+		}
+		top.add(name, v, bucketLeafFlag)
+	}
+	if written != 3 {
+		return 0, errors.New("数据文件的格式不是当前版本")
+	}
+	return bf.tree(top.pages()), bf.err
+}
+
+// counters are what the run changes in the small buckets, once for all
+// its events: the newest time, and the checkpoint of the month of its
+// events (one: they all carry the time the run began).
+func (r *ImportRun) counters(tx *bolt.Tx, last uint64) (map[string]sliceSource, error) {
+	adds := map[string]sliceSource{}
+	if r.now.After(newestTime(tx)) {
+		adds[string(bucketMeta)] = sliceSource{{keyNewest, []byte(r.now.Format(time.RFC3339Nano))}}
+	}
+	key := []byte(r.now.In(Beijing).Format("200601"))
+	var cp checkpoint
+	if v := tx.Bucket(bucketCheckpoints).Get(key); v != nil {
+		if err := cp.decode(v); err != nil {
+			return nil, err
+		}
+	} else {
+		cp.First = r.firstSeq
+	}
+	cp.Last, cp.Head = last, hex.EncodeToString(r.prev[:])
+	cp.Events += r.n
+	adds[string(bucketCheckpoints)] = sliceSource{{key, cp.encode()}}
+	return adds, nil
 }
 
 // FeedRows has Commit give fn the list row of every certificate added, in

@@ -5,8 +5,6 @@ import (
 	"encoding/binary"
 	"slices"
 	"sync"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // keyList gathers keys and values to put into a bucket in key order
@@ -87,32 +85,19 @@ func (l *keyList) sort() {
 	})
 }
 
-// putSorted puts the sorted entries into the bucket name of db, in
-// transactions of at most n keys: bbolt keeps every key put in a
-// transaction in one node until it commits, and the puts of a long
-// transaction grow that node by copying.
-func (l *keyList) putSorted(db *bolt.DB, name []byte, n int) error {
-	ents := l.ents
-	for len(ents) > 0 {
-		part := ents[:min(len(ents), n)]
-		err := db.Update(func(tx *bolt.Tx) error {
-			b := tx.Bucket(name)
-			b.FillPercent = appendFill // in key order, pages fill as appended ones do
-			for _, e := range part {
-				v := l.value(e)
-				if e.vlen == 0 {
-					v = nil
-				}
-				if err := b.Put(l.key(e), v); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		ents = ents[len(part):]
+// source gives the entries, sorted, to a bulkFile.
+func (l *keyList) source() keySource { return &keyListSource{l: l} }
+
+type keyListSource struct {
+	l *keyList
+	i int
+}
+
+func (s *keyListSource) next() (k, v []byte) {
+	if s.i == len(s.l.ents) {
+		return nil, nil
 	}
-	return nil
+	e := s.l.ents[s.i]
+	s.i++
+	return s.l.key(e), s.l.value(e)
 }
