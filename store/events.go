@@ -103,11 +103,15 @@ func (e Event) newBody() ([]byte, error) {
 
 // bodyWithTime is newBody with the time as Time.MarshalJSON wrote it.
 func (e Event) bodyWithTime(tm []byte) []byte {
+	return e.appendBody(make([]byte, 0, 164+len(e.Operator)+len(e.Kind)+len(e.Data)+len(e.Prev)), tm)
+}
+
+// appendBody appends bodyWithTime's body to b.
+func (e Event) appendBody(b, tm []byte) []byte {
 	data := []byte(e.Data)
 	if data == nil {
 		data = []byte("null")
 	}
-	b := make([]byte, 0, 160+len(e.Operator)+len(e.Kind)+len(data)+len(e.Prev))
 	b = strconv.AppendUint(append(b, `{"seq":`...), e.Seq, 10)
 	b = append(append(append(b, `,"time":`...), tm...), `,"operator_id":`...)
 	b = strconv.AppendUint(b, e.OperatorID, 10)

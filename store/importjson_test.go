@@ -63,7 +63,7 @@ func sameImportCodecs(t *testing.T, c Certificate, op Operator) bool {
 	t.Helper()
 	ev := Event{Seq: c.ID + 3, Time: testNow, OperatorID: op.ID, Operator: op.Name, Kind: EvCertImport, Subject: c.ID}
 	want, werr := json.Marshal(c)
-	got, gotPacked, gerr := encodeImport([]byte{evPacked}, ev, &c)
+	got, gotPacked, gerr := encodeImport([]byte{evPacked}, ev, &c, nil)
 	if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
 		t.Fatalf("encodeImport's JSON differs from json.Marshal for %+v\n got  %s (%v)\n want %s (%v)", c, got, gerr, want, werr)
 	}

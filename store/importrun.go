@@ -39,8 +39,8 @@ type ImportRun struct {
 	prepared uint64 // certificates prepared (Prepare's own count)
 	n        int
 
-	nowJSON []byte        // now as Time.MarshalJSON writes it
-	feed    func(CertRow) // FeedRows's, or nil
+	nowJSON []byte  // now as Time.MarshalJSON writes it
+	feed    RowSink // FeedRows's, or nil
 
 	// Encode's: the keys and values that wait for the end of the run.
 	rows, person, serials keyList
@@ -137,31 +137,35 @@ func (r *ImportRun) Prepare(c Certificate) Prepared {
 	return p
 }
 
-// Encode writes p's event and record values. It is the costly part of
-// adding a certificate, and needs nothing of the run but what Prepare
-// fixed: several goroutines may encode different certificates at once,
-// while Add stores the ones before.
-func (r *ImportRun) Encode(p *Prepared) error {
+// Encode writes p's event and record values, into arena (nil: fresh
+// memory). It is the costly part of adding a certificate, and needs
+// nothing of the run but what Prepare fixed: several goroutines may
+// encode different certificates at once, while Add stores the ones
+// before.
+func (r *ImportRun) Encode(p *Prepared, arena *Arena) error {
+	sc := importScratches.Get().(*importScratch)
+	defer importScratches.Put(sc)
 	ev := Event{Seq: p.seq, Time: r.now, OperatorID: r.op.ID, Operator: r.op.Name, Kind: EvCertImport, Subject: p.c.ID}
-	data, stored, err := encodeImport(make([]byte, 1, 400), ev, &p.c)
+	data, stored, err := encodeImport(append(sc.packed[:0], 0), ev, &p.c, sc)
 	if err != nil {
 		return err
 	}
 	ev.Data = data
-	body := ev.bodyWithTime(r.nowJSON) // ends `,"prev":""}`: cut to before the prev
+	body := ev.appendBody(sc.body[:0], r.nowJSON) // ends `,"prev":""}`: cut to before the prev
+	sc.body = body[:0]
 	body = body[:len(body)-len(`,"prev":""}`)]
-	head := append(body, '}')
 	if stored == nil {
 		// The stored form packs the JSON without prev, closed (eventvalue.go).
-		stored, _ = packJSON(make([]byte, 1, len(body)/2+1+sha256.Size), head)
+		stored, _ = packJSON(append(sc.packed[:0], 0), append(body, '}'))
 	}
+	sc.packed = stored[:0]
 	if len(stored) > 1 {
 		stored[0] = evPacked
-		p.stored = slices.Grow(stored, sha256.Size)
+		p.stored = arena.copy(stored, sha256.Size)
 	}
-	p.body = head[:len(body)]
+	p.body = arena.copy(body, 0)
 	month := MonthKey(p.c.IssueDate)
-	p.state = certState{Issue: p.seq, Month: month}.encode()
+	p.state = arena.copy(certState{Issue: p.seq, Month: month}.encode(), 0)
 	var id [8]byte
 	binary.BigEndian.PutUint64(id[:], p.c.ID)
 	var row [256]byte
@@ -171,6 +175,42 @@ func (r *ImportRun) Encode(p *Prepared) error {
 		r.serials.add(id[:], []byte(p.c.Serial))
 	}
 	return nil
+}
+
+// Arena is memory for a batch of Encode's results, to be used again
+// (Reset) once Add has taken them all: the import's rows then allocate
+// none of their own.
+type Arena struct {
+	chunks [][]byte
+	cur    int
+}
+
+const arenaChunk = 256 << 10
+
+// copy returns a copy of b with room bytes to spare (a nil arena gives
+// fresh memory).
+func (a *Arena) copy(b []byte, room int) []byte {
+	n := len(b) + room
+	if a == nil {
+		return append(make([]byte, 0, n), b...)
+	}
+	for ; a.cur < len(a.chunks); a.cur++ {
+		if c := a.chunks[a.cur]; cap(c)-len(c) >= n {
+			at := len(c)
+			a.chunks[a.cur] = append(c, b...)[:at+n]
+			return a.chunks[a.cur][at : at+len(b) : at+n]
+		}
+	}
+	a.chunks = append(a.chunks, make([]byte, 0, max(arenaChunk, n)))
+	return a.copy(b, room)
+}
+
+// Reset makes all of the arena's memory free again.
+func (a *Arena) Reset() {
+	for i := range a.chunks {
+		a.chunks[i] = a.chunks[i][:0]
+	}
+	a.cur = 0
 }
 
 // Add chains one prepared certificate onto the log as a cert.import event
@@ -189,7 +229,7 @@ func (r *ImportRun) Add(p Prepared) (Certificate, error) {
 		return c, r.fail(fmt.Errorf("导入的第 %d 份证明没有按准备的次序添加", r.n+1))
 	}
 	if p.body == nil {
-		if err := r.Encode(&p); err != nil {
+		if err := r.Encode(&p, nil); err != nil {
 			return c, r.fail(err)
 		}
 	}
@@ -370,10 +410,17 @@ func (r *ImportRun) counters(tx *bolt.Tx, last uint64) (map[string]sliceSource, 
 	return adds, nil
 }
 
-// FeedRows has Commit give fn the list row of every certificate added, in
-// the order of their ids, on a goroutine of its own while it writes the
-// buckets: an import builds the search index from them.
-func (r *ImportRun) FeedRows(fn func(CertRow)) { r.feed = fn }
+// RowSink takes the list rows of the certificates an import adds: Grow
+// with their number first, then each in the order of their ids.
+type RowSink interface {
+	Grow(n int)
+	Add(CertRow)
+}
+
+// FeedRows has Commit give s the list row of every certificate added, on
+// a goroutine of its own while it writes the file: an import builds the
+// search index from them.
+func (r *ImportRun) FeedRows(s RowSink) { r.feed = s }
 
 // feedRows starts feeding the rows to r.feed (if set) from the rows
 // gathered for cert_rows; done is closed when all are fed.
@@ -384,19 +431,23 @@ func (r *ImportRun) feedRows() (done <-chan struct{}) {
 		return c
 	}
 	l := &r.rows
-	chunks := l.chunks // putSorted lets go of the list, not of its bytes
-	byID := make([]keyEnt, r.n)
-	for _, e := range l.ents {
-		if i := binary.BigEndian.Uint64(l.key(e)[len("200601"):]) - r.firstID; i < uint64(len(byID)) {
-			byID[i] = e
-		}
-	}
+	chunks, blocks := l.chunks, l.blocks // Commit sorts and lets go of the list, not of these
 	go func() {
 		defer close(c)
+		r.feed.Grow(r.n)
+		byID := make([]keyEnt, r.n)
+		for _, b := range blocks {
+			for _, e := range b {
+				key := chunks[e.chunk][e.off : e.off+uint32(e.klen)]
+				if i := binary.BigEndian.Uint64(key[len("200601"):]) - r.firstID; i < uint64(len(byID)) {
+					byID[i] = e
+				}
+			}
+		}
 		for i, e := range byID {
 			at := e.off + uint32(e.klen)
 			if row, ok := decodeRow(r.firstID+uint64(i), chunks[e.chunk][at:at+uint32(e.vlen)]); ok {
-				r.feed(row)
+				r.feed.Add(row)
 			}
 		}
 	}()

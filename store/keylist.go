@@ -11,15 +11,20 @@ import (
 // later: an import's rows, persons and serials, whose keys come in any
 // order. The bytes live in chunks of a megabyte (no growing buffer is
 // copied over and over) and the entries hold no pointers, so 100,000 of
-// them cost the garbage collector nothing to scan. Add may be called from
-// several goroutines.
+// them cost the garbage collector nothing to scan; the entries too come in
+// blocks, gathered into one slice when they are sorted. Add may be called
+// from several goroutines.
 type keyList struct {
 	mu     sync.Mutex
 	chunks [][]byte
-	ents   []keyEnt
+	blocks [][]keyEnt // as added
+	ents   []keyEnt   // sorted
 }
 
-const keyChunk = 1 << 20
+const (
+	keyChunk = 1 << 20
+	entBlock = 8192
+)
 
 // keyEnt is one key and value in a chunk: the key at off, the value after
 // it. pre is the key's first 16 bytes as two numbers, which order most
@@ -54,10 +59,11 @@ func (l *keyList) add(value []byte, parts ...[]byte) {
 	l.chunks[c] = buf
 	var pre [16]byte
 	copy(pre[:], buf[off:off+klen])
-	if len(l.ents) == cap(l.ents) { // double: append grows a long slice by a quarter
-		l.ents = slices.Grow(l.ents, max(len(l.ents), 1024))
+	if len(l.blocks) == 0 || len(l.blocks[len(l.blocks)-1]) == entBlock {
+		l.blocks = append(l.blocks, make([]keyEnt, 0, entBlock))
 	}
-	l.ents = append(l.ents, keyEnt{[2]uint64{binary.BigEndian.Uint64(pre[:8]), binary.BigEndian.Uint64(pre[8:])}, uint32(c), uint32(off), uint16(klen), uint16(len(value))})
+	b := &l.blocks[len(l.blocks)-1]
+	*b = append(*b, keyEnt{[2]uint64{binary.BigEndian.Uint64(pre[:8]), binary.BigEndian.Uint64(pre[8:])}, uint32(c), uint32(off), uint16(klen), uint16(len(value))})
 }
 
 func (l *keyList) key(e keyEnt) []byte { return l.chunks[e.chunk][e.off : e.off+uint32(e.klen)] }
@@ -67,8 +73,17 @@ func (l *keyList) value(e keyEnt) []byte {
 	return l.chunks[e.chunk][at : at+uint32(e.vlen) : at+uint32(e.vlen)]
 }
 
-// sort orders the entries by key.
+// sort orders the entries added by key, into ents.
 func (l *keyList) sort() {
+	n := 0
+	for _, b := range l.blocks {
+		n += len(b)
+	}
+	l.ents = make([]keyEnt, 0, n)
+	for _, b := range l.blocks {
+		l.ents = append(l.ents, b...)
+	}
+	l.blocks = nil
 	slices.SortFunc(l.ents, func(a, b keyEnt) int {
 		for i := range a.pre {
 			if a.pre[i] != b.pre[i] {

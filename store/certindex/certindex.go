@@ -228,6 +228,13 @@ func (x *Index) Add(r store.CertRow) {
 }
 
 // tailIndex is the index new rows go to.
+// Grow makes room for n more certificates to be added (Add).
+func (x *Index) Grow(n int) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.tailIndex().Grow(n, 3)
+}
+
 func (x *Index) tailIndex() *search.Index {
 	if x.tail == nil {
 		if x.eager {

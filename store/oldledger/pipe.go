@@ -26,6 +26,7 @@ type writer struct {
 // batch is rows on their way: encoded is closed when the encoder is done.
 type batch struct {
 	rows    []store.Prepared
+	arena   store.Arena // what the rows' events are encoded into
 	err     error
 	encoded chan struct{}
 }
@@ -44,6 +45,7 @@ func newBatch() *batch {
 func (b *batch) done() {
 	clear(b.rows)
 	b.rows = b.rows[:0]
+	b.arena.Reset()
 	batches.Put(b)
 }
 
@@ -69,7 +71,7 @@ func newWriter(run *store.ImportRun) *writer {
 func (w *writer) encodeLoop() {
 	for b := range w.encode {
 		for i := range b.rows {
-			if b.err = w.run.Encode(&b.rows[i]); b.err != nil {
+			if b.err = w.run.Encode(&b.rows[i], &b.arena); b.err != nil {
 				break
 			}
 		}

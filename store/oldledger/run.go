@@ -98,7 +98,6 @@ func importFile(db *store.DB, path string, opt Options) (Report, error) {
 	}
 	defer b.close()
 	im.total = b.rows
-	im.seen, im.names, im.serials = make(map[fingerprint]where, b.rows), make(map[string]person, b.rows), make(map[string]fingerprint, b.rows)
 	if err := im.loadLedger(); err != nil {
 		return rep, err
 	}
@@ -165,7 +164,7 @@ func newIndex(db *store.DB, run *store.ImportRun) *certindex.Index {
 	if err != nil {
 		return nil
 	}
-	run.FeedRows(x.Add)
+	run.FeedRows(x)
 	return x
 }
 
