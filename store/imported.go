@@ -89,24 +89,24 @@ func (in ImportInput) Validate(cat *assets.Catalog, today time.Time) (Certificat
 	if c.Serial, err = importSerial(in.Serial); err != nil {
 		return c, err
 	}
-	texts := []struct {
-		label string
-		dst   *string
-		v     string
-		max   int
-	}{
-		{FieldAddress, &c.Address, in.Address, 60},
-		{FieldPurpose, &c.Purpose, in.Purpose, 60},
-		{FieldOperator, &c.OperatorName, in.Operator, 20},
-		{FieldNote, &c.Note, in.Note, 200},
+	if c.Address, err = importText(FieldAddress, in.Address, 60); err != nil {
+		return c, err
 	}
-	for _, t := range texts {
-		*t.dst = CleanText(t.v)
-		if err := checkText(t.label, *t.dst, 1, t.max, false); err != nil {
-			return c, err
-		}
+	if c.Purpose, err = importText(FieldPurpose, in.Purpose, 60); err != nil {
+		return c, err
 	}
-	return c, nil
+	if c.OperatorName, err = importText(FieldOperator, in.Operator, 20); err != nil {
+		return c, err
+	}
+	c.Note, err = importText(FieldNote, in.Note, 200)
+	return c, err
+}
+
+// importText is a text column of an old ledger cleaned and checked as the
+// form checks it; it may be empty.
+func importText(label, v string, max int) (string, error) {
+	v = CleanText(v)
+	return v, checkText(label, v, 1, max, false)
 }
 
 func checkImportDate(d, birth, today time.Time) error {

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"os"
 	"path/filepath"
 	"slices"
@@ -49,7 +48,7 @@ type ImportRun struct {
 	// hash of the last event so far and the last certificate added.
 	events, subjects, states *nodeWriter
 	prev                     [sha256.Size]byte
-	hash                     hash.Hash
+	hashIn                   []byte
 }
 
 // importName is the new file beside the ledger at path; a file left by a
@@ -70,7 +69,7 @@ func (db *DB) BeginImport(op Operator) (*ImportRun, error) {
 		// newest record is set right first, not confirmed.
 		return nil, errors.New("导入旧台账前请先校正电脑的日期和时间。")
 	}
-	r := &ImportRun{live: db, op: op, now: db.now(), path: importName(db.path), hash: sha256.New()}
+	r := &ImportRun{live: db, op: op, now: db.now(), path: importName(db.path)}
 	var err error
 	if r.nowJSON, err = r.now.MarshalJSON(); err != nil {
 		return nil, err
@@ -229,7 +228,8 @@ func (r *ImportRun) Add(p Prepared) (Certificate, error) {
 		return c, r.fail(fmt.Errorf("导入的第 %d 份证明没有按准备的次序添加", r.n+1))
 	}
 	if p.body == nil {
-		if err := r.Encode(&p, nil); err != nil {
+		var err error
+		if p, err = r.encodeNow(p); err != nil {
 			return c, r.fail(err)
 		}
 	}
@@ -241,20 +241,24 @@ func (r *ImportRun) Add(p Prepared) (Certificate, error) {
 	return c, nil
 }
 
+// encodeNow encodes what no encoder has (p escapes to the heap only here).
+func (r *ImportRun) encodeNow(p Prepared) (Prepared, error) {
+	err := r.Encode(&p, nil)
+	return p, err
+}
+
 // chain links p's event to the one before (its hash over the previous
 // hash and the canonical JSON) and lays out the event, its subject and
 // its state; its row, person and serial wait for Commit.
 func (r *ImportRun) chain(p Prepared) {
 	var prevHex [2 * sha256.Size]byte
 	hex.Encode(prevHex[:], r.prev[:])
-	h := r.hash
-	h.Reset()
-	h.Write(r.prev[:])
-	h.Write(p.body)
-	h.Write([]byte(`,"prev":"`))
-	h.Write(prevHex[:])
-	h.Write([]byte(`"}`))
-	h.Sum(r.prev[:0])
+	// What the hash is over, in one buffer: Sum256 keeps it on the stack
+	// where a hash.Hash's Write would move every piece to the heap.
+	in := append(append(r.hashIn[:0], r.prev[:]...), p.body...)
+	in = append(append(append(in, `,"prev":"`...), prevHex[:]...), `"}`...)
+	r.hashIn = in
+	r.prev = sha256.Sum256(in)
 	stored := p.stored
 	if stored == nil { // a body that does not pack is stored as JSON
 		ev := Event{Prev: string(prevHex[:]), Hash: hex.EncodeToString(r.prev[:])}
