@@ -181,15 +181,9 @@ func (r *runner) measure() (*report, error) {
 		rep.csvBytes = st.Size()
 	}
 
-	tzDB, err := r.importTaizhang(rep, csvPath)
+	tzDB, sqDB, err := r.importBoth(rep, csvPath)
 	if err != nil {
 		return nil, err
-	}
-	var sqDB string
-	if r.sq != nil {
-		if sqDB, err = r.importSQLite(rep, csvPath); err != nil {
-			return nil, err
-		}
 	}
 	lookups := []struct {
 		label, what, q string
@@ -213,64 +207,72 @@ func (r *runner) measure() (*report, error) {
 	return rep, nil
 }
 
-// importTaizhang imports the file into a fresh ledger repeat times and
-// keeps the last ledger for the lookups.
-func (r *runner) importTaizhang(rep *report, csvPath string) (string, error) {
-	db := filepath.Join(r.dir, "taizhang.db")
-	var walls, cpus []time.Duration
+// importBoth imports the file repeat times on each side, round by round
+// (taizhang, then sqlite3's .import alone and with the indexes), so that
+// a machine that slows down or speeds up meanwhile weighs on both sides
+// alike. It keeps the last ledger and the indexed database for the
+// lookups (sqDB is "" without sqlite3).
+func (r *runner) importBoth(rep *report, csvPath string) (tzDB, sqDB string, err error) {
+	tzDB = filepath.Join(r.dir, "taizhang.db")
+	var tz, tzCPU, plain, sq, sqCPU []time.Duration
 	for i := range r.opt.repeat {
-		r.say("taizhang 导入（第 %d 次）……", i+1)
-		os.Remove(db)
-		res, _, err := r.child("import", db, csvPath)
+		r.say("第 %d 轮：taizhang 导入……", i+1)
+		os.Remove(tzDB)
+		res, _, err := r.child("import", tzDB, csvPath)
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
-		walls, cpus = append(walls, seconds(res.Seconds)), append(cpus, res.cpu)
+		tz, tzCPU = append(tz, seconds(res.Seconds)), append(tzCPU, res.cpu)
 		rep.imported, rep.rejected = res.Imported, res.Rejected
 		rep.peakRSS = max(rep.peakRSS, res.PeakRSS)
+		if r.sq == nil {
+			continue
+		}
+		r.say("第 %d 轮：sqlite3 .import，再加索引……", i+1)
+		d, _, err := r.sqliteImport(csvPath, false)
+		if err != nil {
+			return "", "", err
+		}
+		plain = append(plain, d)
+		if d, cpu, err := r.sqliteImport(csvPath, true); err != nil {
+			return "", "", err
+		} else {
+			sq, sqCPU = append(sq, d), append(sqCPU, cpu)
+		}
+		rep.rounds = append(rep.rounds, float64(tz[i])/float64(sq[i]))
 	}
-	rep.tzImport, rep.tzImportCPU = medianDuration(walls), medianDuration(cpus)
-	st, err := os.Stat(db)
+	rep.tzImport, rep.tzImportCPU = medianDuration(tz), medianDuration(tzCPU)
+	st, err := os.Stat(tzDB)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	rep.tzBytes = st.Size()
-	return db, nil
+	if r.sq == nil {
+		return tzDB, "", nil
+	}
+	rep.sqPlain, rep.sqImport, rep.sqImportCPU = medianDuration(plain), medianDuration(sq), medianDuration(sqCPU)
+	sqDB = filepath.Join(r.dir, "sqlite.db")
+	if st, err = os.Stat(sqDB); err != nil {
+		return "", "", err
+	}
+	rep.sqBytes = st.Size()
+	rep.sqRows, err = r.sq.hits(sqDB, sqlLookup{count: "SELECT count(*) FROM ledger;"})
+	return tzDB, sqDB, err
 }
 
-// importSQLite runs sqlite3's .import alone and with the indexes, repeat
-// times each, and keeps the indexed database for the lookups.
-func (r *runner) importSQLite(rep *report, csvPath string) (string, error) {
-	var err error
-	for _, indexes := range []bool{false, true} {
-		db := filepath.Join(r.dir, "sqlite-plain.db")
-		if indexes {
-			db = filepath.Join(r.dir, "sqlite.db")
-		}
-		var ds, cpus []time.Duration
-		for i := range r.opt.repeat {
-			r.say("sqlite3 .import%s（第 %d 次）……", map[bool]string{true: " 加索引"}[indexes], i+1)
-			os.Remove(db)
-			d, cpu, _, err := r.sq.runCPU(db, importScript(csvPath, indexes))
-			if err != nil {
-				return "", err
-			}
-			ds, cpus = append(ds, d), append(cpus, cpu)
-		}
-		st, err := os.Stat(db)
-		if err != nil {
-			return "", err
-		}
-		if indexes {
-			rep.sqImport, rep.sqImportCPU, rep.sqBytes = medianDuration(ds), medianDuration(cpus), st.Size()
-		} else {
-			rep.sqPlain = medianDuration(ds)
-			os.Remove(db)
-		}
+// sqliteImport runs sqlite3's .import into a new database, with the
+// indexes (sqlite.db, kept) or without (removed after).
+func (r *runner) sqliteImport(csvPath string, indexes bool) (wall, cpu time.Duration, err error) {
+	db := filepath.Join(r.dir, "sqlite-plain.db")
+	if indexes {
+		db = filepath.Join(r.dir, "sqlite.db")
 	}
-	db := filepath.Join(r.dir, "sqlite.db")
-	rep.sqRows, err = r.sq.hits(db, sqlLookup{count: "SELECT count(*) FROM ledger;"})
-	return db, err
+	os.Remove(db)
+	wall, cpu, _, err = r.sq.runCPU(db, importScript(csvPath, indexes))
+	if !indexes {
+		os.Remove(db)
+	}
+	return wall, cpu, err
 }
 
 // lookup times one lookup on both sides, cold and warm.

@@ -75,6 +75,9 @@ func TestBench(t *testing.T) {
 				if !strings.Contains(text, "sqlite3 表中 300 行") {
 					t.Error("sqlite3 did not load every row")
 				}
+				if !regexp.MustCompile(`各轮比值：\d+\.\d\dx\n`).MatchString(text) {
+					t.Error("the report lacks the import's ratio of each round")
+				}
 			} else if !strings.Contains(text, "跳过 sqlite3 一侧") {
 				t.Error("the report does not say that the comparison was skipped")
 			}

@@ -29,6 +29,7 @@ type report struct {
 	peakRSS                  int64
 
 	sqImport, sqPlain time.Duration
+	rounds            []float64 // the import's ratio in each round
 	sqBytes           int64
 	sqRows            int
 
@@ -102,6 +103,13 @@ func (rep *report) print(w io.Writer) {
 		cpu += fmt.Sprintf("，sqlite3 %s，比值 %s", dur(rep.sqImportCPU), ratio(float64(rep.tzImportCPU), float64(rep.sqImportCPU)))
 	}
 	t.note(cpu)
+	if len(rep.rounds) > 0 {
+		var rs []string
+		for _, x := range rep.rounds {
+			rs = append(rs, fmt.Sprintf("%.2fx", x))
+		}
+		t.note("    两边轮流导入（每轮 taizhang、sqlite3 各一次），各轮比值：" + strings.Join(rs, "、"))
+	}
 	for _, l := range rep.lookups {
 		t.note(l.label)
 		if l.export {
