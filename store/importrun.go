@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,8 +37,7 @@ type ImportRun struct {
 	prepared uint64 // certificates prepared (Prepare's own count)
 	n        int
 
-	nowJSON []byte  // now as Time.MarshalJSON writes it
-	feed    RowSink // FeedRows's, or nil
+	nowJSON []byte // now as Time.MarshalJSON writes it
 
 	// Encode's: the keys and values that wait for the end of the run.
 	rows, person, serials keyList
@@ -302,8 +300,9 @@ func (r *ImportRun) Commit() (int, error) {
 		r.Abort()
 		return 0, nil
 	}
-	fed := r.feedRows()
-	r.sortLists()
+	for _, l := range []*keyList{&r.rows, &r.person, &r.serials} {
+		l.finish()
+	}
 	err := r.live.bolt.View(func(tx *bolt.Tx) error {
 		if !bytes.Equal(lastEventValue(tx), r.head) {
 			return ErrLedgerChanged
@@ -314,7 +313,6 @@ func (r *ImportRun) Commit() (int, error) {
 		}
 		return r.bf.finish(root)
 	})
-	<-fed
 	r.rows, r.person, r.serials = keyList{}, keyList{}, keyList{}
 	if err != nil {
 		if errors.Is(err, ErrLedgerChanged) {
@@ -332,15 +330,6 @@ func (r *ImportRun) Commit() (int, error) {
 		return 0, err
 	}
 	return r.n, nil
-}
-
-// sortLists sorts the rows, persons and serials side by side.
-func (r *ImportRun) sortLists() {
-	var wg sync.WaitGroup
-	for _, l := range []*keyList{&r.rows, &r.person, &r.serials} {
-		wg.Go(l.sort)
-	}
-	wg.Wait()
 }
 
 // build lays out every bucket of the ledger (tx) in the new file, with
@@ -414,48 +403,10 @@ func (r *ImportRun) counters(tx *bolt.Tx, last uint64) (map[string]sliceSource, 
 	return adds, nil
 }
 
-// RowSink takes the list rows of the certificates an import adds: Grow
-// with their number first, then each in the order of their ids.
-type RowSink interface {
-	Grow(n int)
-	Add(CertRow)
-}
-
-// FeedRows has Commit give s the list row of every certificate added, on
-// a goroutine of its own while it writes the file: an import builds the
-// search index from them.
-func (r *ImportRun) FeedRows(s RowSink) { r.feed = s }
-
-// feedRows starts feeding the rows to r.feed (if set) from the rows
-// gathered for cert_rows; done is closed when all are fed.
-func (r *ImportRun) feedRows() (done <-chan struct{}) {
-	c := make(chan struct{})
-	if r.feed == nil {
-		close(c)
-		return c
-	}
-	l := &r.rows
-	chunks, blocks := l.chunks, l.blocks // Commit sorts and lets go of the list, not of these
-	go func() {
-		defer close(c)
-		r.feed.Grow(r.n)
-		byID := make([]keyEnt, r.n)
-		for _, b := range blocks {
-			for _, e := range b {
-				key := chunks[e.chunk][e.off : e.off+uint32(e.klen)]
-				if i := binary.BigEndian.Uint64(key[len("200601"):]) - r.firstID; i < uint64(len(byID)) {
-					byID[i] = e
-				}
-			}
-		}
-		for i, e := range byID {
-			at := e.off + uint32(e.klen)
-			if row, ok := decodeRow(r.firstID+uint64(i), chunks[e.chunk][at:at+uint32(e.vlen)]); ok {
-				r.feed.Add(row)
-			}
-		}
-	}()
-	return c
+// Head is where the log will end once the run is committed: its last
+// event's seq and hash (the search index is saved as of it).
+func (r *ImportRun) Head() LogMark {
+	return LogMark{Seq: r.firstSeq + uint64(r.n) - 1, Hash: hex.EncodeToString(r.prev[:])}
 }
 
 // replaceWith puts tmp in place of the file if the file still ends with

@@ -152,7 +152,7 @@ func TestKeyListSortsAsBytes(t *testing.T) {
 	r := rand.New(rand.NewPCG(2, 9))
 	var l keyList
 	var want [][]byte
-	for range 5000 {
+	for range 3*entBlock + 500 { // sorted blocks merged
 		k := make([]byte, r.IntN(24))
 		for i := range k {
 			k[i] = []byte{0, 1, 'a', 0xff}[r.IntN(4)]
@@ -160,11 +160,16 @@ func TestKeyListSortsAsBytes(t *testing.T) {
 		l.add([]byte{byte(len(want))}, k[:len(k)/2], k[len(k)/2:])
 		want = append(want, k)
 	}
-	l.sort()
+	l.finish()
 	slices.SortFunc(want, bytes.Compare)
-	for i, e := range l.ents {
-		if !bytes.Equal(l.key(e), want[i]) {
-			t.Fatalf("entry %d: %x, want %x", i, l.key(e), want[i])
+	src := l.source()
+	for i := range want {
+		k, v := src.next()
+		if !bytes.Equal(k, want[i]) || len(v) != 1 {
+			t.Fatalf("entry %d: %x=%x, want %x", i, k, v, want[i])
 		}
+	}
+	if k, _ := src.next(); k != nil {
+		t.Fatalf("an entry too many: %x", k)
 	}
 }

@@ -7,112 +7,179 @@ import (
 	"sync"
 )
 
-// keyList gathers keys and values to put into a bucket in key order
+// keyList gathers keys and values to lay into a bucket in key order
 // later: an import's rows, persons and serials, whose keys come in any
-// order. The bytes live in chunks of a megabyte (no growing buffer is
-// copied over and over) and the entries hold no pointers, so 100,000 of
-// them cost the garbage collector nothing to scan; the entries too come in
-// blocks, gathered into one slice when they are sorted. Add may be called
-// from several goroutines.
+// order. They come in blocks of entBlock entries, each with its own bytes;
+// the goroutine that fills a block sorts it, while the others go on
+// adding, so that at the end only the last block is left to sort and the
+// blocks are merged as the bucket is laid out (source). The entries hold
+// no pointers, so 100,000 of them cost the garbage collector nothing to
+// scan. Add may be called from several goroutines.
 type keyList struct {
 	mu     sync.Mutex
-	chunks [][]byte
-	blocks [][]keyEnt // as added
-	ents   []keyEnt   // sorted
+	cur    *keyBlock   // the block being filled
+	blocks []*keyBlock // all, in the order they were begun
 }
 
-const (
-	keyChunk = 1 << 20
-	entBlock = 8192
-)
+const entBlock = 8192
 
-// keyEnt is one key and value in a chunk: the key at off, the value after
-// it. pre is the key's first 16 bytes as two numbers, which order most
-// pairs of keys without reading the chunks.
+// keyBlock is up to entBlock entries and their keys and values.
+type keyBlock struct {
+	ents []keyEnt
+	data []byte
+}
+
+// keyEnt is one key and value in block number blk: the key at off, the
+// value after it. pre is the key's first 16 bytes as two numbers, which
+// order most pairs of keys without reading the bytes.
 type keyEnt struct {
-	pre   [2]uint64
-	chunk uint32
-	off   uint32
-	klen  uint16
-	vlen  uint16
+	pre  [2]uint64
+	blk  uint32
+	off  uint32
+	klen uint16
+	vlen uint16
 }
 
-// add appends the key made of parts and the value.
+// add appends the key made of parts and the value; the caller that fills
+// a block sorts it.
 func (l *keyList) add(value []byte, parts ...[]byte) {
 	n := len(value)
 	for _, p := range parts {
 		n += len(p)
 	}
 	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.chunks) == 0 || len(l.chunks[len(l.chunks)-1])+n > keyChunk {
-		l.chunks = append(l.chunks, make([]byte, 0, max(keyChunk, n)))
+	b := l.cur
+	if b == nil {
+		size := 64 * entBlock
+		if k := len(l.blocks); k > 0 { // as much as the last full block took
+			size = len(l.blocks[k-1].data) + len(l.blocks[k-1].data)/8
+		}
+		b = &keyBlock{ents: make([]keyEnt, 0, entBlock), data: make([]byte, 0, size)}
+		l.cur, l.blocks = b, append(l.blocks, b)
 	}
-	c := len(l.chunks) - 1
-	buf := l.chunks[c]
-	off := len(buf)
+	off := len(b.data)
 	for _, p := range parts {
-		buf = append(buf, p...)
+		b.data = append(b.data, p...)
 	}
-	klen := len(buf) - off
-	buf = append(buf, value...)
-	l.chunks[c] = buf
+	klen := len(b.data) - off
+	b.data = append(b.data, value...)
 	var pre [16]byte
-	copy(pre[:], buf[off:off+klen])
-	if len(l.blocks) == 0 || len(l.blocks[len(l.blocks)-1]) == entBlock {
-		l.blocks = append(l.blocks, make([]keyEnt, 0, entBlock))
+	copy(pre[:], b.data[off:off+klen])
+	b.ents = append(b.ents, keyEnt{[2]uint64{binary.BigEndian.Uint64(pre[:8]), binary.BigEndian.Uint64(pre[8:])}, uint32(len(l.blocks) - 1), uint32(off), uint16(klen), uint16(n - klen)})
+	full := len(b.ents) == entBlock
+	if full {
+		l.cur = nil
 	}
-	b := &l.blocks[len(l.blocks)-1]
-	*b = append(*b, keyEnt{[2]uint64{binary.BigEndian.Uint64(pre[:8]), binary.BigEndian.Uint64(pre[8:])}, uint32(c), uint32(off), uint16(klen), uint16(len(value))})
+	l.mu.Unlock()
+	if full {
+		l.sortBlock(b)
+	}
 }
 
-func (l *keyList) key(e keyEnt) []byte { return l.chunks[e.chunk][e.off : e.off+uint32(e.klen)] }
+func (l *keyList) key(e keyEnt) []byte {
+	return l.blocks[e.blk].data[e.off : e.off+uint32(e.klen)]
+}
 
 func (l *keyList) value(e keyEnt) []byte {
 	at := e.off + uint32(e.klen)
-	return l.chunks[e.chunk][at : at+uint32(e.vlen) : at+uint32(e.vlen)]
+	return l.blocks[e.blk].data[at : at+uint32(e.vlen) : at+uint32(e.vlen)]
 }
 
-// sort orders the entries added by key, into ents.
-func (l *keyList) sort() {
-	n := 0
+// each calls fn with every entry, block by block.
+func (l *keyList) each(fn func(keyEnt)) {
 	for _, b := range l.blocks {
-		n += len(b)
+		for _, e := range b.ents {
+			fn(e)
+		}
 	}
-	l.ents = make([]keyEnt, 0, n)
-	for _, b := range l.blocks {
-		l.ents = append(l.ents, b...)
+}
+
+// finish sorts the block that was left part full; every block is then
+// sorted (no add may run meanwhile or after).
+func (l *keyList) finish() {
+	if l.cur != nil {
+		l.sortBlock(l.cur)
+		l.cur = nil
 	}
-	l.blocks = nil
-	slices.SortFunc(l.ents, func(a, b keyEnt) int {
-		for i := range a.pre {
-			if a.pre[i] != b.pre[i] {
-				if a.pre[i] < b.pre[i] {
-					return -1
-				}
-				return 1
+}
+
+// sortBlock orders a block's entries by key. Its bytes are its own, so
+// other blocks may be filled meanwhile.
+func (l *keyList) sortBlock(b *keyBlock) {
+	slices.SortFunc(b.ents, func(x, y keyEnt) int { return compareEnts(x, y, b.data, b.data) })
+}
+
+// compareEnts orders two entries as bytes.Compare orders their keys,
+// whose bytes are in xd and yd.
+func compareEnts(x, y keyEnt, xd, yd []byte) int {
+	for i := range x.pre {
+		if x.pre[i] != y.pre[i] {
+			if x.pre[i] < y.pre[i] {
+				return -1
 			}
+			return 1
 		}
-		if a.klen <= 16 && b.klen <= 16 {
-			return int(a.klen) - int(b.klen) // one is the other and zeros
-		}
-		return bytes.Compare(l.key(a), l.key(b))
-	})
+	}
+	if x.klen <= 16 && y.klen <= 16 {
+		return int(x.klen) - int(y.klen) // one is the other and zeros
+	}
+	return bytes.Compare(xd[x.off:x.off+uint32(x.klen)], yd[y.off:y.off+uint32(y.klen)])
 }
 
-// source gives the entries, sorted, to a bulkFile.
-func (l *keyList) source() keySource { return &keyListSource{l: l} }
-
-type keyListSource struct {
-	l *keyList
-	i int
+// source gives every entry in key order (after finish), merging the
+// sorted blocks, to a bulkFile.
+func (l *keyList) source() keySource {
+	m := &keyMerge{l: l}
+	for _, b := range l.blocks {
+		if len(b.ents) > 0 {
+			m.heads = append(m.heads, b.ents)
+		}
+	}
+	for i := len(m.heads)/2 - 1; i >= 0; i-- {
+		m.down(i)
+	}
+	return m
 }
 
-func (s *keyListSource) next() (k, v []byte) {
-	if s.i == len(s.l.ents) {
+// keyMerge is a k-way merge of sorted blocks: a heap of what is left of
+// each, smallest first key on top.
+type keyMerge struct {
+	l     *keyList
+	heads [][]keyEnt
+}
+
+func (m *keyMerge) next() (k, v []byte) {
+	if len(m.heads) == 0 {
 		return nil, nil
 	}
-	e := s.l.ents[s.i]
-	s.i++
-	return s.l.key(e), s.l.value(e)
+	e := m.heads[0][0]
+	if m.heads[0] = m.heads[0][1:]; len(m.heads[0]) == 0 {
+		last := len(m.heads) - 1
+		m.heads[0] = m.heads[last]
+		m.heads = m.heads[:last]
+	}
+	m.down(0)
+	return m.l.key(e), m.l.value(e)
+}
+
+func (m *keyMerge) less(i, j int) bool {
+	x, y := m.heads[i][0], m.heads[j][0]
+	return compareEnts(x, y, m.l.blocks[x.blk].data, m.l.blocks[y.blk].data) < 0
+}
+
+// down moves head i down the heap to its place.
+func (m *keyMerge) down(i int) {
+	for {
+		least := i
+		for _, c := range []int{2*i + 1, 2*i + 2} {
+			if c < len(m.heads) && m.less(c, least) {
+				least = c
+			}
+		}
+		if least == i {
+			return
+		}
+		m.heads[i], m.heads[least] = m.heads[least], m.heads[i]
+		i = least
+	}
 }

@@ -202,10 +202,16 @@ func Build(db *store.DB) (*Index, error) {
 // NewBuilder starts the index of a ledger that is about to grow by rows
 // that are at hand (an import): the index of db as it is (Open), to which
 // Add adds each new certificate, its readings worked out as it comes.
-// After the rows are in the ledger (committed), Save writes the snapshot.
+// After the rows are in the ledger (committed), Save writes the snapshot;
+// or SaveAhead, while they are being committed.
 func NewBuilder(db *store.DB) (*Index, error) {
 	x, err := Open(db)
 	if err != nil {
+		return nil, err
+	}
+	// The snapshot is checked now, before the new rows come: a damaged
+	// one is built again from the ledger, which has none of them.
+	if err := x.verify(db); err != nil {
 		return nil, err
 	}
 	x.eager = true
@@ -452,6 +458,44 @@ func (x *Index) Save(db *store.DB) error {
 	return nil
 }
 
+// SaveAhead writes the snapshot as it will be once the rows given to Add
+// are in the ledger and its last event is head (an import's, while the
+// import is being committed): to a temporary file beside the ledger,
+// synced. install puts it in place once they are, or throws it away (ok
+// false) if they never will be. A ledger opened read-only is left alone.
+func (x *Index) SaveAhead(db *store.DB, head store.LogMark) (install func(ok bool) error, err error) {
+	if db.ReadOnly() {
+		return func(bool) error { return nil }, nil
+	}
+	x.mu.Lock()
+	unsure := x.unsure != nil
+	if !unsure {
+		x.mark = head
+	}
+	x.mu.Unlock()
+	if unsure { // NewBuilder checks it before any row comes
+		return nil, errors.New("certindex: the snapshot read is not checked yet")
+	}
+	path := SnapshotPath(db.Path())
+	tmp, err := writeTemp(path, x.encode)
+	if err != nil {
+		return nil, err
+	}
+	return func(ok bool) error {
+		if !ok {
+			return os.Remove(tmp)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			os.Remove(tmp)
+			return err
+		}
+		x.mu.Lock()
+		x.added, x.fresh = 0, false
+		x.mu.Unlock()
+		return nil
+	}, nil
+}
+
 // encode writes the snapshot to f from its start: the header, then the
 // index streamed through the checksum, which goes into the header last.
 func (x *Index) encode(f *os.File) error {
@@ -557,6 +601,19 @@ func readFile(path string) ([]byte, error) {
 // first (only the program that holds the ledger open for writing writes
 // its snapshot).
 func writeFile(path string, write func(*os.File) error) error {
+	tmp, err := writeTemp(path, write)
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil && tmp != "" {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+// writeTemp is writeFile up to the rename: the temporary file, written and
+// synced ("" if none is left).
+func writeTemp(path string, write func(*os.File) error) (string, error) {
 	dir, base := filepath.Dir(path), filepath.Base(path)
 	if es, err := os.ReadDir(dir); err == nil {
 		for _, e := range es {
@@ -567,7 +624,7 @@ func writeFile(path string, write func(*os.File) error) error {
 	}
 	f, err := os.CreateTemp(dir, base+".*")
 	if err != nil {
-		return err
+		return "", err
 	}
 	tmp := f.Name()
 	err = write(f)
@@ -577,11 +634,9 @@ func writeFile(path string, write func(*os.File) error) error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
 	if err != nil {
 		os.Remove(tmp)
+		return "", err
 	}
-	return err
+	return tmp, nil
 }

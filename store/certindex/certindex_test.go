@@ -61,6 +61,16 @@ func person(rng *rand.Rand) (string, string) {
 // the import adds it.
 func importOld(t testing.TB, db *store.DB, op store.Operator, rng *rand.Rand, n int, feed func(store.CertRow)) {
 	t.Helper()
+	run := importRows(t, db, op, rng, n, feed)
+	defer run.Abort()
+	if _, err := run.Commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// importRows adds n old certificates to an import run, not committed.
+func importRows(t testing.TB, db *store.DB, op store.Operator, rng *rand.Rand, n int, feed func(store.CertRow)) *store.ImportRun {
+	t.Helper()
 	cat, err := assets.LoadCatalog()
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +79,6 @@ func importOld(t testing.TB, db *store.DB, op store.Operator, rng *rand.Rand, n 
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer run.Abort()
 	for i := range n {
 		name, id := person(rng)
 		in := store.ImportInput{TypeNo: 1 + rng.IntN(12), Name: name, IDNumber: id, Purpose: "办理社保",
@@ -86,9 +95,7 @@ func importOld(t testing.TB, db *store.DB, op store.Operator, rng *rand.Rand, n 
 			feed(store.CertRowOf(c))
 		}
 	}
-	if _, err := run.Commit(); err != nil {
-		t.Fatal(err)
-	}
+	return run
 }
 
 // issue issues n certificates today; the first is voided and corrected.
@@ -440,4 +447,60 @@ func TestBuilderDuringImport(t *testing.T) {
 		t.Error("the builder's snapshot is not caught up")
 	}
 	findsAsBefore(t, "built during the import", db, x, queries(db, rng))
+}
+
+// The snapshot a builder writes while its import commits (SaveAhead) is
+// the one Save would write after: it records the import's last event, and
+// the next open reads it and finds every certificate. If the import does
+// not go in, nothing is left behind.
+func TestSaveAheadDuringImport(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 13))
+	db, op := newLedger(t, t.TempDir())
+	issue(t, db, op, rng, 3)
+	path := SnapshotPath(db.Path())
+
+	b, err := NewBuilder(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := importRows(t, db, op, rng, 50, b.Add)
+	install, err := b.SaveAhead(db, run.Head())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run.Abort()
+	if err := install(false); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(path + "*"); len(left) > 0 {
+		t.Fatalf("an import that did not go in left %v", left)
+	}
+
+	if b, err = NewBuilder(db); err != nil {
+		t.Fatal(err)
+	}
+	run = importRows(t, db, op, rng, 200, b.Add)
+	head := run.Head()
+	if install, err = b.SaveAhead(db, head); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := install(true); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, _, err := db.CertRowsSince(0, store.LogMark{}, func(store.CertRow) {})
+	if seq := binary.LittleEndian.Uint64(snap[48:]); err != nil || seq != head.Seq || now != head {
+		t.Errorf("the snapshot records event %d; the import ended at %+v, the ledger at %+v (%v)", seq, head, now, err)
+	}
+	x := open(t, db, true)
+	if x.NeedsSave() {
+		t.Error("the snapshot saved ahead is not caught up")
+	}
+	findsAsBefore(t, "saved ahead of the commit", db, x, queries(db, rng))
 }

@@ -3,9 +3,9 @@ package oldledger
 import (
 	"errors"
 	"runtime"
-	"sync"
 
 	"taizhang/store"
+	"taizhang/store/certindex"
 )
 
 // writer adds the accepted certificates to the import run on a goroutine
@@ -16,8 +16,11 @@ import (
 type writer struct {
 	run    *store.ImportRun
 	batch  *batch
-	ch     chan *batch   // to the writer, in order
-	encode chan *batch   // to the encoders
+	ch     chan *batch // to the writer, in order
+	encode chan *batch // to the encoders
+	free   chan *batch // batches to fill again
+	index  *certindex.Index
+	expect int           // rows, about
 	closed bool          // ch is closed
 	stop   chan struct{} // closed when the writer failed
 	done   chan error
@@ -31,22 +34,31 @@ type batch struct {
 	encoded chan struct{}
 }
 
-// batches are the batches the writer is done with, for the reader to fill
-// again: a batch of 256 certificates is 150 KB to allocate and collect.
-var batches = sync.Pool{New: func() any { return &batch{rows: make([]store.Prepared, 0, writeBatch)} }}
-
-func newBatch() *batch {
-	b := batches.Get().(*batch)
+// newBatch is a batch to fill: one the writer is done with, or a new one.
+// A batch of 256 certificates is 150 KB, and its arena 250 KB, to allocate
+// and collect; the writer's free list keeps them for the run (a sync.Pool
+// would drop them at every collection, and new memory costs a page fault
+// a page).
+func (w *writer) newBatch() *batch {
+	var b *batch
+	select {
+	case b = <-w.free:
+	default:
+		b = &batch{rows: make([]store.Prepared, 0, writeBatch)}
+	}
 	b.err, b.encoded = nil, make(chan struct{})
 	return b
 }
 
-// done gives a batch the writer has stored back to the pool.
-func (b *batch) done() {
+// reuse gives a batch the writer has stored back for the reader.
+func (w *writer) reuse(b *batch) {
 	clear(b.rows)
 	b.rows = b.rows[:0]
 	b.arena.Reset()
-	batches.Put(b)
+	select {
+	case w.free <- b:
+	default:
+	}
 }
 
 const writeBatch = 256
@@ -57,10 +69,13 @@ var failAfter int
 
 var errInjected = errors.New("导入中途出错（测试）")
 
-func newWriter(run *store.ImportRun) *writer {
+// newWriter starts the writer of run; it gives index (if not nil) every
+// certificate it adds, about expect of them.
+func newWriter(run *store.ImportRun, index *certindex.Index, expect int) *writer {
 	encoders := runtime.GOMAXPROCS(0)
-	w := &writer{run: run, batch: newBatch(), ch: make(chan *batch, 2*encoders+2), encode: make(chan *batch, 2*encoders+2),
-		stop: make(chan struct{}), done: make(chan error, 1)}
+	w := &writer{run: run, index: index, expect: expect, ch: make(chan *batch, 2*encoders+2), encode: make(chan *batch, 2*encoders+2),
+		free: make(chan *batch, 4*encoders+8), stop: make(chan struct{}), done: make(chan error, 1)}
+	w.batch = w.newBatch()
 	for range encoders {
 		go w.encodeLoop()
 	}
@@ -82,6 +97,9 @@ func (w *writer) encodeLoop() {
 func (w *writer) loop(ch <-chan *batch) {
 	var err error
 	n := 0
+	if w.index != nil {
+		w.index.Grow(w.expect)
+	}
 	for b := range ch {
 		<-b.encoded
 		if err == nil && b.err != nil {
@@ -94,14 +112,19 @@ func (w *writer) loop(ch <-chan *batch) {
 			}
 			if n++; n == failAfter {
 				err = errInjected
-			} else {
+			} else if w.index == nil {
 				_, err = w.run.Add(c)
+			} else {
+				var cert store.Certificate
+				if cert, err = w.run.Add(c); err == nil {
+					w.index.Add(store.CertRowOf(cert))
+				}
 			}
 			if err != nil {
 				close(w.stop)
 			}
 		}
-		b.done()
+		w.reuse(b)
 	}
 	w.done <- err
 }
@@ -129,7 +152,7 @@ func (w *writer) flush() error {
 	}
 	select {
 	case w.ch <- b:
-		w.batch = newBatch()
+		w.batch = w.newBatch()
 		return nil
 	case <-w.stop:
 		return w.finish()

@@ -25,6 +25,7 @@ type importer struct {
 	rep     *Report
 	run     *store.ImportRun // nil in a dry run
 	w       *writer          // adds to run
+	index   *certindex.Index // what w gives the rows to, or nil
 	out     *rejectedFile
 	types   map[string]typeVerdict
 	sheet   string
@@ -113,7 +114,8 @@ func importFile(db *store.DB, path string, opt Options) (Report, error) {
 			return rep, err
 		}
 		defer im.run.Abort() // nothing once committed
-		im.w = newWriter(im.run)
+		im.index = newIndex(db)
+		im.w = newWriter(im.run, im.index, min(b.rows, maxExpected))
 		defer im.w.close()
 	}
 	err = im.readBook(b)
@@ -132,18 +134,13 @@ func importFile(db *store.DB, path string, opt Options) (Report, error) {
 		rep.RejectedFileError = err.Error()
 	}
 	if im.run != nil {
-		// Every row is read: what is left is writing the file. The
-		// search index needs the memory the checks held.
+		// Every row is read: what is left is writing the file.
 		im.progress(true)
 		im.seen, im.names, im.serials = nil, nil, nil
-		index := newIndex(db, im.run)
-		if _, err := im.run.Commit(); err != nil {
+		if err := im.commit(); err != nil {
 			return rep, err
 		}
 		rep.Applied = true
-		if index != nil {
-			_ = index.Save(db)
-		}
 	}
 	im.progress(true)
 	return rep, nil
@@ -155,17 +152,45 @@ func importFile(db *store.DB, path string, opt Options) (Report, error) {
 // with GOMEMLIMIT stays).
 const importHeap = 150 << 20
 
-// newIndex starts the 证明 screen's search index kept beside the ledger,
-// to be given the imported rows while the run commits them and saved
-// after, so that the next start reads it rather than building it. A
-// cache: a failure to read or write it is not the import's (nil: none).
-func newIndex(db *store.DB, run *store.ImportRun) *certindex.Index {
+// maxExpected bounds the rows the search index makes room for at the
+// start: a workbook's sheets may claim far more rows than they have.
+const maxExpected = 1 << 20
+
+// newIndex opens the 证明 screen's search index kept beside the ledger,
+// to be given the imported rows as the writer adds them and written when
+// they are committed, so that the next start reads it rather than
+// building it. A cache: a failure to read or write it is not the
+// import's (nil: none).
+func newIndex(db *store.DB) *certindex.Index {
 	x, err := certindex.NewBuilder(db)
 	if err != nil {
 		return nil
 	}
-	run.FeedRows(x)
 	return x
+}
+
+// commit puts the run's file in place of the ledger, while the search
+// index, which has every row by now, is written beside it; the index goes
+// in place only if the rows do.
+func (im *importer) commit() error {
+	saved := make(chan func(ok bool) error, 1)
+	if im.index == nil {
+		saved <- nil
+	} else {
+		head := im.run.Head()
+		go func() {
+			install, err := im.index.SaveAhead(im.db, head)
+			if err != nil {
+				install = nil
+			}
+			saved <- install
+		}()
+	}
+	_, err := im.run.Commit()
+	if install := <-saved; install != nil {
+		_ = install(err == nil)
+	}
+	return err
 }
 
 // operator is who imports: the one given, or the one at the desk last.
