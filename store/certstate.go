@@ -23,9 +23,11 @@ type certState struct {
 	Later  []uint64 `json:"later,omitempty"` // seqs of the other events since (cert.void …)
 }
 
-func (s certState) encode() []byte {
+func (s certState) encode() []byte { return s.appendTo(make([]byte, 0, 16+4*len(s.Later))) }
+
+// appendTo appends the encoded state to b.
+func (s certState) appendTo(b []byte) []byte {
 	m, _ := strconv.ParseUint(s.Month, 10, 64)
-	b := make([]byte, 0, 16+4*len(s.Later))
 	b = binary.AppendUvarint(b, s.Issue)
 	b = binary.AppendUvarint(b, m)
 	b = binary.AppendUvarint(b, uint64(s.Prints))

@@ -184,6 +184,35 @@ func (b *bothSink) time(t time.Time) {
 	b.j.b = append(append(append(b.j.b, '"'), b.k.time(t)...), '"')
 }
 
+// importHead is the packed form of the members that every event of an
+// import has alike (time, operator_id, operator, kind), made once a run,
+// and the strings among them that the packer may refer back to. The
+// members before them (seq) leave the packer nothing to refer to, so an
+// event's packing goes on from them as if it had packed them itself.
+type importHead struct {
+	packed []byte
+	seen   [][]byte
+	ok     bool
+}
+
+func newImportHead(ev Event) *importHead {
+	k := packSink{ok: true}
+	k.packHead(ev)
+	return &importHead{packed: k.p.out, seen: k.p.seen, ok: k.ok}
+}
+
+// packHead packs the members every event of an import has alike.
+func (k *packSink) packHead(ev Event) {
+	k.key("time")
+	k.time(ev.Time)
+	k.key("operator_id")
+	k.uint(ev.OperatorID)
+	k.key("operator")
+	k.str(ev.Operator)
+	k.key("kind")
+	k.str(ev.Kind)
+}
+
 // importScratch is an encoder's working memory, for one event at a time:
 // the certificate's JSON, the texts the packer refers back to, and the
 // packed form and the body of the event, which Encode copies out. Kept
@@ -201,8 +230,8 @@ var importScratches = sync.Pool{New: func() any { return new(importScratch) }}
 // eventvalue.go). packed is nil when the hand-written packing does not
 // cover c; data comes from json.Marshal when the hand-written JSON does
 // not. The JSON is in sc (nil: fresh memory) and valid until its next
-// use.
-func encodeImport(dst []byte, ev Event, c *Certificate, sc *importScratch) (data, packed []byte, err error) {
+// use. head, if not nil, is newImportHead of an event like ev.
+func encodeImport(dst []byte, ev Event, c *Certificate, sc *importScratch, head *importHead) (data, packed []byte, err error) {
 	if !handWritable(c) {
 		data, err = json.Marshal(c)
 		return data, nil, err
@@ -216,14 +245,13 @@ func encodeImport(dst []byte, ev Event, c *Certificate, sc *importScratch) (data
 	k := &b.k
 	k.key("seq")
 	k.uint(ev.Seq)
-	k.key("time")
-	k.time(ev.Time)
-	k.key("operator_id")
-	k.uint(ev.OperatorID)
-	k.key("operator")
-	k.str(ev.Operator)
-	k.key("kind")
-	k.str(ev.Kind)
+	if head == nil {
+		k.packHead(ev)
+	} else {
+		k.p.out = append(k.p.out, head.packed...)
+		k.p.seen = append(k.p.seen, head.seen...)
+		k.ok = k.ok && head.ok
+	}
 	k.key("subject")
 	k.uint(ev.Subject)
 	k.key("data")

@@ -63,9 +63,16 @@ func sameImportCodecs(t *testing.T, c Certificate, op Operator) bool {
 	t.Helper()
 	ev := Event{Seq: c.ID + 3, Time: testNow, OperatorID: op.ID, Operator: op.Name, Kind: EvCertImport, Subject: c.ID}
 	want, werr := json.Marshal(c)
-	got, gotPacked, gerr := encodeImport([]byte{evPacked}, ev, &c, nil)
+	got, gotPacked, gerr := encodeImport([]byte{evPacked}, ev, &c, nil, nil)
 	if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
 		t.Fatalf("encodeImport's JSON differs from json.Marshal for %+v\n got  %s (%v)\n want %s (%v)", c, got, gerr, want, werr)
+	}
+	// The same with the members every event of a run has alike packed
+	// once (newImportHead), as ImportRun.Encode packs them.
+	shared := newImportHead(Event{Time: ev.Time, OperatorID: ev.OperatorID, Operator: ev.Operator, Kind: ev.Kind})
+	got2, gotPacked2, _ := encodeImport([]byte{evPacked}, ev, &c, &importScratch{}, shared)
+	if !bytes.Equal(got2, got) || !bytes.Equal(gotPacked2, gotPacked) || (gotPacked2 == nil) != (gotPacked == nil) {
+		t.Fatalf("encodeImport with the run's shared head differs for %+v:\n %x\n %x", c, gotPacked2, gotPacked)
 	}
 	if werr != nil {
 		return false

@@ -37,7 +37,8 @@ type ImportRun struct {
 	prepared uint64 // certificates prepared (Prepare's own count)
 	n        int
 
-	nowJSON []byte // now as Time.MarshalJSON writes it
+	nowJSON []byte      // now as Time.MarshalJSON writes it
+	shared  *importHead // the packed members every event has alike
 
 	// Encode's: the keys and values that wait for the end of the run.
 	rows, person, serials keyList
@@ -72,6 +73,7 @@ func (db *DB) BeginImport(op Operator) (*ImportRun, error) {
 	if r.nowJSON, err = r.now.MarshalJSON(); err != nil {
 		return nil, err
 	}
+	r.shared = newImportHead(Event{Time: r.now, OperatorID: op.ID, Operator: op.Name, Kind: EvCertImport})
 	pageSize := 0
 	err = db.bolt.View(func(tx *bolt.Tx) error {
 		if err := db.checkClock(tx, r.now); err != nil {
@@ -143,7 +145,7 @@ func (r *ImportRun) Encode(p *Prepared, arena *Arena) error {
 	sc := importScratches.Get().(*importScratch)
 	defer importScratches.Put(sc)
 	ev := Event{Seq: p.seq, Time: r.now, OperatorID: r.op.ID, Operator: r.op.Name, Kind: EvCertImport, Subject: p.c.ID}
-	data, stored, err := encodeImport(append(sc.packed[:0], 0), ev, &p.c, sc)
+	data, stored, err := encodeImport(append(sc.packed[:0], 0), ev, &p.c, sc, r.shared)
 	if err != nil {
 		return err
 	}
@@ -162,7 +164,8 @@ func (r *ImportRun) Encode(p *Prepared, arena *Arena) error {
 	}
 	p.body = arena.copy(body, 0)
 	month := MonthKey(p.c.IssueDate)
-	p.state = arena.copy(certState{Issue: p.seq, Month: month}.encode(), 0)
+	var state [3 * binary.MaxVarintLen64]byte
+	p.state = arena.copy(certState{Issue: p.seq, Month: month}.appendTo(state[:0]), 0)
 	var id [8]byte
 	binary.BigEndian.PutUint64(id[:], p.c.ID)
 	var row [256]byte
