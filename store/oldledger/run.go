@@ -445,7 +445,9 @@ func (im *importer) checkName(c store.Certificate, at where) string {
 		}
 	}
 	if !ok {
-		im.names[c.IDNumber] = person{name: c.Name, at: at}
+		// Copies: the row's texts are cut from the line the CSV reader
+		// read, which would be kept whole for as long as the map is.
+		im.names[strings.Clone(c.IDNumber)] = person{name: strings.Clone(c.Name), at: at}
 		return ""
 	}
 	if p.name == c.Name {
