@@ -30,7 +30,18 @@ type bulkFile struct {
 	next     uint64 // the id of the next page
 	maxSize  int    // bytes the file may not grow past, as Options.MaxSize (0: no limit)
 	err      error
+
+	// Pages are synced in the background as they are written, so that
+	// the disk works while the import does and the last sync has little
+	// left: unsynced counts the bytes since the last one began, synced
+	// is closed when it is done (nil: none under way).
+	unsynced int
+	synced   chan struct{}
+	syncErr  error
 }
+
+// syncEvery is how many bytes written start a sync in the background.
+const syncEvery = 8 << 20
 
 // bbolt writes its numbers in the machine's byte order (damage.go and
 // pages.go have the rest of its format).
@@ -61,7 +72,43 @@ func (bf *bulkFile) writeNode(buf []byte) uint64 {
 		_, bf.err = bf.w.Write(buf)
 	}
 	bf.next += uint64(n)
+	if bf.unsynced += len(buf); bf.unsynced >= syncEvery {
+		bf.syncBehind()
+	}
 	return id
+}
+
+// syncBehind starts syncing what was written so far, unless a sync is
+// still under way.
+func (bf *bulkFile) syncBehind() {
+	if bf.synced != nil {
+		select {
+		case <-bf.synced:
+		default:
+			return
+		}
+	}
+	if bf.err == nil {
+		bf.err = bf.w.Flush()
+	}
+	if bf.err != nil || bf.syncErr != nil {
+		return
+	}
+	bf.unsynced = 0
+	done := make(chan struct{})
+	bf.synced = done
+	go func() {
+		bf.syncErr = bf.f.Sync()
+		close(done)
+	}()
+}
+
+// waitSync waits for a sync under way and returns its error.
+func (bf *bulkFile) waitSync() error {
+	if bf.synced != nil {
+		<-bf.synced
+	}
+	return bf.syncErr
 }
 
 // finish writes an empty freelist and the two meta pages with root as the
@@ -88,6 +135,9 @@ func (bf *bulkFile) finish(root uint64) error {
 			_, bf.err = bf.f.WriteAt(p, int64(txid)*int64(bf.pageSize))
 		}
 	}
+	if err := bf.waitSync(); bf.err == nil {
+		bf.err = err
+	}
 	if bf.err == nil {
 		bf.err = bf.f.Sync()
 	}
@@ -103,7 +153,10 @@ func (bf *bulkFile) page(flags, count uint16) []byte {
 }
 
 // close closes the file (after finish, or to give up).
-func (bf *bulkFile) close() error { return bf.f.Close() }
+func (bf *bulkFile) close() error {
+	bf.waitSync()
+	return bf.f.Close()
+}
 
 // nodeWriter lays out one level of a bucket's tree: elements in key order,
 // as many as fit in a page, and the pages it wrote (out) for the level
