@@ -17,13 +17,66 @@ import (
 // certSink receives a certificate's members in the order and with the
 // omissions of its json tags.
 type certSink interface {
-	key(k string)
+	key(m member)
 	str(s string)
 	uint(v uint64)
 	int(v int)
 	time(t time.Time)
 	bool(v bool)
 }
+
+// member is a member's name and its code in the packed form (every member
+// an import writes has one): looked up once, not per event.
+type member struct {
+	name string
+	code byte
+}
+
+func newMember(name string) member {
+	code, ok := packedCode[name]
+	if !ok {
+		panic("store: no packed code for member " + name)
+	}
+	return member{name, code}
+}
+
+// The members an import event has.
+var (
+	mAddress      = newMember("address")
+	mAdmissionID  = newMember("admission_id")
+	mBirth        = newMember("birth")
+	mCopies       = newMember("copies")
+	mData         = newMember("data")
+	mID           = newMember("id")
+	mIDNumber     = newMember("id_number")
+	mImported     = newMember("imported")
+	mIssueDate    = newMember("issue_date")
+	mIssued       = newMember("issued")
+	mKind         = newMember("kind")
+	mName         = newMember("name")
+	mNo           = newMember("no")
+	mNote         = newMember("note")
+	mOperator     = newMember("operator")
+	mOperatorID   = newMember("operator_id")
+	mOperatorName = newMember("operator_name")
+	mPrints       = newMember("prints")
+	mPurpose      = newMember("purpose")
+	mRecipient    = newMember("recipient")
+	mReplacedBy   = newMember("replaced_by")
+	mReplaces     = newMember("replaces")
+	mSeq          = newMember("seq")
+	mSerial       = newMember("serial")
+	mSex          = newMember("sex")
+	mStatus       = newMember("status")
+	mSubject      = newMember("subject")
+	mTime         = newMember("time")
+	mTypeName     = newMember("type_name")
+	mTypeNo       = newMember("type_no")
+	mVerified     = newMember("verified")
+	mVoidReason   = newMember("void_reason")
+	mVoidedBy     = newMember("voided_by")
+	mYear         = newMember("year")
+)
 
 // handWritable says whether walkCert covers c: no issuer, never voided,
 // and a time json.Marshal writes as RFC 3339 (a four-digit year, a zone
@@ -35,64 +88,64 @@ func handWritable(c *Certificate) bool {
 }
 
 func walkCert(c *Certificate, s certSink) {
-	text := func(k, v string) { s.key(k); s.str(v) }
-	num := func(k string, v int) { s.key(k); s.int(v) }
-	id := func(k string, v uint64) { s.key(k); s.uint(v) }
+	text := func(k member, v string) { s.key(k); s.str(v) }
+	num := func(k member, v int) { s.key(k); s.int(v) }
+	id := func(k member, v uint64) { s.key(k); s.uint(v) }
 	// omitempty members
-	someText := func(k, v string) {
+	someText := func(k member, v string) {
 		if v != "" {
 			text(k, v)
 		}
 	}
-	someID := func(k string, v uint64) {
+	someID := func(k member, v uint64) {
 		if v != 0 {
 			id(k, v)
 		}
 	}
-	id("id", c.ID)
-	text("serial", c.Serial)
-	num("year", c.Year)
-	num("no", c.No)
-	num("type_no", c.TypeNo)
-	text("type_name", c.TypeName)
-	someID("admission_id", c.AdmissionID)
-	text("name", c.Name)
-	text("id_number", c.IDNumber)
-	text("sex", c.Sex)
-	text("birth", c.Birth)
-	text("address", c.Address)
-	text("purpose", c.Purpose)
-	text("recipient", c.Recipient)
-	text("verified", c.Verified)
-	num("copies", c.Copies)
-	text("issue_date", c.IssueDate)
-	s.key("issued")
+	id(mID, c.ID)
+	text(mSerial, c.Serial)
+	num(mYear, c.Year)
+	num(mNo, c.No)
+	num(mTypeNo, c.TypeNo)
+	text(mTypeName, c.TypeName)
+	someID(mAdmissionID, c.AdmissionID)
+	text(mName, c.Name)
+	text(mIDNumber, c.IDNumber)
+	text(mSex, c.Sex)
+	text(mBirth, c.Birth)
+	text(mAddress, c.Address)
+	text(mPurpose, c.Purpose)
+	text(mRecipient, c.Recipient)
+	text(mVerified, c.Verified)
+	num(mCopies, c.Copies)
+	text(mIssueDate, c.IssueDate)
+	s.key(mIssued)
 	s.time(c.Issued)
-	id("operator_id", c.OperatorID)
-	text("operator_name", c.OperatorName)
+	id(mOperatorID, c.OperatorID)
+	text(mOperatorName, c.OperatorName)
 	if c.Prints != 0 {
-		num("prints", c.Prints)
+		num(mPrints, c.Prints)
 	}
-	text("status", string(c.Status))
-	someText("void_reason", c.VoidReason)
-	someText("voided_by", c.VoidedBy)
-	someID("replaces", c.Replaces)
-	someID("replaced_by", c.ReplacedBy)
+	text(mStatus, string(c.Status))
+	someText(mVoidReason, c.VoidReason)
+	someText(mVoidedBy, c.VoidedBy)
+	someID(mReplaces, c.Replaces)
+	someID(mReplacedBy, c.ReplacedBy)
 	if c.Imported {
-		s.key("imported")
+		s.key(mImported)
 		s.bool(true)
 	}
-	someText("note", c.Note)
+	someText(mNote, c.Note)
 }
 
 // jsonSink writes members as json.Marshal does.
 type jsonSink struct{ b []byte }
 
-func (j *jsonSink) key(k string) {
+func (j *jsonSink) key(m member) {
 	if j.b[len(j.b)-1] != '{' {
 		j.b = append(j.b, ',')
 	}
-	j.b = append(append(append(j.b, '"'), k...), `":`...)
+	j.b = append(append(append(j.b, '"'), m.name...), `":`...)
 }
 func (j *jsonSink) str(s string)  { j.b = appendJSONString(j.b, s) }
 func (j *jsonSink) uint(v uint64) { j.b = strconv.AppendUint(j.b, v, 10) }
@@ -115,7 +168,7 @@ type packSink struct {
 	text []byte
 }
 
-func (k *packSink) key(s string) { k.p.out = append(k.p.out, packedCode[s]) }
+func (k *packSink) key(m member) { k.p.out = append(k.p.out, m.code) }
 func (k *packSink) str(s string) {
 	if !writesPlain(s) {
 		k.ok = false
@@ -167,7 +220,7 @@ type bothSink struct {
 	k packSink
 }
 
-func (b *bothSink) key(k string) { b.j.key(k); b.k.key(k) }
+func (b *bothSink) key(m member) { b.j.key(m); b.k.key(m) }
 func (b *bothSink) str(s string) {
 	if !writesPlain(s) {
 		b.j.str(s)
@@ -203,13 +256,13 @@ func newImportHead(ev Event) *importHead {
 
 // packHead packs the members every event of an import has alike.
 func (k *packSink) packHead(ev Event) {
-	k.key("time")
+	k.key(mTime)
 	k.time(ev.Time)
-	k.key("operator_id")
+	k.key(mOperatorID)
 	k.uint(ev.OperatorID)
-	k.key("operator")
+	k.key(mOperator)
 	k.str(ev.Operator)
-	k.key("kind")
+	k.key(mKind)
 	k.str(ev.Kind)
 }
 
@@ -243,7 +296,7 @@ func encodeImport(dst []byte, ev Event, c *Certificate, sc *importScratch, head 
 		k: packSink{p: packer{out: append(dst, pkObj), seen: sc.seen[:0]}, ok: true, text: sc.text[:0]}}
 	defer func() { sc.json, sc.text, sc.seen = b.j.b[:0], b.k.text[:0], b.k.p.seen[:0] }()
 	k := &b.k
-	k.key("seq")
+	k.key(mSeq)
 	k.uint(ev.Seq)
 	if head == nil {
 		k.packHead(ev)
@@ -252,9 +305,9 @@ func encodeImport(dst []byte, ev Event, c *Certificate, sc *importScratch, head 
 		k.p.seen = append(k.p.seen, head.seen...)
 		k.ok = k.ok && head.ok
 	}
-	k.key("subject")
+	k.key(mSubject)
 	k.uint(ev.Subject)
-	k.key("data")
+	k.key(mData)
 	k.p.out = append(k.p.out, pkObj)
 	walkCert(c, &b)
 	data = append(b.j.b, '}')
