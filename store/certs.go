@@ -694,7 +694,7 @@ func (c *Certificate) setPerson(name, idNumber string, today time.Time) (idcard.
 	}
 	c.IDNumber, c.Sex = id.Number, id.Sex.String()
 	if !id.Birth.IsZero() {
-		c.Birth = id.Birth.Format(time.DateOnly)
+		c.Birth = dateOnly(id.Birth)
 	}
 	return id, nil
 }

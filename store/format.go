@@ -55,3 +55,15 @@ func SizeText(n int64) string {
 	}
 	return fmt.Sprintf("%d 字节", n)
 }
+
+// dateOnly is t.Format(time.DateOnly) without Format's reading of the
+// layout on every call: an import writes two dates a row.
+func dateOnly(t time.Time) string {
+	y, m, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.Format(time.DateOnly)
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
+}

@@ -83,7 +83,7 @@ func (in ImportInput) Validate(cat *assets.Catalog, today time.Time) (Certificat
 		return c, err
 	}
 	d := in.Date
-	c.IssueDate, c.Year = d.Format(time.DateOnly), d.Year()
+	c.IssueDate, c.Year = dateOnly(d), d.Year()
 	// Midnight of its date: the 30-day duplicate check reads Issued.
 	c.Issued = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, Beijing)
 	if c.Serial, err = importSerial(in.Serial); err != nil {

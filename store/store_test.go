@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -260,5 +261,24 @@ func TestChineseDateOf(t *testing.T) {
 func TestChineseMonthOf(t *testing.T) {
 	if got := ChineseMonthOf("2027-01"); got != "2027年1月" {
 		t.Error(got)
+	}
+}
+
+// dateOnly writes what Format(time.DateOnly) writes, in every zone and at
+// the ends of the years it writes itself.
+func TestDateOnly(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	zones := []*time.Location{time.UTC, Beijing, time.FixedZone("西", -11*3600)}
+	for range 20000 {
+		at := time.Unix(r.Int64N(400*365*86400)-100*365*86400, 0).In(zones[r.IntN(len(zones))])
+		if got, want := dateOnly(at), at.Format(time.DateOnly); got != want {
+			t.Fatalf("%v: %s, want %s", at, got, want)
+		}
+	}
+	for _, at := range []time.Time{time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 0, 0, 0, Beijing),
+		time.Date(-1, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		if got, want := dateOnly(at), at.Format(time.DateOnly); got != want {
+			t.Errorf("%v: %s, want %s", at, got, want)
+		}
 	}
 }
