@@ -148,7 +148,7 @@ func (rep *report) print(w io.Writer) {
 	t.print(w)
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "说明：比值 = taizhang 时间 / sqlite3 时间，不超过目标为 PASS。")
-	fmt.Fprintln(w, "  导入：taizhang 是旧台账导入（--apply：逐行校验、每行一条链式事件、建各索引、分批落盘），计新台账上导入到关闭文件；")
+	fmt.Fprintln(w, "  导入：taizhang 是旧台账导入（--apply：逐行校验、每行一条链式事件、建各索引和搜索索引、写成新文件并同步磁盘后替换），计新台账上导入到关闭文件；")
 	fmt.Fprintln(w, "        sqlite3 是一个进程：建表、.mode csv、.import --skip 2（跳过标题行和表头）、建身份证号/姓名/日期三个索引，计进程启动到退出。")
 	fmt.Fprintln(w, "  查询：taizhang 用“证明”屏幕的搜索（打开屏幕时读入台账旁保存的搜索索引、补上此后的证明，没有或不能用时才新建；每次查询再读出前两页的行）；")
 	fmt.Fprintln(w, "        身份证号在任意位置、编号也会命中，所以条数可能多于 sqlite3 的 LIKE '%尾号'；姓名 sqlite3 用 LIKE '姓名%' 走姓名索引。")
