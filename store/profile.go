@@ -124,6 +124,9 @@ func CleanText(s string) string {
 	if !nfcInert(s) {
 		s = norm.NFC.String(s)
 	}
+	if !strings.ContainsFunc(s, unicode.IsSpace) {
+		return s
+	}
 	s = strings.TrimFunc(s, unicode.IsSpace)
 	if !strings.ContainsFunc(s, unicode.IsSpace) {
 		return s

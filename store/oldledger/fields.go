@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"taizhang/store"
 	"taizhang/store/fold"
@@ -17,8 +18,15 @@ func trim(s string) string {
 	if s == "" || s[0] > ' ' && s[len(s)-1] > ' ' && s[0] < 0x80 && s[len(s)-1] < 0x80 {
 		return s
 	}
-	return strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == '\u00A0' || r == '\u3000' })
+	first, _ := utf8.DecodeRuneInString(s)
+	last, _ := utf8.DecodeLastRuneInString(s)
+	if !cellSpace(first) && !cellSpace(last) { // most cells: Chinese at both ends
+		return s
+	}
+	return strings.TrimFunc(s, cellSpace)
 }
+
+func cellSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u00A0' || r == '\u3000' }
 
 // excelEpoch is day 0 of Excel's 1900 date system, as it counts from
 // March 1900 on (it takes 1900 for a leap year, so serial 60 is a day
