@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -247,7 +248,12 @@ func indexEvent(tx *bolt.Tx, ev Event) error {
 }
 
 func subjectKey(kind string, subject, seq uint64) []byte {
-	return append(append([]byte{subjectGroup(kind)}, u64(subject)...), u64(seq)...)
+	return appendSubjectKey(make([]byte, 0, 17), kind, subject, seq)
+}
+
+// appendSubjectKey appends subjectKey's key to dst.
+func appendSubjectKey(dst []byte, kind string, subject, seq uint64) []byte {
+	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64(append(dst, subjectGroup(kind)), subject), seq)
 }
 
 // ChainError says where the event log stops adding up.

@@ -268,7 +268,8 @@ func (r *ImportRun) chain(p Prepared) {
 		stored = append(stored, r.prev[:]...)
 	}
 	r.events.add(u64(p.seq), stored, 0)
-	r.subjects.add(subjectKey(EvCertImport, p.c.ID, p.seq), nil, 0)
+	var sk [17]byte
+	r.subjects.add(appendSubjectKey(sk[:0], EvCertImport, p.c.ID, p.seq), nil, 0)
 	r.states.add(u64(p.c.ID), p.state, 0)
 }
 

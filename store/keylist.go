@@ -85,15 +85,6 @@ func (l *keyList) value(e keyEnt) []byte {
 	return l.blocks[e.blk].data[at : at+uint32(e.vlen) : at+uint32(e.vlen)]
 }
 
-// each calls fn with every entry, block by block.
-func (l *keyList) each(fn func(keyEnt)) {
-	for _, b := range l.blocks {
-		for _, e := range b.ents {
-			fn(e)
-		}
-	}
-}
-
 // finish sorts the block that was left part full; every block is then
 // sorted (no add may run meanwhile or after).
 func (l *keyList) finish() {
