@@ -458,15 +458,14 @@ func (x *Index) Save(db *store.DB) error {
 	return nil
 }
 
-// SaveAhead writes the snapshot as it will be once the rows given to Add
-// are in the ledger and its last event is head (an import's, while the
-// import is being committed): to a temporary file beside the ledger,
-// synced. install puts it in place once they are, or throws it away (ok
-// false) if they never will be. A ledger opened read-only is left alone.
-func (x *Index) SaveAhead(db *store.DB, head store.LogMark) (install func(ok bool) error, err error) {
-	if db.ReadOnly() {
-		return func(bool) error { return nil }, nil
-	}
+// SaveAhead writes the snapshot of the ledger at dbPath as it will be
+// once the rows given to Add are in the ledger and its last event is head
+// (an import's, while the import is being committed): to a temporary file
+// beside the ledger, synced. install puts it in place once they are, or
+// throws it away (ok false) if they never will be. It reads nothing of
+// the ledger, which the commit may be replacing meanwhile; the caller
+// leaves a ledger opened read-only alone.
+func (x *Index) SaveAhead(dbPath string, head store.LogMark) (install func(ok bool) error, err error) {
 	x.mu.Lock()
 	unsure := x.unsure != nil
 	if !unsure {
@@ -476,7 +475,7 @@ func (x *Index) SaveAhead(db *store.DB, head store.LogMark) (install func(ok boo
 	if unsure { // NewBuilder checks it before any row comes
 		return nil, errors.New("certindex: the snapshot read is not checked yet")
 	}
-	path := SnapshotPath(db.Path())
+	path := SnapshotPath(dbPath)
 	tmp, err := writeTemp(path, x.encode)
 	if err != nil {
 		return nil, err

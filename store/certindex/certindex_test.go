@@ -464,7 +464,7 @@ func TestSaveAheadDuringImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := importRows(t, db, op, rng, 50, b.Add)
-	install, err := b.SaveAhead(db, run.Head())
+	install, err := b.SaveAhead(db.Path(), run.Head())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,7 +481,7 @@ func TestSaveAheadDuringImport(t *testing.T) {
 	}
 	run = importRows(t, db, op, rng, 200, b.Add)
 	head := run.Head()
-	if install, err = b.SaveAhead(db, head); err != nil {
+	if install, err = b.SaveAhead(db.Path(), head); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := run.Commit(); err != nil {

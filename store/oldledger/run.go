@@ -174,12 +174,14 @@ func newIndex(db *store.DB) *certindex.Index {
 // in place only if the rows do.
 func (im *importer) commit() error {
 	saved := make(chan func(ok bool) error, 1)
-	if im.index == nil {
+	if im.index == nil || im.db.ReadOnly() {
 		saved <- nil
 	} else {
-		head := im.run.Head()
+		// What the saving needs of db is taken now: Commit replaces
+		// db's file meanwhile.
+		path, head := im.db.Path(), im.run.Head()
 		go func() {
-			install, err := im.index.SaveAhead(im.db, head)
+			install, err := im.index.SaveAhead(path, head)
 			if err != nil {
 				install = nil
 			}
