@@ -103,10 +103,30 @@ func (in ImportInput) Validate(cat *assets.Catalog, today time.Time) (Certificat
 }
 
 // importText is a text column of an old ledger cleaned and checked as the
-// form checks it; it may be empty.
+// form checks it; it may be empty. Most cells are printable ASCII and CJK
+// ideographs without a space, which cleaning leaves as they are and the
+// check passes but for the length: one pass over them does.
 func importText(label, v string, max int) (string, error) {
+	if n, ok := plainText(v); ok {
+		if n > max {
+			return v, &FieldError{label, TooLong(n, max)}
+		}
+		return v, nil
+	}
 	v = CleanText(v)
 	return v, checkText(label, v, 1, max, false)
+}
+
+// plainText counts the characters of s if each is printable ASCII other
+// than a space or a CJK unified ideograph (U+4E00–U+9FFF).
+func plainText(s string) (n int, ok bool) {
+	for _, r := range s {
+		if !(r > 0x20 && r < 0x7F || r >= 0x4E00 && r <= 0x9FFF) {
+			return 0, false
+		}
+		n++
+	}
+	return n, true
 }
 
 func checkImportDate(d, birth, today time.Time) error {

@@ -3,6 +3,8 @@ package store
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -228,6 +230,26 @@ func TestNFCInert(t *testing.T) {
 		}
 		if CleanText(s) != norm.NFC.String(s) {
 			t.Errorf("CleanText(%q) is not NFC", s)
+		}
+	}
+}
+
+// importText's one pass over plain cells gives what cleaning and checking
+// them the long way gives.
+func TestImportTextPlainPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 9))
+	parts := []string{"潞州区", "58号", "A", "a-1", " ", "\u3000", "\u200b", "é", "e\u0301", "𠮷", "\x7f", "\xff", "~", "办理社保"}
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(8) {
+			b.WriteString(parts[r.IntN(len(parts))])
+		}
+		v, max := b.String(), 1+r.IntN(12)
+		got, gerr := importText(FieldAddress, v, max)
+		want := CleanText(v)
+		werr := checkText(FieldAddress, want, 1, max, false)
+		if got != want || fmt.Sprint(gerr) != fmt.Sprint(werr) {
+			t.Fatalf("%q (max %d): %q %v, want %q %v", v, max, got, gerr, want, werr)
 		}
 	}
 }
