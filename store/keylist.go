@@ -29,12 +29,12 @@ type keyBlock struct {
 	data []byte
 }
 
-// keyEnt is one key and value in block number blk: the key at off, the
+// keyEnt is one key and value in its block's bytes: the key at off, the
 // value after it. pre is the key's first 16 bytes as two numbers, which
-// order most pairs of keys without reading the bytes.
+// order most pairs of keys without reading the bytes. 24 bytes: 300,000
+// of them are an import's largest array but the search index's.
 type keyEnt struct {
 	pre  [2]uint64
-	blk  uint32
 	off  uint32
 	klen uint16
 	vlen uint16
@@ -65,7 +65,7 @@ func (l *keyList) add(value []byte, parts ...[]byte) {
 	b.data = append(b.data, value...)
 	var pre [16]byte
 	copy(pre[:], b.data[off:off+klen])
-	b.ents = append(b.ents, keyEnt{[2]uint64{binary.BigEndian.Uint64(pre[:8]), binary.BigEndian.Uint64(pre[8:])}, uint32(len(l.blocks) - 1), uint32(off), uint16(klen), uint16(n - klen)})
+	b.ents = append(b.ents, keyEnt{[2]uint64{binary.BigEndian.Uint64(pre[:8]), binary.BigEndian.Uint64(pre[8:])}, uint32(off), uint16(klen), uint16(n - klen)})
 	full := len(b.ents) == entBlock
 	if full {
 		l.cur = nil
@@ -76,13 +76,11 @@ func (l *keyList) add(value []byte, parts ...[]byte) {
 	}
 }
 
-func (l *keyList) key(e keyEnt) []byte {
-	return l.blocks[e.blk].data[e.off : e.off+uint32(e.klen)]
-}
+func (b *keyBlock) key(e keyEnt) []byte { return b.data[e.off : e.off+uint32(e.klen)] }
 
-func (l *keyList) value(e keyEnt) []byte {
+func (b *keyBlock) value(e keyEnt) []byte {
 	at := e.off + uint32(e.klen)
-	return l.blocks[e.blk].data[at : at+uint32(e.vlen) : at+uint32(e.vlen)]
+	return b.data[at : at+uint32(e.vlen) : at+uint32(e.vlen)]
 }
 
 // finish sorts the block that was left part full; every block is then
@@ -120,10 +118,10 @@ func compareEnts(x, y keyEnt, xd, yd []byte) int {
 // source gives every entry in key order (after finish), merging the
 // sorted blocks, to a bulkFile.
 func (l *keyList) source() keySource {
-	m := &keyMerge{l: l}
+	m := &keyMerge{}
 	for _, b := range l.blocks {
 		if len(b.ents) > 0 {
-			m.heads = append(m.heads, b.ents)
+			m.heads = append(m.heads, mergeHead{b.ents, b})
 		}
 	}
 	for i := len(m.heads)/2 - 1; i >= 0; i-- {
@@ -135,27 +133,32 @@ func (l *keyList) source() keySource {
 // keyMerge is a k-way merge of sorted blocks: a heap of what is left of
 // each, smallest first key on top.
 type keyMerge struct {
-	l     *keyList
-	heads [][]keyEnt
+	heads []mergeHead
+}
+
+type mergeHead struct {
+	ents []keyEnt // what is left of the block
+	b    *keyBlock
 }
 
 func (m *keyMerge) next() (k, v []byte) {
 	if len(m.heads) == 0 {
 		return nil, nil
 	}
-	e := m.heads[0][0]
-	if m.heads[0] = m.heads[0][1:]; len(m.heads[0]) == 0 {
+	h := &m.heads[0]
+	e, b := h.ents[0], h.b
+	if h.ents = h.ents[1:]; len(h.ents) == 0 {
 		last := len(m.heads) - 1
 		m.heads[0] = m.heads[last]
 		m.heads = m.heads[:last]
 	}
 	m.down(0)
-	return m.l.key(e), m.l.value(e)
+	return b.key(e), b.value(e)
 }
 
 func (m *keyMerge) less(i, j int) bool {
-	x, y := m.heads[i][0], m.heads[j][0]
-	return compareEnts(x, y, m.l.blocks[x.blk].data, m.l.blocks[y.blk].data) < 0
+	x, y := m.heads[i], m.heads[j]
+	return compareEnts(x.ents[0], y.ents[0], x.b.data, y.b.data) < 0
 }
 
 // down moves head i down the heap to its place.

@@ -43,7 +43,7 @@ func newRejectedFile(path, input string) *rejectedFile {
 
 // write adds a rejected row. A file that cannot be written (the input on
 // a write-protected stick) does not stop the import: finish says so.
-func (r *rejectedFile) write(at where, l layout, cells []string, reason string) {
+func (r *rejectedFile) write(sheet string, line int, l layout, cells []string, reason string) {
 	if r.err != nil {
 		return
 	}
@@ -58,11 +58,11 @@ func (r *rejectedFile) write(at where, l layout, cells []string, reason string) 
 		r.w = csv.NewWriter(r.bw)
 		r.w.UseCRLF = true
 	}
-	if !r.heads[at.sheet] {
-		r.heads[at.sheet] = true
-		r.line(at.sheet, "行号", "不能导入的原因（改正后可以直接导入本文件）", l.head)
+	if !r.heads[sheet] {
+		r.heads[sheet] = true
+		r.line(sheet, "行号", "不能导入的原因（改正后可以直接导入本文件）", l.head)
 	}
-	r.line(at.sheet, strconv.Itoa(at.line), reason, cells)
+	r.line(sheet, strconv.Itoa(line), reason, cells)
 }
 
 func (r *rejectedFile) line(sheet, line, reason string, cells []string) {

@@ -28,7 +28,7 @@ type importer struct {
 	index   *certindex.Index // what w gives the rows to, or nil
 	out     *rejectedFile
 	types   map[string]typeVerdict
-	sheet   string
+	sheets  []string // the tables read so far; the last is being read
 	l       layout
 	ledger  bool // the ledger held certificates before the run
 	seed    maphash.Seed
@@ -51,17 +51,17 @@ type typeVerdict struct {
 // ID number (two 64-bit hashes).
 type fingerprint [2]uint64
 
-// where is a row of the file (line > 0) or of the ledger (line 0).
+// where is a row of the file (line > 0) or of the ledger (line 0): its
+// sheet by number (importer.sheets), eight bytes in maps of every row.
 type where struct {
-	sheet string
-	line  int
+	sheet, line uint32
 }
 
-func (w where) text() string {
+func (im *importer) whereText(w where) string {
 	if w.line == 0 {
 		return "以前导入的记录"
 	}
-	return sheetText(w.sheet) + fmt.Sprintf("第 %d 行", w.line)
+	return sheetText(im.sheets[w.sheet]) + fmt.Sprintf("第 %d 行", w.line)
 }
 
 // person is the name an ID number was first seen with.
@@ -279,7 +279,7 @@ func (im *importer) readTable(t table, sheet string) (bool, error) {
 	if !ok {
 		return false, nil
 	}
-	im.sheet, im.l = sheet, l
+	im.sheets, im.l = append(im.sheets, sheet), l
 	first := true
 	for t.next() {
 		cells, line := t.row()
@@ -351,7 +351,7 @@ func (im *importer) progress(end bool) {
 // row checks one data row and imports it (or, in a dry run, counts it).
 func (im *importer) row(cells []string, line int) error {
 	im.rep.Rows++
-	at := where{im.sheet, line}
+	at := where{uint32(len(im.sheets) - 1), uint32(line)}
 	get := func(k column) string { return trim(im.l.cell(cells, k)) }
 	reject := func(reason string) error { return im.reject(at, cells, reason) }
 
@@ -409,7 +409,7 @@ func (im *importer) checkAgainst(c store.Certificate, at where) string {
 		if w.line == 0 {
 			return alreadyImported
 		}
-		return fmt.Sprintf("与%s完全相同（编号、日期、证明类型、姓名、身份证号都一样），不重复导入。", w.text())
+		return fmt.Sprintf("与%s完全相同（编号、日期、证明类型、姓名、身份证号都一样），不重复导入。", im.whereText(w))
 	}
 	if c.Serial != "" {
 		if _, ok := im.serials[c.Serial]; ok {
@@ -430,7 +430,7 @@ func (im *importer) checkAgainst(c store.Certificate, at where) string {
 func (im *importer) serialUser(serial string) string {
 	f := im.serials[serial]
 	if w, ok := im.seen[f]; ok && w.line > 0 {
-		return w.text()
+		return im.whereText(w)
 	}
 	return "以前导入的另一份证明"
 }
@@ -455,7 +455,7 @@ func (im *importer) checkName(c store.Certificate, at where) string {
 	if p.name == c.Name {
 		return ""
 	}
-	src := p.at.text() + "登记"
+	src := im.whereText(p.at) + "登记"
 	if p.at.line == 0 {
 		src = "台账中（编号 " + p.serial + "）登记"
 	}
@@ -534,8 +534,8 @@ func (im *importer) judgeType(text string) typeVerdict {
 func (im *importer) reject(at where, cells []string, reason string) error {
 	im.rep.Rejected++
 	if len(im.rep.Rejections) < MaxListed {
-		im.rep.Rejections = append(im.rep.Rejections, Rejection{Sheet: at.sheet, Line: at.line, Reason: reason, Cells: append([]string(nil), cells...)})
+		im.rep.Rejections = append(im.rep.Rejections, Rejection{Sheet: im.sheets[at.sheet], Line: int(at.line), Reason: reason, Cells: append([]string(nil), cells...)})
 	}
-	im.out.write(at, im.l, cells, reason)
+	im.out.write(im.sheets[at.sheet], int(at.line), im.l, cells, reason)
 	return nil
 }
